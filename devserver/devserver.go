@@ -1,0 +1,123 @@
+// Package devserver runs an embedded Temporal server (SQLite) and its Web UI for development and tests.
+package devserver
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	uiserver "github.com/temporalio/ui-server/v2/server"
+	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/server/temporal"
+)
+
+// startTimeout bounds how long Start waits for the server when ctx has no deadline.
+const startTimeout = time.Minute
+
+// Options configures an embedded Temporal server.
+type Options struct {
+	IP               string                            // default "127.0.0.1"
+	FrontendPort     int                               // 0 = pick a free port
+	UIPort           int                               // 0 = no Web UI
+	Namespace        string                            // default "default"
+	DatabaseFile     string                            // "" = in-memory SQLite; otherwise a file, created with schema on first start, reused after
+	SearchAttributes map[string]enums.IndexedValueType // custom search attributes to register in the namespace
+	Logger           *slog.Logger                      // server logs go here at LogLevel; default slog.Default()
+	// LogLevel is the minimum level of server logs. The zero value (slog.LevelInfo)
+	// means slog.LevelWarn, because the server is too chatty at Info to be useful;
+	// use slog.LevelDebug to see everything.
+	LogLevel slog.Level
+
+	// pragmas replaces the SQLite pragmas of file mode; nil means filePragmas.
+	// The benchmark uses it to compare settings.
+	pragmas map[string]string
+}
+
+// Server is a running embedded Temporal server, with its Web UI if asked for.
+type Server struct {
+	server    temporal.Server
+	ui        *uiserver.Server
+	frontend  string
+	uiAddress string
+	namespace string
+	log       *slog.Logger
+	stopOnce  sync.Once
+}
+
+// Start starts the server and returns once its frontend answers for the namespace.
+func Start(ctx context.Context, o Options) (*Server, error) {
+	o = o.withDefaults()
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, startTimeout)
+		defer cancel()
+	}
+	p, err := choosePorts(o)
+	if err != nil {
+		return nil, err
+	}
+	db, err := prepareDatabase(o)
+	if err != nil {
+		return nil, err
+	}
+	server, err := newTemporalServer(o, p, db)
+	if err != nil {
+		return nil, err
+	}
+	if err := server.Start(); err != nil {
+		return nil, fmt.Errorf("start temporal server: %w", err)
+	}
+	s := &Server{server: server, frontend: hostPort(o.IP, p.frontend), namespace: o.Namespace, log: o.Logger}
+	if err := s.ready(ctx, o.SearchAttributes); err != nil {
+		s.Stop()
+		return nil, err
+	}
+	if o.UIPort == 0 {
+		return s, nil
+	}
+	if err := s.startUI(ctx, o.IP, o.UIPort); err != nil {
+		s.Stop()
+		return nil, err
+	}
+	return s, nil
+}
+
+// FrontendAddress returns the host:port to pass to client.Dial.
+func (s *Server) FrontendAddress() string { return s.frontend }
+
+// UIAddress returns the Web UI's URL, or "" when the server runs without it.
+func (s *Server) UIAddress() string { return s.uiAddress }
+
+// Namespace returns the namespace the server was started with.
+func (s *Server) Namespace() string { return s.namespace }
+
+// Stop stops the Web UI and the server; calling it again does nothing.
+func (s *Server) Stop() {
+	s.stopOnce.Do(func() {
+		if s.ui != nil {
+			s.ui.Stop()
+		}
+		if err := s.server.Stop(); err != nil {
+			s.log.Warn("stop temporal server", "error", err)
+		}
+	})
+}
+
+func (o Options) withDefaults() Options {
+	if o.IP == "" {
+		o.IP = "127.0.0.1"
+	}
+	if o.Namespace == "" {
+		o.Namespace = "default"
+	}
+	if o.LogLevel == slog.LevelInfo {
+		o.LogLevel = slog.LevelWarn
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	o.Logger = slog.New(minLevelHandler{Handler: o.Logger.Handler(), min: o.LogLevel})
+	return o
+}

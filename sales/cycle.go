@@ -1,0 +1,176 @@
+package sales
+
+import (
+	"fmt"
+	"sort"
+	"time"
+)
+
+// LineQty is a quantity of one order line (shipped, approved, short).
+type LineQty struct {
+	LineNo   int   `json:"line_no"`
+	Quantity int64 `json:"quantity"`
+}
+
+// Shipment is one goods issue (SP4) and what became of it.
+type Shipment struct {
+	No           string     `json:"no"`
+	Lines        []LineQty  `json:"lines"`
+	Carrier      string     `json:"carrier"`
+	Waybill      string     `json:"waybill"`
+	IssuedAt     time.Time  `json:"issued_at"`
+	DeliveredAt  *time.Time `json:"delivered_at,omitempty"`
+	Shortages    []LineQty  `json:"shortages,omitempty"`
+	Damaged      bool       `json:"damaged,omitempty"`
+	DeliveryNote string     `json:"delivery_note,omitempty"`
+	InvoiceNo    string     `json:"invoice_no"`
+}
+
+// Delivered reports whether proof of delivery arrived.
+func (s Shipment) Delivered() bool { return s.DeliveredAt != nil }
+
+// Invoice is billed for one shipment (BC1) and collected (BC6).
+type Invoice struct {
+	No           string     `json:"no"`
+	ShipmentNo   string     `json:"shipment_no"`
+	Currency     Currency   `json:"currency"`
+	Amount       Fen        `json:"amount_fen"`
+	Paid         Fen        `json:"paid_fen"`
+	Credited     Fen        `json:"credited_fen"`
+	IssuedAt     time.Time  `json:"issued_at"`
+	DueAt        time.Time  `json:"due_at"`
+	Acknowledged bool       `json:"acknowledged"`
+	Disputed     bool       `json:"disputed"`
+	Dispute      string     `json:"dispute,omitempty"`
+	Reminded     bool       `json:"reminded"`
+	Level        Level      `json:"dunning_level"`
+	PaidAt       *time.Time `json:"paid_at,omitempty"`
+}
+
+// Outstanding is what is still owed on the invoice.
+func (i Invoice) Outstanding() Fen { return i.Amount - i.Paid - i.Credited }
+
+// Open reports whether anything is still owed.
+func (i Invoice) Open() bool { return i.Outstanding() > 0 }
+
+// Overdue reports whether the invoice is open past its due date at now.
+func (i Invoice) Overdue(now time.Time) bool { return i.Open() && now.After(i.DueAt) }
+
+// Allocation is the part of a receipt applied to one invoice.
+type Allocation struct {
+	InvoiceNo string `json:"invoice_no"`
+	Amount    Fen    `json:"amount_fen"`
+}
+
+// Receipt is a payment confirmed by Finance (BC6).
+type Receipt struct {
+	Reference   string       `json:"reference"`
+	Amount      Fen          `json:"amount_fen"`
+	Currency    Currency     `json:"currency"`
+	ReceivedAt  time.Time    `json:"received_at"`
+	ConfirmedBy string       `json:"confirmed_by"`
+	Allocations []Allocation `json:"allocations"`
+	Excess      Fen          `json:"excess_fen"` // kept as customer credit
+}
+
+// AllocateReceipt applies amount to the open invoices: to preferred first when
+// named, then the oldest due date first. What no invoice owes is the excess,
+// kept as the customer's credit balance.
+func AllocateReceipt(invoices []Invoice, amount Fen, preferred string) (allocs []Allocation, excess Fen) {
+	order := make([]int, 0, len(invoices))
+	for i := range invoices {
+		order = append(order, i)
+	}
+	sort.SliceStable(order, func(a, b int) bool {
+		ia, ib := invoices[order[a]], invoices[order[b]]
+		if (ia.No == preferred) != (ib.No == preferred) {
+			return ia.No == preferred
+		}
+		return ia.DueAt.Before(ib.DueAt)
+	})
+	left := amount
+	for _, i := range order {
+		if left == 0 {
+			break
+		}
+		owed := invoices[i].Outstanding()
+		if owed <= 0 {
+			continue
+		}
+		pay := min(owed, left)
+		allocs = append(allocs, Allocation{InvoiceNo: invoices[i].No, Amount: pay})
+		left -= pay
+	}
+	return allocs, left
+}
+
+// Remaining returns, per order line, what is still to ship: ordered (or
+// approved) quantity minus what shipments took.
+func Remaining(lines []Line, shipments []Shipment) map[int]int64 {
+	left := make(map[int]int64, len(lines))
+	for _, l := range lines {
+		left[l.LineNo] = l.Quantity
+	}
+	for _, s := range shipments {
+		for _, q := range s.Lines {
+			left[q.LineNo] -= q.Quantity
+		}
+	}
+	return left
+}
+
+// Backorder is the total quantity still to ship.
+func Backorder(lines []Line, shipments []Shipment) int64 {
+	var n int64
+	for _, q := range Remaining(lines, shipments) {
+		n += q
+	}
+	return n
+}
+
+// ValidateShipLines checks a goods issue against what is still to ship: known
+// lines, positive quantities, nothing shipped twice, something shipped at all.
+func ValidateShipLines(lines []Line, shipments []Shipment, ship []LineQty) Problems {
+	var p Problems
+	left := Remaining(lines, shipments)
+	seen := map[int]bool{}
+	total := int64(0)
+	for i, q := range ship {
+		f := fmt.Sprintf("lines[%d]", i)
+		rem, ok := left[q.LineNo]
+		switch {
+		case !ok:
+			p.Add(f+".line_no", "the order has no line %d", q.LineNo)
+		case seen[q.LineNo]:
+			p.Add(f+".line_no", "line %d appears twice", q.LineNo)
+		case q.Quantity <= 0:
+			p.Add(f+".quantity", "must be positive")
+		case q.Quantity > rem:
+			p.Add(f+".quantity", "%d is more than the %d still to ship on line %d", q.Quantity, rem, q.LineNo)
+		}
+		seen[q.LineNo] = true
+		total += q.Quantity
+	}
+	if len(ship) == 0 {
+		p.Add("lines", "at least one line must ship")
+	}
+	return p
+}
+
+// ShipmentAmount prices a shipment at the order's unit prices.
+func ShipmentAmount(lines []Line, ship []LineQty) Fen {
+	price := make(map[int]Fen, len(lines))
+	for _, l := range lines {
+		price[l.LineNo] = l.UnitPrice
+	}
+	var t Fen
+	for _, q := range ship {
+		t += Fen(q.Quantity) * price[q.LineNo]
+	}
+	return t
+}
+
+// DueDate is the invoice date plus the payment terms.
+func DueDate(issued time.Time, termsDays int) time.Time {
+	return issued.Add(time.Duration(termsDays) * Day)
+}

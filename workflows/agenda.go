@@ -1,0 +1,160 @@
+package workflows
+
+import (
+	"fmt"
+	"time"
+
+	"osb/sales"
+)
+
+// deadline is something the order must do at a time: escalate a late step or
+// hold, remind, dun, retry a write.
+type deadline struct {
+	at   time.Time
+	fire func()
+}
+
+// deadlines lists what the order waits for, derived from its state: each
+// invoice has its own due reminder and dunning rungs, the current step and a
+// hold their escalations. Nothing is stored twice, so continue-as-new and due
+// date extensions need no timer bookkeeping.
+func (r *orderRun) deadlines() []deadline {
+	s := r.s
+	if s.Status.Final() {
+		return nil
+	}
+	var out []deadline
+	if s.Hold != nil {
+		out = append(out, r.holdDeadline())
+	} else if d, ok := r.stepDeadline(); ok {
+		out = append(out, d)
+	}
+	for i := range s.Invoices {
+		out = append(out, r.invoiceDeadlines(&s.Invoices[i])...)
+	}
+	return out
+}
+
+// nextDeadline returns the earliest deadline; withRetry includes the retry of
+// a failed write, which is not a business deadline.
+func (r *orderRun) nextDeadline(withRetry bool) (time.Time, bool) {
+	var next time.Time
+	for _, d := range r.deadlines() {
+		if next.IsZero() || d.at.Before(next) {
+			next = d.at
+		}
+	}
+	if withRetry && !r.retryAt.IsZero() && (next.IsZero() || r.retryAt.Before(next)) {
+		next = r.retryAt
+	}
+	return next, !next.IsZero()
+}
+
+// fireDue fires every deadline that has passed, oldest first; firing moves a
+// deadline on, so the list is derived again after each.
+func (r *orderRun) fireDue() {
+	r.actorID = sales.System.UserID
+	for range 100 {
+		var due *deadline
+		for _, d := range r.deadlines() {
+			if !d.at.After(r.now) && (due == nil || d.at.Before(due.at)) {
+				due = &d
+			}
+		}
+		if due == nil {
+			return
+		}
+		due.fire()
+	}
+}
+
+func (r *orderRun) holdDeadline() deadline {
+	h := r.s.Hold
+	at := h.Since.Add(time.Duration(r.policy.HoldDecision) + time.Duration(h.Level)*time.Duration(r.policy.EscalateEvery))
+	return deadline{at: at, fire: func() {
+		if h.Level >= sales.LevelGM {
+			r.reject("no SLT decision after escalation to the GM: rejected automatically", sales.System)
+			return
+		}
+		h.Level++
+		r.escalate(sales.EscalateHold, fmt.Sprintf("%s@%d", h.Step, h.Since.Unix()), h.Level,
+			fmt.Sprintf("%s waits for an SLT decision since %s: %s", r.s.OrderNo, h.Since.Format(time.DateOnly), h.Reason))
+	}}
+}
+
+func (r *orderRun) stepDeadline() (deadline, bool) {
+	s := r.s
+	d, ok := r.policy.Deadline(s.Step)
+	if !ok || s.StepLevel >= sales.LevelGM {
+		return deadline{}, false
+	}
+	base := s.StepSince.Add(d)
+	if s.Step == sales.SP3Pick && s.PlannedDate != "" {
+		if p, err := time.Parse(time.DateOnly, s.PlannedDate); err == nil && p.Add(sales.Day).After(base) {
+			base = p.Add(sales.Day)
+		}
+	}
+	at := base.Add(time.Duration(s.StepLevel) * time.Duration(r.policy.EscalateEvery))
+	return deadline{at: at, fire: func() {
+		s.StepLevel++
+		info, _ := s.Step.Info()
+		r.escalate(sales.EscalateStep, fmt.Sprintf("%s@%d", s.Step, s.StepSince.Unix()), s.StepLevel,
+			fmt.Sprintf("%s is stuck in %s %s (%s) since %s", s.OrderNo, s.Step, info.Name, info.Owner, s.StepSince.Format(time.DateTime)))
+	}}, true
+}
+
+func (r *orderRun) invoiceDeadlines(inv *sales.Invoice) []deadline {
+	if !inv.Open() {
+		return nil
+	}
+	var out []deadline
+	if !inv.Reminded {
+		out = append(out, deadline{at: inv.DueAt.Add(-time.Duration(r.policy.ReminderBeforeDue)), fire: func() {
+			inv.Reminded = true
+			r.event("reminder_sent", map[string]string{"invoice": inv.No, "due": inv.DueAt.Format(time.DateOnly)})
+			r.notify(r.s.Ladder.KAM, string(sales.EscalateRemind),
+				fmt.Sprintf("Invoice %s of %s falls due on %s", inv.No, r.s.CustomerName, inv.DueAt.Format(time.DateOnly)),
+				fmt.Sprintf("Outstanding %s %s.", inv.Outstanding(), inv.Currency), sales.BC4Reminder)
+		}})
+	}
+	for _, rung := range r.policy.Dunning {
+		if rung.Level <= inv.Level {
+			continue
+		}
+		out = append(out, deadline{at: inv.DueAt.Add(time.Duration(rung.After)), fire: func() {
+			inv.Level = rung.Level
+			days := int(time.Duration(rung.After).Hours() / 24)
+			r.escalate(sales.EscalateDunning, fmt.Sprintf("%s@%d", inv.No, inv.DueAt.Unix()), rung.Level,
+				fmt.Sprintf("Invoice %s of %s is %d days overdue: %s %s outstanding", inv.No, r.s.CustomerName, days, inv.Outstanding(), inv.Currency))
+			if rung.Freeze {
+				r.freeze(fmt.Sprintf("invoice %s %d days overdue", inv.No, days))
+			}
+		}})
+		break
+	}
+	return out
+}
+
+// escalate records that something reached level and tells its recipients.
+func (r *orderRun) escalate(kind sales.EscalationKind, ref string, level sales.Level, subject string) {
+	s := r.s
+	key := fmt.Sprintf("%s/%s/%s/%d", s.OrderNo, kind, ref, level)
+	recipients := s.Ladder.Recipients(level)
+	s.Pending.Escalations = append(s.Pending.Escalations, Escalation{
+		Key: key, OrderNo: s.OrderNo, CustomerID: s.CustomerID, Market: s.Market, Kind: kind,
+		Subject: subject, Level: level, Recipients: recipients, At: r.now,
+	})
+	for _, to := range recipients {
+		s.Pending.Notifications = append(s.Pending.Notifications, Notification{
+			Key: key + "/" + to, OrderNo: s.OrderNo, RecipientID: to, Kind: string(kind),
+			Subject: fmt.Sprintf("[%s] %s", level, subject), At: r.now,
+		})
+	}
+	r.event("escalated", map[string]string{"kind": string(kind), "level": level.String(), "ref": ref})
+	s.Level = max(s.Level, level)
+}
+
+func (r *orderRun) freeze(reason string) {
+	r.s.Pending.Freeze = &Freeze{CustomerID: r.s.CustomerID, Reason: reason, At: r.now}
+	r.event("customer_frozen", map[string]string{"reason": reason})
+}

@@ -1,0 +1,123 @@
+package workflows
+
+import (
+	"errors"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"osb/sales"
+)
+
+// flushRetry is how long a failed write of the order waits before it is tried
+// again; the pending changes stay in the state meanwhile.
+const flushRetry = time.Minute
+
+// flush writes what changed to the store in one local activity and mirrors
+// the status into search attributes and memo.
+func (r *orderRun) flush() error {
+	s := r.s
+	if r.dirty {
+		s.Pending.Order = r.snapshot()
+		r.dirty = false
+	}
+	if !s.Pending.empty() {
+		// Take the batch out first: handlers may add to Pending while the
+		// write is in flight, and those additions must not be lost.
+		batch := s.Pending
+		s.Pending = SyncInput{}
+		err := r.local(r.ctx, ActivitySyncOrder, batch, nil)
+		if err != nil && !isBusinessError(err) {
+			workflow.GetLogger(r.ctx).Warn("writing order to the store failed; retrying", "order", s.OrderNo, "error", err)
+			s.Pending = batch.merge(s.Pending)
+			r.retryAt = r.now.Add(flushRetry)
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		r.retryAt = time.Time{}
+	}
+	return r.upsertAttributes()
+}
+
+func isBusinessError(err error) bool {
+	var app *temporal.ApplicationError
+	if !errors.As(err, &app) {
+		return false
+	}
+	switch app.Type() {
+	case sales.ErrInvalid, sales.ErrNotFound, sales.ErrConflict:
+		return true
+	}
+	return false
+}
+
+func (r *orderRun) snapshot() *OrderSnapshot {
+	s := r.s
+	snap := &OrderSnapshot{
+		OrderNo: s.OrderNo, Version: s.Seq, CustomerID: s.CustomerID, Market: s.Market, KAMID: s.Ladder.KAM,
+		ClientRef: s.ClientRef, Currency: s.Currency, Total: s.Total(), Status: s.Status, Step: s.Step,
+		Level: s.Level, Unbilled: s.Unbilled(), Outstanding: s.Outstanding(), RequestedDate: s.RequestedDate,
+		CreatedBy: s.CreatedBy.UserID, CreatedAt: s.CreatedAt, UpdatedAt: r.now, ClosedAt: s.ClosedAt,
+		Lines: s.Lines, Shipments: s.Shipments, Invoices: s.Invoices, Receipts: s.Receipts,
+	}
+	if s.Hold != nil {
+		snap.HoldReason = s.Hold.Reason
+	}
+	if at, ok := r.nextDeadline(false); ok {
+		snap.NextDeadline = &at
+	}
+	return snap
+}
+
+// upsertAttributes writes the search attributes that changed since the last
+// write, so the Web UI filters see the order where it is.
+func (r *orderRun) upsertAttributes() error {
+	s := r.s
+	want := savedAttrs{Status: string(s.Status), Step: string(s.Step), Level: int64(s.Level), Outstanding: int64(s.Outstanding())}
+	if at, ok := r.nextDeadline(false); ok {
+		want.Deadline = at.UTC()
+	}
+	old := s.SA
+	var upd []temporal.SearchAttributeUpdate
+	if want.Status != old.Status {
+		upd = append(upd, SAOrderStatus.ValueSet(want.Status))
+	}
+	if want.Step != old.Step {
+		upd = append(upd, SAStep.ValueSet(want.Step), SAStage.ValueSet(string(s.Step.Stage())))
+	}
+	if want.Level != old.Level {
+		upd = append(upd, SAEscalationLevel.ValueSet(want.Level))
+	}
+	if want.Outstanding != old.Outstanding {
+		upd = append(upd, SAAmountOutstanding.ValueSet(want.Outstanding))
+	}
+	if !want.Deadline.Equal(old.Deadline) {
+		if want.Deadline.IsZero() {
+			upd = append(upd, SANextDeadline.ValueUnset())
+		} else {
+			upd = append(upd, SANextDeadline.ValueSet(want.Deadline))
+		}
+	}
+	if old == (savedAttrs{}) {
+		upd = append(upd, SAOrderNo.ValueSet(s.OrderNo), SACustomerID.ValueSet(s.CustomerID),
+			SAMarket.ValueSet(s.Market), SAKAM.ValueSet(s.Ladder.KAM))
+	}
+	if len(upd) == 0 {
+		return nil
+	}
+	s.SA = want
+	if err := workflow.UpsertTypedSearchAttributes(r.ctx, upd...); err != nil {
+		return err
+	}
+	if want.Step == old.Step && want.Status == old.Status {
+		return nil
+	}
+	info, _ := s.Step.Info()
+	return workflow.UpsertMemo(r.ctx, map[string]any{
+		"customer": s.CustomerName, "step": string(s.Step) + " " + info.Name, "owner": string(info.Owner),
+		"total": s.Total().String() + " " + string(s.Currency),
+	})
+}

@@ -1,0 +1,446 @@
+package workflows
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/workflow"
+
+	"osb/sales"
+)
+
+// registerHandlers installs the query and the updates. Validators refuse
+// before anything is written to history; handlers change the state and wake
+// the loop, which writes it to the store.
+func (r *orderRun) registerHandlers() error {
+	if err := workflow.SetQueryHandler(r.ctx, QueryStatus, func() (OrderView, error) { return r.view(), nil }); err != nil {
+		return err
+	}
+	updates := []struct {
+		name      string
+		handler   any
+		validator any
+	}{
+		{UpdateDecide, r.decide, r.validateDecide},
+		{UpdateAcknowledge, r.acknowledge, r.validateAcknowledge},
+		{UpdateGoodsIssue, r.goodsIssue, r.validateGoodsIssue},
+		{UpdateDeliver, r.deliver, r.validateDeliver},
+		{UpdateDispute, r.dispute, r.validateDispute},
+		{UpdateConfirmPay, r.confirmPayment, r.validateConfirmPayment},
+		{UpdateExtendDue, r.extendDue, r.validateExtendDue},
+		{UpdateCancel, r.cancel, r.validateCancel},
+	}
+	for _, u := range updates {
+		if err := workflow.SetUpdateHandlerWithOptions(r.ctx, u.name, u.handler,
+			workflow.UpdateHandlerOptions{Validator: u.validator}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// begin starts a change made by actor at the current workflow time.
+func (r *orderRun) begin(a sales.Actor) {
+	r.now = workflow.Now(r.ctx)
+	r.actorID = a.UserID
+	r.woken = true
+}
+
+func (r *orderRun) open() error {
+	if r.s.Status.Final() {
+		return refusal(sales.ErrConflict, "order %s is %s", r.s.OrderNo, r.s.Status)
+	}
+	return nil
+}
+
+func (r *orderRun) validateDecide(in DecideInput) error {
+	if !in.Actor.Is(sales.RoleSLT) {
+		return refusal(sales.ErrForbidden, "only an SLT member may decide a held order")
+	}
+	if r.s.Hold == nil {
+		return refusal(sales.ErrConflict, "order %s is not held (status %s)", r.s.OrderNo, r.s.Status)
+	}
+	switch in.Decision {
+	case DecisionApprove, DecisionReject:
+		return nil
+	case DecisionApprovePart:
+		return invalid(r.partProblems(in.Lines), "invalid partial approval")
+	}
+	return invalid(sales.Problems{{Field: "decision", Message: "must be approve, reject or approve_part"}}, "invalid decision")
+}
+
+func (r *orderRun) partProblems(lines []sales.LineQty) sales.Problems {
+	var p sales.Problems
+	ordered := map[int]int64{}
+	for _, l := range r.s.Lines {
+		ordered[l.LineNo] = l.Quantity
+	}
+	var total int64
+	for i, q := range lines {
+		f := fmt.Sprintf("lines[%d]", i)
+		max, ok := ordered[q.LineNo]
+		switch {
+		case !ok:
+			p.Add(f+".line_no", "the order has no line %d", q.LineNo)
+		case q.Quantity < 0 || q.Quantity > max:
+			p.Add(f+".quantity", "must be between 0 and the %d ordered", max)
+		}
+		total += q.Quantity
+	}
+	if len(lines) == 0 || total == 0 {
+		p.Add("lines", "approve at least one unit, or reject the order")
+	}
+	return p
+}
+
+func (r *orderRun) decide(ctx workflow.Context, in DecideInput) (OrderView, error) {
+	r.begin(in.Actor)
+	s := r.s
+	h := s.Hold
+	switch in.Decision {
+	case DecisionReject:
+		r.reject("rejected by the SLT: "+in.Reason, in.Actor)
+		return r.view(), nil
+	case DecisionApprovePart:
+		approved := map[int]int64{}
+		for _, q := range in.Lines {
+			approved[q.LineNo] = q.Quantity
+		}
+		for i := range s.Lines {
+			if q, ok := approved[s.Lines[i].LineNo]; ok {
+				s.Lines[i].Quantity = q
+			}
+		}
+	}
+	s.Hold = nil
+	r.event("decided", map[string]string{"decision": in.Decision, "reason": in.Reason, "total": s.Total().String()})
+	if h.Step == sales.SP2Recheck {
+		s.Status = sales.StatusReleased
+	} else {
+		s.Status = sales.StatusOpen
+	}
+	return r.view(), nil
+}
+
+func (r *orderRun) validateAcknowledge(in AcknowledgeInput) error {
+	if !in.Actor.Is(sales.RoleLogistics) {
+		return refusal(sales.ErrForbidden, "only Logistics may acknowledge a dispatch instruction")
+	}
+	if err := r.open(); err != nil {
+		return err
+	}
+	if !r.s.released() || len(r.s.Shipments) > 0 {
+		return refusal(sales.ErrConflict, "order %s cannot be planned now (status %s, step %s)", r.s.OrderNo, r.s.Status, r.s.Step)
+	}
+	if _, err := time.Parse(time.DateOnly, in.PlannedDate); err != nil {
+		return invalid(sales.Problems{{Field: "planned_date", Message: "must be a date like 2026-12-01"}}, "invalid acknowledgement")
+	}
+	return nil
+}
+
+// acknowledge records the plan (SP1) and re-checks credit (SP2) when the order
+// waited long since its credit check or the customer may have been frozen.
+func (r *orderRun) acknowledge(ctx workflow.Context, in AcknowledgeInput) (OrderView, error) {
+	r.begin(in.Actor)
+	s := r.s
+	now := r.now
+	s.AcknowledgedAt, s.PlannedDate = &now, in.PlannedDate
+	r.event("acknowledged", map[string]string{"planned_date": in.PlannedDate})
+	if s.Rechecked {
+		return r.view(), nil
+	}
+	r.enter(sales.SP2Recheck)
+	s.Rechecked = true
+	waited := now.Sub(s.CreditCheckedAt) > time.Duration(r.policy.RecheckAfter)
+	var c CreditResult
+	err := r.local(ctx, ActivityCheckCredit, CreditInput{OrderNo: s.OrderNo, CustomerID: s.CustomerID}, &c)
+	if err != nil {
+		return r.view(), err
+	}
+	reason := ""
+	switch {
+	case c.Frozen:
+		reason = "customer was frozen meanwhile: " + c.Reason
+	case waited && c.Exposure > c.Limit:
+		reason = fmt.Sprintf("re-check after %d days: exposure %s exceeds credit limit %s", int(now.Sub(s.CreditCheckedAt).Hours()/24), c.Exposure, c.Limit)
+	}
+	r.event("rechecked", map[string]string{"waited": fmt.Sprint(waited), "frozen": fmt.Sprint(c.Frozen), "exposure": c.Exposure.String()})
+	if reason != "" {
+		r.hold(sales.SP2Recheck, reason)
+	}
+	return r.view(), nil
+}
+
+func (r *orderRun) validateGoodsIssue(in GoodsIssueInput) error {
+	if !in.Actor.Is(sales.RoleLogistics) {
+		return refusal(sales.ErrForbidden, "only Logistics may report a goods issue")
+	}
+	if err := r.open(); err != nil {
+		return err
+	}
+	s := r.s
+	switch {
+	case s.Hold != nil:
+		return refusal(sales.ErrConflict, "order %s is held for an SLT decision: %s", s.OrderNo, s.Hold.Reason)
+	case !s.released():
+		return refusal(sales.ErrConflict, "order %s is not released to Logistics (step %s)", s.OrderNo, s.Step)
+	case s.AcknowledgedAt == nil:
+		return refusal(sales.ErrConflict, "acknowledge the dispatch instruction of %s with a planned date first", s.OrderNo)
+	}
+	p := sales.ValidateShipLines(s.Lines, s.Shipments, in.Lines)
+	if strings.TrimSpace(in.Carrier) == "" {
+		p.Add("carrier", "is required")
+	}
+	return invalid(p, "invalid goods issue")
+}
+
+// goodsIssue records a shipment (SP4, in transit SP5) and bills it at once:
+// one invoice per goods issue (BC1), its receivable posted (BC3).
+func (r *orderRun) goodsIssue(ctx workflow.Context, in GoodsIssueInput) (GoodsIssueResult, error) {
+	r.begin(in.Actor)
+	s := r.s
+	n := len(s.Shipments) + 1
+	base := strings.TrimPrefix(s.OrderNo, "SO-")
+	sh := sales.Shipment{
+		No: fmt.Sprintf("SH-%s-%d", base, n), Lines: in.Lines, Carrier: in.Carrier, Waybill: in.Waybill,
+		IssuedAt: r.now, InvoiceNo: fmt.Sprintf("IV-%s-%d", base, n),
+	}
+	s.Shipments = append(s.Shipments, sh)
+	r.enter(sales.SP4GoodsIssue)
+	r.event("goods_issued", map[string]string{"shipment": sh.No, "carrier": sh.Carrier, "waybill": sh.Waybill})
+	terms := s.PaymentTermsDays
+	inv := sales.Invoice{
+		No: sh.InvoiceNo, ShipmentNo: sh.No, Currency: s.Currency, Amount: sales.ShipmentAmount(s.Lines, in.Lines),
+		IssuedAt: r.now, DueAt: sales.DueDate(r.now, terms),
+	}
+	s.Invoices = append(s.Invoices, inv)
+	r.event("invoiced", map[string]string{"invoice": inv.No, "amount": inv.Amount.String(), "due": inv.DueAt.Format(time.DateOnly)})
+	r.event("receivable_posted", map[string]string{"invoice": inv.No})
+	if s.Status == sales.StatusReleased {
+		s.Status = sales.StatusShipping
+	}
+	if s.Backorder() == 0 {
+		s.Status = sales.StatusBilled
+	}
+	return GoodsIssueResult{ShipmentNo: sh.No, InvoiceNo: inv.No, Amount: inv.Amount, DueAt: inv.DueAt, Backorder: s.Backorder()}, nil
+}
+
+func (r *orderRun) validateDeliver(in DeliverInput) error {
+	if !in.Actor.Is(sales.RoleLogistics) {
+		return refusal(sales.ErrForbidden, "only Logistics may record a proof of delivery")
+	}
+	sh := r.s.shipment(in.ShipmentNo)
+	if sh == nil {
+		return refusal(sales.ErrNotFound, "order %s has no shipment %q", r.s.OrderNo, in.ShipmentNo)
+	}
+	if sh.Delivered() {
+		return refusal(sales.ErrConflict, "shipment %s was delivered on %s", sh.No, sh.DeliveredAt.Format(time.DateOnly))
+	}
+	shipped := map[int]int64{}
+	for _, q := range sh.Lines {
+		shipped[q.LineNo] = q.Quantity
+	}
+	var p sales.Problems
+	for i, q := range in.Shortages {
+		if q.Quantity <= 0 || q.Quantity > shipped[q.LineNo] {
+			p.Add(fmt.Sprintf("shortages[%d].quantity", i), "must be between 1 and the %d shipped on line %d", shipped[q.LineNo], q.LineNo)
+		}
+	}
+	return invalid(p, "invalid proof of delivery")
+}
+
+// deliver records the proof of delivery (SP6) and closes the shipment (SP7).
+func (r *orderRun) deliver(ctx workflow.Context, in DeliverInput) (OrderView, error) {
+	r.begin(in.Actor)
+	sh := r.s.shipment(in.ShipmentNo)
+	now := r.now
+	sh.DeliveredAt, sh.Shortages, sh.Damaged, sh.DeliveryNote = &now, in.Shortages, in.Damaged, in.Note
+	r.enter(sales.SP6Delivery)
+	r.event("delivered", map[string]string{"shipment": sh.No, "shortages": fmt.Sprint(len(in.Shortages)), "damaged": fmt.Sprint(in.Damaged)})
+	if len(in.Shortages) > 0 || in.Damaged {
+		r.notify(r.s.Ladder.KAM, "delivery_problem", fmt.Sprintf("Shipment %s arrived short or damaged", sh.No),
+			"Open a return for the affected lines: "+in.Note, sales.SP6Delivery)
+		r.notify("dept:ssg", "delivery_problem", fmt.Sprintf("Shipment %s arrived short or damaged", sh.No), in.Note, sales.SP6Delivery)
+	}
+	r.enter(sales.SP7Close)
+	r.event("shipment_closed", map[string]string{"shipment": sh.No})
+	return r.view(), nil
+}
+
+func (r *orderRun) acknowledgeInvoice(in InvoiceAckInput) {
+	inv := r.s.invoice(in.InvoiceNo)
+	if inv == nil || inv.Acknowledged {
+		return
+	}
+	r.actorID = in.Actor.UserID
+	inv.Acknowledged, inv.Disputed = true, false
+	r.event("invoice_acknowledged", map[string]string{"invoice": inv.No})
+}
+
+func (r *orderRun) validateDispute(in DisputeInput) error {
+	if !in.Actor.Is(sales.RoleSSG, sales.RoleFSF, sales.RoleFinance) {
+		return refusal(sales.ErrForbidden, "only SSG, FSF or Finance may record an invoice dispute")
+	}
+	inv := r.s.invoice(in.InvoiceNo)
+	if inv == nil {
+		return refusal(sales.ErrNotFound, "order %s has no invoice %q", r.s.OrderNo, in.InvoiceNo)
+	}
+	if !inv.Open() {
+		return refusal(sales.ErrConflict, "invoice %s is paid", inv.No)
+	}
+	if strings.TrimSpace(in.Reason) == "" {
+		return invalid(sales.Problems{{Field: "reason", Message: "is required"}}, "invalid dispute")
+	}
+	return nil
+}
+
+func (r *orderRun) dispute(ctx workflow.Context, in DisputeInput) (OrderView, error) {
+	r.begin(in.Actor)
+	inv := r.s.invoice(in.InvoiceNo)
+	inv.Disputed, inv.Dispute, inv.Acknowledged = true, in.Reason, false
+	r.event("invoice_disputed", map[string]string{"invoice": inv.No, "reason": in.Reason})
+	subject := fmt.Sprintf("Invoice %s of %s disputed", inv.No, r.s.CustomerName)
+	r.notify(r.s.Ladder.KAM, "invoice_disputed", subject, in.Reason, sales.BC2Acknowledge)
+	r.notify("dept:ssg", "invoice_disputed", subject, in.Reason, sales.BC2Acknowledge)
+	return r.view(), nil
+}
+
+func (r *orderRun) validateConfirmPayment(in ConfirmPaymentInput) error {
+	if !in.Actor.Is(sales.RoleFinance) {
+		return refusal(sales.ErrForbidden, "only Finance may confirm a payment")
+	}
+	if err := r.open(); err != nil {
+		return err
+	}
+	var p sales.Problems
+	ref := strings.TrimSpace(in.Reference)
+	if ref == "" || len(ref) > 64 {
+		p.Add("reference", "is required, at most 64 characters")
+	}
+	if in.Amount <= 0 {
+		p.Add("amount_fen", "must be positive")
+	}
+	if in.Currency != r.s.Currency {
+		p.Add("currency", "must be the order's currency %s", r.s.Currency)
+	}
+	if in.InvoiceNo != "" && r.s.invoice(in.InvoiceNo) == nil {
+		p.Add("invoice_no", "order %s has no invoice %q", r.s.OrderNo, in.InvoiceNo)
+	}
+	if err := invalid(p, "invalid payment confirmation"); err != nil {
+		return err
+	}
+	if old := r.s.receipt(ref); old != nil && old.Amount != in.Amount {
+		return refusal(sales.ErrConflict, "reference %s was already confirmed for %s, not %s", ref, old.Amount, in.Amount)
+	}
+	return nil
+}
+
+// confirmPayment applies a receipt (BC6) to the open invoices; a reference is
+// never counted twice and an overpayment becomes customer credit.
+func (r *orderRun) confirmPayment(ctx workflow.Context, in ConfirmPaymentInput) (ConfirmPaymentResult, error) {
+	r.begin(in.Actor)
+	s := r.s
+	ref := strings.TrimSpace(in.Reference)
+	if old := s.receipt(ref); old != nil {
+		return ConfirmPaymentResult{Receipt: *old, Duplicate: true, Outstanding: s.Outstanding()}, nil
+	}
+	allocs, excess := sales.AllocateReceipt(s.Invoices, in.Amount, in.InvoiceNo)
+	for _, a := range allocs {
+		inv := s.invoice(a.InvoiceNo)
+		inv.Paid += a.Amount
+		if !inv.Open() {
+			now := r.now
+			inv.PaidAt = &now
+		}
+	}
+	rc := sales.Receipt{Reference: ref, Amount: in.Amount, Currency: in.Currency, ReceivedAt: r.now,
+		ConfirmedBy: in.Actor.UserID, Allocations: allocs, Excess: excess}
+	s.Receipts = append(s.Receipts, rc)
+	r.event("payment_confirmed", map[string]string{"reference": ref, "amount": in.Amount.String(), "excess": excess.String()})
+	if excess > 0 {
+		s.Pending.Credits = append(s.Pending.Credits, CreditEntry{
+			Key: "receipt/" + s.OrderNo + "/" + ref, CustomerID: s.CustomerID, Amount: excess, Currency: in.Currency,
+			Note: fmt.Sprintf("overpayment on %s, reference %s", s.OrderNo, ref), At: r.now,
+		})
+	}
+	return ConfirmPaymentResult{Receipt: rc, Outstanding: s.Outstanding()}, nil
+}
+
+func (r *orderRun) validateExtendDue(in ExtendDueInput) error {
+	if !in.Actor.Is(sales.RoleSLT) {
+		return refusal(sales.ErrForbidden, "only an SLT decision may extend a due date")
+	}
+	inv := r.s.invoice(in.InvoiceNo)
+	if inv == nil {
+		return refusal(sales.ErrNotFound, "order %s has no invoice %q", r.s.OrderNo, in.InvoiceNo)
+	}
+	if !inv.Open() {
+		return refusal(sales.ErrConflict, "invoice %s is paid", inv.No)
+	}
+	d, err := time.Parse(time.DateOnly, in.DueDate)
+	if err != nil {
+		return invalid(sales.Problems{{Field: "due_date", Message: "must be a date like 2026-12-31"}}, "invalid extension")
+	}
+	if !d.After(inv.DueAt.Truncate(sales.Day)) {
+		return invalid(sales.Problems{{Field: "due_date", Message: "must be after the current due date " + inv.DueAt.Format(time.DateOnly)}}, "invalid extension")
+	}
+	return nil
+}
+
+// extendDue moves an invoice's due date: its reminder and dunning start again
+// from the new date.
+func (r *orderRun) extendDue(ctx workflow.Context, in ExtendDueInput) (OrderView, error) {
+	r.begin(in.Actor)
+	inv := r.s.invoice(in.InvoiceNo)
+	d, _ := time.Parse(time.DateOnly, in.DueDate)
+	old := inv.DueAt
+	days := int(d.Sub(old.Truncate(sales.Day)).Hours() / 24)
+	inv.DueAt = old.Add(time.Duration(days) * sales.Day)
+	inv.Level = sales.LevelNone
+	inv.Reminded = inv.DueAt.Add(-time.Duration(r.policy.ReminderBeforeDue)).Before(r.now)
+	r.event("due_extended", map[string]string{"invoice": inv.No, "from": old.Format(time.DateOnly), "to": inv.DueAt.Format(time.DateOnly), "reason": in.Reason})
+	return r.view(), nil
+}
+
+func (r *orderRun) validateCancel(in CancelInput) error {
+	if !in.Actor.Is(sales.RoleSSG, sales.RoleFSF, sales.RoleSLT, sales.RoleAdmin) {
+		return refusal(sales.ErrForbidden, "only SSG, FSF, the SLT or an admin may cancel an order")
+	}
+	if err := r.open(); err != nil {
+		return err
+	}
+	if n := len(r.s.Shipments); n > 0 {
+		return refusal(sales.ErrConflict, "order %s cannot be cancelled: goods were issued (%s); request a return instead", r.s.OrderNo, r.s.Shipments[0].No)
+	}
+	return nil
+}
+
+func (r *orderRun) cancel(ctx workflow.Context, in CancelInput) (OrderView, error) {
+	r.begin(in.Actor)
+	s := r.s
+	wasReleased := s.released()
+	s.Hold = nil
+	s.Status = sales.StatusCancelled
+	s.Reason = in.Reason
+	r.event("cancelled", map[string]string{"reason": in.Reason})
+	if wasReleased {
+		r.notify("dept:logistics", "dispatch_cancelled", "Dispatch instruction "+s.OrderNo+" withdrawn", in.Reason, s.Step)
+	}
+	r.close()
+	return r.view(), nil
+}
+
+// view is the live status of the order.
+func (r *orderRun) view() OrderView {
+	s := r.s
+	info, _ := s.Step.Info()
+	v := OrderView{
+		OrderState: *s, Stage: s.Step.Stage(), StepName: info.Name, StepOwner: info.Owner,
+		Total: s.Total(), Outstanding: s.Outstanding(), Unbilled: s.Unbilled(), Backorder: s.Backorder(),
+	}
+	if at, ok := r.nextDeadline(false); ok {
+		v.NextDeadline = &at
+	}
+	return v
+}

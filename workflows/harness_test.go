@@ -1,0 +1,307 @@
+package workflows
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/testsuite"
+
+	"osb/sales"
+)
+
+// world is a fake store behind the activities: one customer, a catalog, a
+// credit position, and everything the workflow wrote.
+type world struct {
+	mu       sync.Mutex
+	customer sales.Customer
+	skus     map[string]sales.SKU
+	ladder   sales.Ladder
+	credit   CreditResult
+	syncs    []SyncInput
+}
+
+func newWorld() *world {
+	return &world{
+		customer: sales.Customer{ID: "C001", Name: "华东分销一号", Market: "华东", KAMID: "kam1", PaymentTermsDays: 30,
+			Active: true, Currency: sales.CNY, CreditLimit: sales.Yuan(1_000_000)},
+		skus: map[string]sales.SKU{
+			"SKU-A": {Code: "SKU-A", Name: "A", ListPrice: sales.Yuan(100), Currency: sales.CNY, Active: true},
+			"SKU-B": {Code: "SKU-B", Name: "B", ListPrice: sales.Yuan(50), Currency: sales.CNY, Active: true},
+		},
+		ladder: sales.Ladder{KAM: "kam1", UM: "um1", MM: "mm1", SLT: "dsd", GM: "gm"},
+		credit: CreditResult{Limit: sales.Yuan(1_000_000), Exposure: sales.Yuan(2_000)},
+	}
+}
+
+func (w *world) prepare(_ context.Context, req sales.OrderRequest) (PrepareResult, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	out := PrepareResult{SKUs: map[string]sales.SKU{}, Ladder: w.ladder}
+	if req.CustomerID == w.customer.ID {
+		c := w.customer
+		out.Customer = &c
+	}
+	for _, l := range req.Lines {
+		if s, ok := w.skus[l.SKU]; ok {
+			out.SKUs[l.SKU] = s
+		}
+	}
+	return out, nil
+}
+
+func (w *world) checkCredit(_ context.Context, _ CreditInput) (CreditResult, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.credit, nil
+}
+
+func (w *world) sync(_ context.Context, in SyncInput) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	// Keep a deep copy: the workflow reuses its slices.
+	b, _ := json.Marshal(in)
+	var cp SyncInput
+	_ = json.Unmarshal(b, &cp)
+	w.syncs = append(w.syncs, cp)
+	return nil
+}
+
+func (w *world) setCredit(c CreditResult) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.credit = c
+}
+
+// last returns the latest snapshot written.
+func (w *world) last() *OrderSnapshot {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for i := len(w.syncs) - 1; i >= 0; i-- {
+		if w.syncs[i].Order != nil {
+			return w.syncs[i].Order
+		}
+	}
+	return nil
+}
+
+func (w *world) escalations() []Escalation {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var out []Escalation
+	for _, s := range w.syncs {
+		out = append(out, s.Escalations...)
+	}
+	return out
+}
+
+func (w *world) notifications() []Notification {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var out []Notification
+	for _, s := range w.syncs {
+		out = append(out, s.Notifications...)
+	}
+	return out
+}
+
+func (w *world) events() []Event {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var out []Event
+	for _, s := range w.syncs {
+		out = append(out, s.Events...)
+	}
+	return out
+}
+
+func (w *world) credits() []CreditEntry {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var out []CreditEntry
+	for _, s := range w.syncs {
+		out = append(out, s.Credits...)
+	}
+	return out
+}
+
+func (w *world) freezes() []Freeze {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var out []Freeze
+	for _, s := range w.syncs {
+		if s.Freeze != nil {
+			out = append(out, *s.Freeze)
+		}
+	}
+	return out
+}
+
+// harness drives one order workflow in the SDK's test environment with time
+// skipping: people act through scheduled callbacks at virtual times.
+type harness struct {
+	t       *testing.T
+	env     *testsuite.TestWorkflowEnvironment
+	w       *world
+	policy  sales.Policy
+	input   OrderInput
+	outcome map[string]*updateOutcome
+}
+
+type updateOutcome struct {
+	rejected error
+	result   any
+	err      error
+	done     bool
+}
+
+var (
+	ssg       = sales.Actor{UserID: "ssg1", Role: sales.RoleSSG}
+	logistics = sales.Actor{UserID: "log1", Role: sales.RoleLogistics}
+	finance   = sales.Actor{UserID: "fin1", Role: sales.RoleFinance}
+	slt       = sales.Actor{UserID: "dsd", Role: sales.RoleSLT}
+)
+
+func newHarness(t *testing.T) *harness {
+	t.Helper()
+	var suite testsuite.WorkflowTestSuite
+	env := suite.NewTestWorkflowEnvironment()
+	w := newWorld()
+	env.RegisterWorkflowWithOptions(Order, RegisterOptions())
+	env.RegisterActivityWithOptions(w.prepare, activity.RegisterOptions{Name: ActivityPrepareOrder})
+	env.RegisterActivityWithOptions(w.checkCredit, activity.RegisterOptions{Name: ActivityCheckCredit})
+	env.RegisterActivityWithOptions(w.sync, activity.RegisterOptions{Name: ActivitySyncOrder})
+	h := &harness{t: t, env: env, w: w, policy: sales.DefaultPolicy(), outcome: map[string]*updateOutcome{}}
+	h.input = OrderInput{
+		OrderNo:   "SO-2026-000001",
+		CreatedBy: ssg,
+		Request: sales.OrderRequest{CustomerID: "C001", Currency: sales.CNY, Lines: []sales.LineRequest{
+			{SKU: "SKU-A", Quantity: 10, UnitPrice: sales.Yuan(100)},
+			{SKU: "SKU-B", Quantity: 20, UnitPrice: sales.Yuan(50)},
+		}},
+	}
+	return h
+}
+
+// at schedules fn at virtual time d after the start.
+func (h *harness) at(d time.Duration, fn func()) { h.env.RegisterDelayedCallback(fn, d) }
+
+// update sends an update now and records its outcome under label.
+func (h *harness) update(label, name string, arg any) {
+	o := &updateOutcome{}
+	h.outcome[label] = o
+	h.env.UpdateWorkflow(name, label, &testsuite.TestUpdateCallback{
+		OnAccept: func() {},
+		OnReject: func(err error) { o.rejected, o.done = err, true },
+		OnComplete: func(res any, err error) {
+			o.result, o.err, o.done = res, err, true
+		},
+	}, arg)
+}
+
+// run executes the workflow to its end and returns the result.
+func (h *harness) run() OrderResult {
+	h.t.Helper()
+	h.input.Policy = h.policy
+	h.env.ExecuteWorkflow(Order, h.input)
+	if !h.env.IsWorkflowCompleted() {
+		h.t.Fatal("workflow did not complete")
+	}
+	if err := h.env.GetWorkflowError(); err != nil {
+		h.t.Fatalf("workflow failed: %v", err)
+	}
+	var res OrderResult
+	if err := h.env.GetWorkflowResult(&res); err != nil {
+		h.t.Fatal(err)
+	}
+	return res
+}
+
+// runOpen executes the workflow until the test environment has nothing more
+// to do before limit and returns without requiring completion.
+func (h *harness) runFor(limit time.Duration) {
+	h.t.Helper()
+	h.input.Policy = h.policy
+	h.env.SetTestTimeout(30 * time.Second)
+	h.at(limit, func() { h.env.CancelWorkflow() })
+	h.env.ExecuteWorkflow(Order, h.input)
+}
+
+func (h *harness) mustAccept(label string) any {
+	h.t.Helper()
+	o := h.outcome[label]
+	if o == nil || !o.done {
+		h.t.Fatalf("update %s never finished", label)
+	}
+	if o.rejected != nil || o.err != nil {
+		h.t.Fatalf("update %s refused: %v %v", label, o.rejected, o.err)
+	}
+	return o.result
+}
+
+func (h *harness) mustRefuse(label string) error {
+	h.t.Helper()
+	o := h.outcome[label]
+	if o == nil || !o.done {
+		h.t.Fatalf("update %s never finished", label)
+	}
+	if o.rejected == nil && o.err == nil {
+		h.t.Fatalf("update %s was accepted, want refused", label)
+	}
+	if o.rejected != nil {
+		return o.rejected
+	}
+	return o.err
+}
+
+func (h *harness) query() OrderView {
+	h.t.Helper()
+	v, err := h.env.QueryWorkflow(QueryStatus)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	var out OrderView
+	if err := v.Get(&out); err != nil {
+		h.t.Fatal(err)
+	}
+	return out
+}
+
+func (h *harness) kinds() []string {
+	var out []string
+	for _, e := range h.w.events() {
+		out = append(out, e.Kind)
+	}
+	return out
+}
+
+func contains(xs []string, x string) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+func lineQty(pairs ...int64) []sales.LineQty {
+	var out []sales.LineQty
+	for i := 0; i+1 < len(pairs); i += 2 {
+		out = append(out, sales.LineQty{LineNo: int(pairs[i]), Quantity: pairs[i+1]})
+	}
+	return out
+}
+
+func levelsOf(es []Escalation, kind sales.EscalationKind) []string {
+	var out []string
+	for _, e := range es {
+		if e.Kind == kind {
+			out = append(out, fmt.Sprintf("%s", e.Level))
+		}
+	}
+	return out
+}

@@ -1,0 +1,152 @@
+package workflows
+
+import (
+	"time"
+
+	"osb/sales"
+)
+
+// OrderInput starts an order's cycle. State is set only when the workflow
+// continues as new and carries the whole order over.
+type OrderInput struct {
+	OrderNo   string             `json:"order_no"`
+	Request   sales.OrderRequest `json:"request"`
+	CreatedBy sales.Actor        `json:"created_by"`
+	Policy    sales.Policy       `json:"policy"`
+	State     *OrderState        `json:"state,omitempty"`
+	// ContinueAfter forces continue-as-new after this many wake-ups; zero
+	// leaves it to the server's suggestion. Tests use it.
+	ContinueAfter int `json:"continue_after,omitempty"`
+}
+
+// OrderResult is how the cycle ended.
+type OrderResult struct {
+	OrderNo string            `json:"order_no"`
+	Status  sales.OrderStatus `json:"status"`
+	Reason  string            `json:"reason,omitempty"`
+}
+
+// Decision kinds of the SLT on a held order.
+const (
+	DecisionApprove     = "approve"
+	DecisionReject      = "reject"
+	DecisionApprovePart = "approve_part"
+)
+
+// DecideInput is the SLT's decision on a held order (OP5 or a re-check hold).
+type DecideInput struct {
+	Actor    sales.Actor     `json:"actor"`
+	Decision string          `json:"decision"`
+	Lines    []sales.LineQty `json:"lines,omitempty"` // approved quantities for approve_part
+	Reason   string          `json:"reason,omitempty"`
+}
+
+// AcknowledgeInput is Logistics' plan for the dispatch (SP1).
+type AcknowledgeInput struct {
+	Actor       sales.Actor `json:"actor"`
+	PlannedDate string      `json:"planned_date"` // YYYY-MM-DD
+}
+
+// GoodsIssueInput is what left the warehouse (SP4).
+type GoodsIssueInput struct {
+	Actor   sales.Actor     `json:"actor"`
+	Lines   []sales.LineQty `json:"lines"`
+	Carrier string          `json:"carrier"`
+	Waybill string          `json:"waybill"`
+}
+
+// GoodsIssueResult names the shipment and the invoice it produced.
+type GoodsIssueResult struct {
+	ShipmentNo string    `json:"shipment_no"`
+	InvoiceNo  string    `json:"invoice_no"`
+	Amount     sales.Fen `json:"amount_fen"`
+	DueAt      time.Time `json:"due_at"`
+	Backorder  int64     `json:"backorder"`
+}
+
+// DeliverInput is the customer's proof of delivery for one shipment (SP6).
+type DeliverInput struct {
+	Actor      sales.Actor     `json:"actor"`
+	ShipmentNo string          `json:"shipment_no"`
+	Shortages  []sales.LineQty `json:"shortages,omitempty"`
+	Damaged    bool            `json:"damaged,omitempty"`
+	Note       string          `json:"note,omitempty"`
+}
+
+// InvoiceAckInput records the customer's acknowledgement of an invoice (BC2).
+type InvoiceAckInput struct {
+	Actor     sales.Actor `json:"actor"`
+	InvoiceNo string      `json:"invoice_no"`
+}
+
+// DisputeInput records that the customer disputes an invoice (BC2).
+type DisputeInput struct {
+	Actor     sales.Actor `json:"actor"`
+	InvoiceNo string      `json:"invoice_no"`
+	Reason    string      `json:"reason"`
+}
+
+// ConfirmPaymentInput is a receipt confirmed by Finance (BC6).
+type ConfirmPaymentInput struct {
+	Actor     sales.Actor    `json:"actor"`
+	Reference string         `json:"reference"`
+	Amount    sales.Fen      `json:"amount_fen"`
+	Currency  sales.Currency `json:"currency"`
+	InvoiceNo string         `json:"invoice_no,omitempty"` // applied here first when given
+}
+
+// ConfirmPaymentResult says how the receipt was applied; Duplicate is true
+// when the reference had been confirmed before and nothing was counted again.
+type ConfirmPaymentResult struct {
+	Receipt     sales.Receipt `json:"receipt"`
+	Duplicate   bool          `json:"duplicate"`
+	Outstanding sales.Fen     `json:"outstanding_fen"`
+}
+
+// ExtendDueInput is an SLT decision to move an invoice's due date.
+type ExtendDueInput struct {
+	Actor     sales.Actor `json:"actor"`
+	InvoiceNo string      `json:"invoice_no"`
+	DueDate   string      `json:"due_date"` // YYYY-MM-DD, after the current due date
+	Reason    string      `json:"reason"`
+}
+
+// CancelInput cancels the order before goods issue.
+type CancelInput struct {
+	Actor  sales.Actor `json:"actor"`
+	Reason string      `json:"reason"`
+}
+
+// PrepareResult is what OP1/OP2 need from the world: the customer, the SKUs
+// the order names and the customer's escalation ladder.
+type PrepareResult struct {
+	Customer *sales.Customer      `json:"customer"`
+	SKUs     map[string]sales.SKU `json:"skus"`
+	Ladder   sales.Ladder         `json:"ladder"`
+}
+
+// CreditInput asks for a customer's credit position with this order.
+type CreditInput struct {
+	OrderNo    string    `json:"order_no"`
+	CustomerID string    `json:"customer_id"`
+	Amount     sales.Fen `json:"amount_fen"` // what this order still adds
+}
+
+// CreditResult is the customer's credit position (OP4, SP2).
+type CreditResult struct {
+	Limit    sales.Fen `json:"limit_fen"`
+	Exposure sales.Fen `json:"exposure_fen"` // open receivables + unbilled open orders + this order
+	Frozen   bool      `json:"frozen"`
+	Reason   string    `json:"frozen_reason,omitempty"`
+}
+
+// Held returns why the order must wait for the SLT, or "" when credit is fine.
+func (c CreditResult) Held() string {
+	switch {
+	case c.Frozen:
+		return "customer is frozen: " + c.Reason
+	case c.Exposure > c.Limit:
+		return "exposure " + c.Exposure.String() + " exceeds credit limit " + c.Limit.String()
+	}
+	return ""
+}

@@ -1,0 +1,77 @@
+// Package workflows holds OSB's durable process logic: one long-running order
+// workflow per order that walks the 21 OSB steps, waits for people with
+// deadlines, escalates up the ladder, bills and collects. Workflow code never
+// touches the database, the clock or randomness directly.
+package workflows
+
+import (
+	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+)
+
+// TaskQueue is where order workflows and their activities run.
+const TaskQueue = "osb-orders"
+
+// OrderWorkflowName is the registered name of the order workflow.
+const OrderWorkflowName = "Order"
+
+// Update, signal and query names of the order workflow.
+const (
+	UpdateDecide       = "decide"          // SLT decision on a held order
+	UpdateAcknowledge  = "acknowledge"     // Logistics plans the dispatch (SP1)
+	UpdateGoodsIssue   = "goods-issue"     // Logistics reports what left (SP4)
+	UpdateDeliver      = "deliver"         // proof of delivery (SP6)
+	UpdateDispute      = "dispute"         // the customer disputes an invoice (BC2)
+	UpdateConfirmPay   = "confirm-payment" // Finance confirms a receipt (BC6)
+	UpdateExtendDue    = "extend-due"      // SLT moves an invoice's due date
+	UpdateCancel       = "cancel"          // cancellation until goods issue
+	SignalInvoiceAcked = "invoice-acknowledged"
+	QueryStatus        = "status"
+)
+
+// Activity names: the contract between this package and activities/.
+const (
+	ActivityPrepareOrder = "PrepareOrder"
+	ActivityCheckCredit  = "CheckCredit"
+	ActivitySyncOrder    = "SyncOrder"
+)
+
+// WorkflowID derives the workflow id from the order number.
+func WorkflowID(orderNo string) string { return "order/" + orderNo }
+
+// Search attributes kept current at every step, for filters in the Web UI.
+var (
+	SAOrderNo           = temporal.NewSearchAttributeKeyKeyword("OrderNo")
+	SAOrderStatus       = temporal.NewSearchAttributeKeyKeyword("OrderStatus")
+	SAStage             = temporal.NewSearchAttributeKeyKeyword("OSBStage")
+	SAStep              = temporal.NewSearchAttributeKeyKeyword("OSBStep")
+	SACustomerID        = temporal.NewSearchAttributeKeyKeyword("CustomerID")
+	SAMarket            = temporal.NewSearchAttributeKeyKeyword("Market")
+	SAKAM               = temporal.NewSearchAttributeKeyKeyword("KAM")
+	SAEscalationLevel   = temporal.NewSearchAttributeKeyInt64("EscalationLevel")
+	SAAmountOutstanding = temporal.NewSearchAttributeKeyInt64("AmountOutstanding")
+	SANextDeadline      = temporal.NewSearchAttributeKeyTime("NextDeadline")
+)
+
+// SearchAttributes lists every custom search attribute with its type, for
+// registration in the namespace.
+func SearchAttributes() map[string]enums.IndexedValueType {
+	return map[string]enums.IndexedValueType{
+		SAOrderNo.GetName():           enums.INDEXED_VALUE_TYPE_KEYWORD,
+		SAOrderStatus.GetName():       enums.INDEXED_VALUE_TYPE_KEYWORD,
+		SAStage.GetName():             enums.INDEXED_VALUE_TYPE_KEYWORD,
+		SAStep.GetName():              enums.INDEXED_VALUE_TYPE_KEYWORD,
+		SACustomerID.GetName():        enums.INDEXED_VALUE_TYPE_KEYWORD,
+		SAMarket.GetName():            enums.INDEXED_VALUE_TYPE_KEYWORD,
+		SAKAM.GetName():               enums.INDEXED_VALUE_TYPE_KEYWORD,
+		SAEscalationLevel.GetName():   enums.INDEXED_VALUE_TYPE_INT,
+		SAAmountOutstanding.GetName(): enums.INDEXED_VALUE_TYPE_INT,
+		SANextDeadline.GetName():      enums.INDEXED_VALUE_TYPE_DATETIME,
+	}
+}
+
+// RegisterOptions registers the order workflow under its stable name.
+func RegisterOptions() workflow.RegisterOptions {
+	return workflow.RegisterOptions{Name: OrderWorkflowName}
+}

@@ -1,0 +1,330 @@
+package workflows
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"osb/sales"
+)
+
+// orderRun is one run of the order workflow: the state and what it needs to
+// move it.
+type orderRun struct {
+	ctx     workflow.Context
+	policy  sales.Policy
+	s       *OrderState
+	now     time.Time
+	woken   bool      // a handler changed something
+	dirty   bool      // the snapshot must be written
+	retryAt time.Time // a failed write is retried then
+	acks    workflow.ReceiveChannel
+	// continueAfter forces continue-as-new after this many wake-ups (tests);
+	// zero means only when the server suggests it.
+	continueAfter int
+	wakeups       int
+	actorID       string // who does what is being recorded ("system" for timers)
+}
+
+// Order is the workflow of one order's whole OTR cycle, from registration to
+// remittance.
+func Order(ctx workflow.Context, in OrderInput) (OrderResult, error) {
+	r := &orderRun{ctx: ctx, policy: in.Policy, now: workflow.Now(ctx), continueAfter: in.ContinueAfter, actorID: in.CreatedBy.UserID}
+	r.acks = workflow.GetSignalChannel(ctx, SignalInvoiceAcked)
+	if in.State != nil {
+		r.s = in.State
+	} else {
+		r.s = newState(in, r.now)
+	}
+	if err := r.registerHandlers(); err != nil {
+		return OrderResult{}, err
+	}
+	if in.State == nil {
+		if err := r.openOrder(in); err != nil {
+			return OrderResult{}, err
+		}
+	}
+	return r.loop(in)
+}
+
+func newState(in OrderInput, now time.Time) *OrderState {
+	req := in.Request
+	return &OrderState{
+		OrderNo:       in.OrderNo,
+		ClientRef:     req.ClientRef,
+		CustomerID:    req.CustomerID,
+		Currency:      req.Currency,
+		RequestedDate: req.RequestedDate,
+		Lines:         req.OrderLines(),
+		POP:           req.POP,
+		CreatedBy:     in.CreatedBy,
+		CreatedAt:     now,
+		Status:        sales.StatusOpen,
+		Step:          sales.OP1Register,
+		StepSince:     now,
+	}
+}
+
+// openOrder runs OP1–OP4 and, when credit allows, OP6–OP7.
+func (r *orderRun) openOrder(in OrderInput) error {
+	s := r.s
+	r.event("registered", map[string]string{"lines": fmt.Sprint(len(s.Lines)), "total": s.Total().String()})
+
+	var prep PrepareResult
+	if err := r.local(r.ctx, ActivityPrepareOrder, in.Request, &prep); err != nil {
+		return err
+	}
+	if prep.Customer != nil {
+		s.CustomerName, s.Market = prep.Customer.Name, prep.Customer.Market
+		s.PaymentTermsDays = prep.Customer.PaymentTermsDays
+		s.Ladder = prep.Ladder
+	}
+	r.enter(sales.OP2Validate)
+	problems := in.Request.ValidateAgainst(sales.Catalog{Customer: prep.Customer, SKUs: prep.SKUs}, r.policy.DiscountBasisPoints)
+	if len(problems) > 0 {
+		r.reject(problems.Err("order failed validation").Error(), sales.System)
+		return nil
+	}
+	r.event("validated", nil)
+
+	r.enter(sales.OP3Quota)
+	controlled := 0
+	for _, l := range s.Lines {
+		if prep.SKUs[l.SKU].Quota {
+			controlled++
+		}
+	}
+	r.event("quota_checked", map[string]string{"quota_controlled_lines": fmt.Sprint(controlled)})
+
+	r.enter(sales.OP4Credit)
+	held, err := r.checkCredit(s.Total())
+	if err != nil {
+		return err
+	}
+	if held != "" {
+		r.hold(sales.OP5Hold, held)
+		return nil
+	}
+	r.confirmAndRelease()
+	return nil
+}
+
+// checkCredit asks for the customer's position with amount added and returns
+// why the order must be held ("" when it may go on).
+func (r *orderRun) checkCredit(amount sales.Fen) (string, error) {
+	var c CreditResult
+	in := CreditInput{OrderNo: r.s.OrderNo, CustomerID: r.s.CustomerID, Amount: amount}
+	if err := r.local(r.ctx, ActivityCheckCredit, in, &c); err != nil {
+		return "", err
+	}
+	r.s.CreditCheckedAt = r.now
+	r.event("credit_checked", map[string]string{
+		"limit": c.Limit.String(), "exposure": c.Exposure.String(), "frozen": fmt.Sprint(c.Frozen),
+	})
+	return c.Held(), nil
+}
+
+func (r *orderRun) hold(step sales.Step, reason string) {
+	r.s.Hold = &Hold{Step: step, Reason: reason, Since: r.now}
+	r.s.Status = sales.StatusHeld
+	r.enter(step)
+	r.event("held", map[string]string{"reason": reason})
+	r.notify(r.s.Ladder.SLT, "decision_needed", fmt.Sprintf("%s held: %s", r.s.OrderNo, reason),
+		"An SLT decision is needed: approve, reject or approve part.", step)
+}
+
+// confirmAndRelease runs OP6 and OP7: the order is confirmed and the dispatch
+// instruction goes to Logistics.
+func (r *orderRun) confirmAndRelease() {
+	s := r.s
+	r.enter(sales.OP6Confirm)
+	r.event("confirmed", map[string]string{"total": s.Total().String()})
+	r.enter(sales.OP7Release)
+	s.Status = sales.StatusReleased
+	r.event("released", nil)
+	r.notify("dept:logistics", "dispatch_instruction", "Dispatch instruction "+s.OrderNo,
+		fmt.Sprintf("Customer %s (%s), %d lines, requested %s.", s.CustomerName, s.CustomerID, len(s.Lines), s.RequestedDate), sales.OP7Release)
+}
+
+func (r *orderRun) reject(reason string, by sales.Actor) {
+	r.s.Hold = nil
+	r.s.Status = sales.StatusRejected
+	r.s.Reason = reason
+	r.event("rejected", map[string]string{"reason": reason, "by": by.UserID})
+	r.close()
+}
+
+func (r *orderRun) close() {
+	now := r.now
+	r.s.ClosedAt = &now
+	r.dirty = true
+}
+
+// loop waits for people and deadlines until the order reaches a final status.
+func (r *orderRun) loop(in OrderInput) (OrderResult, error) {
+	for {
+		r.woken = false
+		r.settle()
+		if err := r.flush(); err != nil {
+			return OrderResult{}, err
+		}
+		if r.s.Status.Final() && r.retryAt.IsZero() {
+			if err := workflow.Await(r.ctx, func() bool { return workflow.AllHandlersFinished(r.ctx) }); err != nil {
+				return OrderResult{}, err
+			}
+			return OrderResult{OrderNo: r.s.OrderNo, Status: r.s.Status, Reason: r.s.Reason}, nil
+		}
+		if r.shouldContinueAsNew() {
+			next := in
+			next.State = r.s
+			return OrderResult{}, workflow.NewContinueAsNewError(r.ctx, Order, next)
+		}
+		if err := r.wait(); err != nil {
+			return OrderResult{}, err
+		}
+		r.now = workflow.Now(r.ctx)
+		r.drainAcks()
+		r.fireDue()
+	}
+}
+
+func (r *orderRun) shouldContinueAsNew() bool {
+	if !r.retryAt.IsZero() || !workflow.AllHandlersFinished(r.ctx) || r.acks.Len() > 0 {
+		return false
+	}
+	if r.continueAfter > 0 && r.wakeups >= r.continueAfter {
+		return true
+	}
+	return workflow.GetInfo(r.ctx).GetContinueAsNewSuggested()
+}
+
+// wait sleeps until a handler or signal wakes the order or the next deadline.
+func (r *orderRun) wait() error {
+	r.wakeups++
+	ready := func() bool { return r.woken || r.dirty || !r.s.Pending.empty() || r.acks.Len() > 0 }
+	at, ok := r.nextDeadline(true)
+	if !ok {
+		return workflow.Await(r.ctx, ready)
+	}
+	d := at.Sub(workflow.Now(r.ctx))
+	if d <= 0 {
+		return nil
+	}
+	_, err := workflow.AwaitWithTimeout(r.ctx, d, ready)
+	return err
+}
+
+func (r *orderRun) drainAcks() {
+	var in InvoiceAckInput
+	for r.acks.ReceiveAsync(&in) {
+		r.acknowledgeInvoice(in)
+	}
+}
+
+// settle applies what follows from the state by itself: release after an
+// approval, remittance when all is paid, and the current step.
+func (r *orderRun) settle() {
+	s := r.s
+	if s.Status == sales.StatusOpen && s.Hold == nil && (s.Step == sales.OP5Hold || s.Step == sales.OP4Credit) {
+		r.confirmAndRelease()
+	}
+	if !s.Status.Final() && s.remitted() {
+		r.enter(sales.BC7Close)
+		s.Status = sales.StatusRemitted
+		r.event("remitted", map[string]string{"paid": s.Billed().String()})
+		r.close()
+	}
+	if !s.Status.Final() {
+		if step := s.currentStep(r.now); step != s.Step {
+			r.enter(step)
+		}
+	}
+	s.Level = r.openLevel()
+}
+
+// enter makes step the current one and restarts its deadline clock.
+func (r *orderRun) enter(step sales.Step) {
+	if r.s.Step == step {
+		return
+	}
+	r.s.Step, r.s.StepSince, r.s.StepLevel = step, r.now, sales.LevelNone
+	r.event("step", nil)
+}
+
+// openLevel is the highest escalation level of anything still open.
+func (r *orderRun) openLevel() sales.Level {
+	s := r.s
+	lv := s.StepLevel
+	if s.Hold != nil {
+		lv = max(lv, s.Hold.Level)
+	}
+	for _, inv := range s.Invoices {
+		if inv.Open() {
+			lv = max(lv, inv.Level)
+		}
+	}
+	if s.Status.Final() {
+		return sales.LevelNone
+	}
+	return lv
+}
+
+// event appends an audit event for the current step.
+func (r *orderRun) event(kind string, detail map[string]string) {
+	r.s.Seq++
+	r.s.Pending.Events = append(r.s.Pending.Events, Event{
+		Seq: r.s.Seq, At: r.now, Step: r.s.Step, Kind: kind, Actor: r.actorID, Detail: detail,
+	})
+	r.dirty = true
+}
+
+// notify queues one notification for recipient (a user id or dept:<role>).
+func (r *orderRun) notify(recipient, kind, subject, body string, ref sales.Step) {
+	if recipient == "" {
+		return
+	}
+	key := fmt.Sprintf("%s/%s/%s/%d/%s", r.s.OrderNo, kind, ref, r.s.Seq, recipient)
+	r.s.Pending.Notifications = append(r.s.Pending.Notifications, Notification{
+		Key: key, OrderNo: r.s.OrderNo, RecipientID: recipient, Kind: kind, Subject: subject, Body: body, At: r.now,
+	})
+	r.dirty = true
+}
+
+// local runs a short activity in the workflow task: reads and writes of the
+// store that must not cost a round trip to the server each.
+func (r *orderRun) local(ctx workflow.Context, name string, in, out any) error {
+	ctx = workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
+		ScheduleToCloseTimeout: 10 * time.Minute,
+		StartToCloseTimeout:    20 * time.Second,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:        200 * time.Millisecond,
+			BackoffCoefficient:     2,
+			MaximumInterval:        30 * time.Second,
+			NonRetryableErrorTypes: []string{sales.ErrInvalid, sales.ErrNotFound, sales.ErrConflict},
+		},
+	})
+	err := workflow.ExecuteLocalActivity(ctx, name, in).Get(ctx, out)
+	r.now = workflow.Now(r.ctx)
+	return err
+}
+
+// refusal turns a domain error into the application error a caller of an
+// update sees: its type is the stable error code.
+func refusal(code, format string, args ...any) error {
+	e := sales.Errorf(code, format, args...)
+	return temporal.NewNonRetryableApplicationError(e.Message, e.Code, nil)
+}
+
+func invalid(p sales.Problems, message string) error {
+	if len(p) == 0 {
+		return nil
+	}
+	parts := make([]string, len(p))
+	for i, f := range p {
+		parts[i] = f.Field + ": " + f.Message
+	}
+	return temporal.NewNonRetryableApplicationError(message+" ("+strings.Join(parts, "; ")+")", sales.ErrInvalid, nil, []sales.FieldError(p))
+}

@@ -1,0 +1,196 @@
+package workflows
+
+import (
+	"time"
+
+	"osb/sales"
+)
+
+// OrderState is the whole truth of an open order. It is what the status query
+// returns and what continue-as-new carries over.
+type OrderState struct {
+	OrderNo          string             `json:"order_no"`
+	ClientRef        string             `json:"client_ref,omitempty"`
+	CustomerID       string             `json:"customer_id"`
+	CustomerName     string             `json:"customer_name"`
+	Market           string             `json:"market"`
+	Ladder           sales.Ladder       `json:"ladder"`
+	PaymentTermsDays int                `json:"payment_terms_days"`
+	Currency         sales.Currency     `json:"currency"`
+	RequestedDate    string             `json:"requested_date,omitempty"`
+	Lines            []sales.Line       `json:"lines"`
+	POP              []sales.POPRequest `json:"pop,omitempty"`
+	CreatedBy        sales.Actor        `json:"created_by"`
+	CreatedAt        time.Time          `json:"created_at"`
+
+	Status    sales.OrderStatus `json:"status"`
+	Step      sales.Step        `json:"step"`
+	StepSince time.Time         `json:"step_since"`
+	StepLevel sales.Level       `json:"step_level"`       // escalation of the current step
+	Level     sales.Level       `json:"escalation_level"` // highest level reached by anything open
+	Reason    string            `json:"reason,omitempty"` // why rejected or cancelled
+
+	Hold            *Hold      `json:"hold,omitempty"`
+	CreditCheckedAt time.Time  `json:"credit_checked_at"`
+	Rechecked       bool       `json:"rechecked"`
+	PlannedDate     string     `json:"planned_date,omitempty"`
+	AcknowledgedAt  *time.Time `json:"acknowledged_at,omitempty"`
+
+	Shipments []sales.Shipment `json:"shipments"`
+	Invoices  []sales.Invoice  `json:"invoices"`
+	Receipts  []sales.Receipt  `json:"receipts"`
+	ClosedAt  *time.Time       `json:"closed_at,omitempty"`
+
+	Seq     int        `json:"seq"`     // audit events so far
+	Pending SyncInput  `json:"pending"` // written to the store at the next flush
+	SA      savedAttrs `json:"sa"`
+}
+
+// Hold is a wait for an SLT decision.
+type Hold struct {
+	Step   sales.Step  `json:"step"` // OP5, or SP2 after a failed re-check
+	Reason string      `json:"reason"`
+	Since  time.Time   `json:"since"`
+	Level  sales.Level `json:"level"`
+}
+
+// savedAttrs remembers the search attributes last written, so only changes are upserted.
+type savedAttrs struct {
+	Status      string    `json:"status"`
+	Step        string    `json:"step"`
+	Level       int64     `json:"level"`
+	Outstanding int64     `json:"outstanding"`
+	Deadline    time.Time `json:"deadline"`
+}
+
+// Total is the value of the order's lines.
+func (s *OrderState) Total() sales.Fen { return sales.Total(s.Lines) }
+
+// Billed is what invoices cover.
+func (s *OrderState) Billed() sales.Fen {
+	var t sales.Fen
+	for _, i := range s.Invoices {
+		t += i.Amount
+	}
+	return t
+}
+
+// Outstanding is what invoices still owe.
+func (s *OrderState) Outstanding() sales.Fen {
+	var t sales.Fen
+	for _, i := range s.Invoices {
+		t += i.Outstanding()
+	}
+	return t
+}
+
+// Unbilled is what the order will still bill (zero once final).
+func (s *OrderState) Unbilled() sales.Fen {
+	if s.Status.Final() {
+		return 0
+	}
+	return s.Total() - s.Billed()
+}
+
+// Backorder is the quantity still to ship.
+func (s *OrderState) Backorder() int64 { return sales.Backorder(s.Lines, s.Shipments) }
+
+func (s *OrderState) shipment(no string) *sales.Shipment {
+	for i := range s.Shipments {
+		if s.Shipments[i].No == no {
+			return &s.Shipments[i]
+		}
+	}
+	return nil
+}
+
+func (s *OrderState) invoice(no string) *sales.Invoice {
+	for i := range s.Invoices {
+		if s.Invoices[i].No == no {
+			return &s.Invoices[i]
+		}
+	}
+	return nil
+}
+
+func (s *OrderState) receipt(ref string) *sales.Receipt {
+	for i := range s.Receipts {
+		if s.Receipts[i].Reference == ref {
+			return &s.Receipts[i]
+		}
+	}
+	return nil
+}
+
+// released reports whether the order went to Logistics (OP7 done).
+func (s *OrderState) released() bool {
+	switch s.Status {
+	case sales.StatusReleased, sales.StatusShipping, sales.StatusBilled, sales.StatusRemitted:
+		return true
+	}
+	return false
+}
+
+// currentStep derives where the order waits now from what has happened: the
+// least advanced open part of the cycle.
+func (s *OrderState) currentStep(now time.Time) sales.Step {
+	if s.Hold != nil {
+		return s.Hold.Step
+	}
+	if !s.released() {
+		return s.Step
+	}
+	if s.Status == sales.StatusRemitted {
+		return sales.BC7Close
+	}
+	if s.AcknowledgedAt == nil {
+		return sales.SP1Plan
+	}
+	if s.Backorder() > 0 {
+		return sales.SP3Pick
+	}
+	for _, sh := range s.Shipments {
+		if !sh.Delivered() {
+			return sales.SP5InTransit
+		}
+	}
+	for _, inv := range s.Invoices {
+		if inv.Open() && !inv.Acknowledged && !inv.Disputed {
+			return sales.BC2Acknowledge
+		}
+	}
+	for _, inv := range s.Invoices {
+		if inv.Overdue(now) {
+			return sales.BC5Dunning
+		}
+	}
+	return sales.BC6Payment
+}
+
+// remitted reports whether the cycle is complete: everything shipped and
+// delivered, every invoice paid.
+func (s *OrderState) remitted() bool {
+	if !s.released() || s.Backorder() > 0 || len(s.Invoices) == 0 {
+		return false
+	}
+	for _, sh := range s.Shipments {
+		if !sh.Delivered() {
+			return false
+		}
+	}
+	return s.Outstanding() == 0
+}
+
+// OrderView is the live status of an order: its state plus what is derived.
+type OrderView struct {
+	OrderState
+	Stage        sales.Stage `json:"stage"`
+	StepName     string      `json:"step_name"`
+	StepOwner    sales.Role  `json:"step_owner"`
+	Total        sales.Fen   `json:"total_fen"`
+	Outstanding  sales.Fen   `json:"outstanding_fen"`
+	Unbilled     sales.Fen   `json:"unbilled_fen"`
+	Backorder    int64       `json:"backorder"`
+	NextDeadline *time.Time  `json:"next_deadline,omitempty"`
+	NextAction   string      `json:"next_action,omitempty"`
+}
