@@ -37,13 +37,15 @@ type Options struct {
 
 // Server is a running embedded Temporal server, with its Web UI if asked for.
 type Server struct {
-	server    temporal.Server
-	ui        *uiserver.Server
-	frontend  string
-	uiAddress string
-	namespace string
-	log       *slog.Logger
-	stopOnce  sync.Once
+	server      temporal.Server
+	ui          *uiserver.Server
+	frontend    string
+	uiAddress   string
+	namespace   string
+	log         *slog.Logger   // the caller's logger at LogLevel
+	serverLevel *slog.LevelVar // the level of the server's own logs, by phase
+	runLevel    slog.Level
+	stopOnce    sync.Once
 }
 
 // Start starts the server and returns once its frontend answers for the namespace.
@@ -62,26 +64,39 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	server, err := newTemporalServer(o, p, db)
-	if err != nil {
+	s := &Server{
+		frontend:    hostPort(o.IP, p.frontend),
+		namespace:   o.Namespace,
+		log:         slog.New(minLevelHandler{Handler: o.Logger.Handler(), min: o.LogLevel}),
+		serverLevel: new(slog.LevelVar),
+		runLevel:    o.LogLevel,
+	}
+	starting, _ := serverLogLevel(o.LogLevel)
+	s.serverLevel.Set(starting)
+	serverLog := slog.New(minLevelHandler{Handler: o.Logger.Handler(), min: s.serverLevel})
+	if s.server, err = newTemporalServer(o, p, db, serverLog); err != nil {
 		return nil, err
 	}
-	if err := server.Start(); err != nil {
+	if err := s.server.Start(); err != nil {
 		return nil, fmt.Errorf("start temporal server: %w", err)
 	}
-	s := &Server{server: server, frontend: hostPort(o.IP, p.frontend), namespace: o.Namespace, log: o.Logger}
-	if err := s.ready(ctx, o.SearchAttributes); err != nil {
+	if err := s.start(ctx, o); err != nil {
 		s.Stop()
 		return nil, err
+	}
+	s.serverLevel.Set(s.runLevel)
+	return s, nil
+}
+
+// start waits for the frontend, registers search attributes and starts the UI.
+func (s *Server) start(ctx context.Context, o Options) error {
+	if err := s.ready(ctx, o.SearchAttributes); err != nil {
+		return err
 	}
 	if o.UIPort == 0 {
-		return s, nil
+		return nil
 	}
-	if err := s.startUI(ctx, o.IP, o.UIPort); err != nil {
-		s.Stop()
-		return nil, err
-	}
-	return s, nil
+	return s.startUI(ctx, o.IP, o.UIPort)
 }
 
 // FrontendAddress returns the host:port to pass to client.Dial.
@@ -96,6 +111,8 @@ func (s *Server) Namespace() string { return s.namespace }
 // Stop stops the Web UI and the server; calling it again does nothing.
 func (s *Server) Stop() {
 	s.stopOnce.Do(func() {
+		_, stopping := serverLogLevel(s.runLevel)
+		s.serverLevel.Set(stopping)
 		if s.ui != nil {
 			s.ui.Stop()
 		}
@@ -118,6 +135,5 @@ func (o Options) withDefaults() Options {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	o.Logger = slog.New(minLevelHandler{Handler: o.Logger.Handler(), min: o.LogLevel})
 	return o
 }

@@ -3,19 +3,34 @@ package devserver
 import (
 	"context"
 	"log/slog"
+	"math"
 
 	"go.temporal.io/server/common/log"
 	"go.temporal.io/server/common/log/tag"
 )
 
+// levelOff is above every level, so a handler at levelOff logs nothing.
+const levelOff = slog.Level(math.MaxInt32)
+
+// serverLogLevel returns the level of server logs for a server logging at
+// level, and the higher level to use while the server starts or stops. In those
+// phases the services that are not up yet, or already down, make the others
+// warn and fail requests, which says nothing about the caller's work.
+func serverLogLevel(level slog.Level) (starting, stopping slog.Level) {
+	if level < slog.LevelWarn {
+		return level, level // asked for everything
+	}
+	return max(level, slog.LevelError), levelOff
+}
+
 // minLevelHandler drops records below min before they reach the wrapped handler.
 type minLevelHandler struct {
 	slog.Handler
-	min slog.Level
+	min slog.Leveler
 }
 
 func (h minLevelHandler) Enabled(ctx context.Context, level slog.Level) bool {
-	return level >= h.min && h.Handler.Enabled(ctx, level)
+	return level >= h.min.Level() && h.Handler.Enabled(ctx, level)
 }
 
 func (h minLevelHandler) WithAttrs(attrs []slog.Attr) slog.Handler {

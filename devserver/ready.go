@@ -8,6 +8,7 @@ import (
 
 	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/operatorservice/v1"
+	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	sdklog "go.temporal.io/sdk/log"
 )
@@ -30,7 +31,8 @@ func (s *Server) ready(ctx context.Context, attrs map[string]enums.IndexedValueT
 	}
 	defer c.Close()
 	err = poll(ctx, func(ctx context.Context) error {
-		_, err := c.DescribeNamespace(ctx, s.namespace)
+		_, err := c.WorkflowService().DescribeNamespace(ctx,
+			&workflowservice.DescribeNamespaceRequest{Namespace: s.namespace})
 		return err
 	})
 	if err != nil {

@@ -2,6 +2,7 @@ package devserver
 
 import (
 	"fmt"
+	"log/slog"
 	"time"
 
 	"go.temporal.io/server/common/cluster"
@@ -21,7 +22,7 @@ const (
 
 // newTemporalServer builds, but does not start, a single-host server with all
 // services in this process.
-func newTemporalServer(o Options, p ports, db *config.SQL) (temporal.Server, error) {
+func newTemporalServer(o Options, p ports, db *config.SQL, log *slog.Logger) (temporal.Server, error) {
 	conf := serverConfig(o, p, db)
 	host := func(port int) static.Hosts { return static.SingleLocalHost(hostPort(o.IP, port)) }
 	server, err := temporal.NewServer(
@@ -33,7 +34,7 @@ func newTemporalServer(o Options, p ports, db *config.SQL) (temporal.Server, err
 			primitives.MatchingService: host(p.matching),
 			primitives.WorkerService:   host(p.worker),
 		}),
-		temporal.WithLogger(serverLogger{slog: o.Logger}),
+		temporal.WithLogger(serverLogger{slog: log}),
 		temporal.WithDynamicConfigClient(dynamicConfig()),
 	)
 	if err != nil {
@@ -50,6 +51,8 @@ func dynamicConfig() dynamicconfig.StaticClient {
 		dynamicconfig.HistoryCacheHostLevelMaxSize.Key(): 8192,
 		// The Web UI and tests poll visibility more than the default 10 rps allows.
 		dynamicconfig.FrontendMaxNamespaceVisibilityRPSPerInstance.Key(): 100,
+		dynamicconfig.MatchingNumTaskqueueReadPartitions.Key():  1,
+		dynamicconfig.MatchingNumTaskqueueWritePartitions.Key(): 1,
 	}
 }
 

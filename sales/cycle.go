@@ -122,8 +122,13 @@ func Remaining(lines []Line, shipments []Shipment) map[int]int64 {
 // Backorder is the total quantity still to ship.
 func Backorder(lines []Line, shipments []Shipment) int64 {
 	var n int64
-	for _, q := range Remaining(lines, shipments) {
-		n += q
+	for _, l := range lines {
+		n += l.Quantity
+	}
+	for _, s := range shipments {
+		for _, q := range s.Lines {
+			n -= q.Quantity
+		}
 	}
 	return n
 }

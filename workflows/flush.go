@@ -22,15 +22,15 @@ func (r *orderRun) flush() error {
 		s.Pending.Order = r.snapshot()
 		r.dirty = false
 	}
-	if !s.Pending.empty() {
+	if !s.Pending.Empty() {
 		// Take the batch out first: handlers may add to Pending while the
 		// write is in flight, and those additions must not be lost.
 		batch := s.Pending
-		s.Pending = SyncInput{}
+		s.Pending = sales.OrderChanges{}
 		err := r.local(r.ctx, ActivitySyncOrder, batch, nil)
 		if err != nil && !isBusinessError(err) {
 			workflow.GetLogger(r.ctx).Warn("writing order to the store failed; retrying", "order", s.OrderNo, "error", err)
-			s.Pending = batch.merge(s.Pending)
+			s.Pending = batch.Merge(s.Pending)
 			r.retryAt = r.now.Add(flushRetry)
 			return nil
 		}
@@ -54,9 +54,9 @@ func isBusinessError(err error) bool {
 	return false
 }
 
-func (r *orderRun) snapshot() *OrderSnapshot {
+func (r *orderRun) snapshot() *sales.OrderSnapshot {
 	s := r.s
-	snap := &OrderSnapshot{
+	snap := &sales.OrderSnapshot{
 		OrderNo: s.OrderNo, Version: s.Seq, CustomerID: s.CustomerID, Market: s.Market, KAMID: s.Ladder.KAM,
 		ClientRef: s.ClientRef, Currency: s.Currency, Total: s.Total(), Status: s.Status, Step: s.Step,
 		Level: s.Level, Unbilled: s.Unbilled(), Outstanding: s.Outstanding(), RequestedDate: s.RequestedDate,

@@ -153,7 +153,7 @@ func (r *orderRun) acknowledge(ctx workflow.Context, in AcknowledgeInput) (Order
 	r.enter(sales.SP2Recheck)
 	s.Rechecked = true
 	waited := now.Sub(s.CreditCheckedAt) > time.Duration(r.policy.RecheckAfter)
-	var c CreditResult
+	var c sales.CreditPosition
 	err := r.local(ctx, ActivityCheckCredit, CreditInput{OrderNo: s.OrderNo, CustomerID: s.CustomerID}, &c)
 	if err != nil {
 		return r.view(), err
@@ -359,7 +359,7 @@ func (r *orderRun) confirmPayment(ctx workflow.Context, in ConfirmPaymentInput) 
 	s.Receipts = append(s.Receipts, rc)
 	r.event("payment_confirmed", map[string]string{"reference": ref, "amount": in.Amount.String(), "excess": excess.String()})
 	if excess > 0 {
-		s.Pending.Credits = append(s.Pending.Credits, CreditEntry{
+		s.Pending.Credits = append(s.Pending.Credits, sales.CreditEntry{
 			Key: "receipt/" + s.OrderNo + "/" + ref, CustomerID: s.CustomerID, Amount: excess, Currency: in.Currency,
 			Note: fmt.Sprintf("overpayment on %s, reference %s", s.OrderNo, ref), At: r.now,
 		})

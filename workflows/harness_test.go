@@ -21,8 +21,8 @@ type world struct {
 	customer sales.Customer
 	skus     map[string]sales.SKU
 	ladder   sales.Ladder
-	credit   CreditResult
-	syncs    []SyncInput
+	credit   sales.CreditPosition
+	syncs    []sales.OrderChanges
 }
 
 func newWorld() *world {
@@ -34,7 +34,7 @@ func newWorld() *world {
 			"SKU-B": {Code: "SKU-B", Name: "B", ListPrice: sales.Yuan(50), Currency: sales.CNY, Active: true},
 		},
 		ladder: sales.Ladder{KAM: "kam1", UM: "um1", MM: "mm1", SLT: "dsd", GM: "gm"},
-		credit: CreditResult{Limit: sales.Yuan(1_000_000), Exposure: sales.Yuan(2_000)},
+		credit: sales.CreditPosition{Limit: sales.Yuan(1_000_000), Exposure: sales.Yuan(2_000)},
 	}
 }
 
@@ -54,31 +54,31 @@ func (w *world) prepare(_ context.Context, req sales.OrderRequest) (PrepareResul
 	return out, nil
 }
 
-func (w *world) checkCredit(_ context.Context, _ CreditInput) (CreditResult, error) {
+func (w *world) checkCredit(_ context.Context, _ CreditInput) (sales.CreditPosition, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.credit, nil
 }
 
-func (w *world) sync(_ context.Context, in SyncInput) error {
+func (w *world) sync(_ context.Context, in sales.OrderChanges) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	// Keep a deep copy: the workflow reuses its slices.
 	b, _ := json.Marshal(in)
-	var cp SyncInput
+	var cp sales.OrderChanges
 	_ = json.Unmarshal(b, &cp)
 	w.syncs = append(w.syncs, cp)
 	return nil
 }
 
-func (w *world) setCredit(c CreditResult) {
+func (w *world) setCredit(c sales.CreditPosition) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.credit = c
 }
 
 // last returns the latest snapshot written.
-func (w *world) last() *OrderSnapshot {
+func (w *world) last() *sales.OrderSnapshot {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	for i := len(w.syncs) - 1; i >= 0; i-- {
@@ -89,50 +89,50 @@ func (w *world) last() *OrderSnapshot {
 	return nil
 }
 
-func (w *world) escalations() []Escalation {
+func (w *world) escalations() []sales.Escalation {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	var out []Escalation
+	var out []sales.Escalation
 	for _, s := range w.syncs {
 		out = append(out, s.Escalations...)
 	}
 	return out
 }
 
-func (w *world) notifications() []Notification {
+func (w *world) notifications() []sales.Notification {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	var out []Notification
+	var out []sales.Notification
 	for _, s := range w.syncs {
 		out = append(out, s.Notifications...)
 	}
 	return out
 }
 
-func (w *world) events() []Event {
+func (w *world) events() []sales.Event {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	var out []Event
+	var out []sales.Event
 	for _, s := range w.syncs {
 		out = append(out, s.Events...)
 	}
 	return out
 }
 
-func (w *world) credits() []CreditEntry {
+func (w *world) credits() []sales.CreditEntry {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	var out []CreditEntry
+	var out []sales.CreditEntry
 	for _, s := range w.syncs {
 		out = append(out, s.Credits...)
 	}
 	return out
 }
 
-func (w *world) freezes() []Freeze {
+func (w *world) freezes() []sales.Freeze {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	var out []Freeze
+	var out []sales.Freeze
 	for _, s := range w.syncs {
 		if s.Freeze != nil {
 			out = append(out, *s.Freeze)
@@ -296,7 +296,7 @@ func lineQty(pairs ...int64) []sales.LineQty {
 	return out
 }
 
-func levelsOf(es []Escalation, kind sales.EscalationKind) []string {
+func levelsOf(es []sales.Escalation, kind sales.EscalationKind) []string {
 	var out []string
 	for _, e := range es {
 		if e.Kind == kind {

@@ -131,22 +131,3 @@ type CreditInput struct {
 	CustomerID string    `json:"customer_id"`
 	Amount     sales.Fen `json:"amount_fen"` // what this order still adds
 }
-
-// CreditResult is the customer's credit position (OP4, SP2).
-type CreditResult struct {
-	Limit    sales.Fen `json:"limit_fen"`
-	Exposure sales.Fen `json:"exposure_fen"` // open receivables + unbilled open orders + this order
-	Frozen   bool      `json:"frozen"`
-	Reason   string    `json:"frozen_reason,omitempty"`
-}
-
-// Held returns why the order must wait for the SLT, or "" when credit is fine.
-func (c CreditResult) Held() string {
-	switch {
-	case c.Frozen:
-		return "customer is frozen: " + c.Reason
-	case c.Exposure > c.Limit:
-		return "exposure " + c.Exposure.String() + " exceeds credit limit " + c.Limit.String()
-	}
-	return ""
-}

@@ -115,7 +115,7 @@ func (r *orderRun) openOrder(in OrderInput) error {
 // checkCredit asks for the customer's position with amount added and returns
 // why the order must be held ("" when it may go on).
 func (r *orderRun) checkCredit(amount sales.Fen) (string, error) {
-	var c CreditResult
+	var c sales.CreditPosition
 	in := CreditInput{OrderNo: r.s.OrderNo, CustomerID: r.s.CustomerID, Amount: amount}
 	if err := r.local(r.ctx, ActivityCheckCredit, in, &c); err != nil {
 		return "", err
@@ -204,7 +204,7 @@ func (r *orderRun) shouldContinueAsNew() bool {
 // wait sleeps until a handler or signal wakes the order or the next deadline.
 func (r *orderRun) wait() error {
 	r.wakeups++
-	ready := func() bool { return r.woken || r.dirty || !r.s.Pending.empty() || r.acks.Len() > 0 }
+	ready := func() bool { return r.woken || r.dirty || !r.s.Pending.Empty() || r.acks.Len() > 0 }
 	at, ok := r.nextDeadline(true)
 	if !ok {
 		return workflow.Await(r.ctx, ready)
@@ -275,7 +275,7 @@ func (r *orderRun) openLevel() sales.Level {
 // event appends an audit event for the current step.
 func (r *orderRun) event(kind string, detail map[string]string) {
 	r.s.Seq++
-	r.s.Pending.Events = append(r.s.Pending.Events, Event{
+	r.s.Pending.Events = append(r.s.Pending.Events, sales.Event{
 		Seq: r.s.Seq, At: r.now, Step: r.s.Step, Kind: kind, Actor: r.actorID, Detail: detail,
 	})
 	r.dirty = true
@@ -287,7 +287,7 @@ func (r *orderRun) notify(recipient, kind, subject, body string, ref sales.Step)
 		return
 	}
 	key := fmt.Sprintf("%s/%s/%s/%d/%s", r.s.OrderNo, kind, ref, r.s.Seq, recipient)
-	r.s.Pending.Notifications = append(r.s.Pending.Notifications, Notification{
+	r.s.Pending.Notifications = append(r.s.Pending.Notifications, sales.Notification{
 		Key: key, OrderNo: r.s.OrderNo, RecipientID: recipient, Kind: kind, Subject: subject, Body: body, At: r.now,
 	})
 	r.dirty = true

@@ -92,7 +92,7 @@ func TestInvalidOrderIsRejectedWithEveryReason(t *testing.T) {
 }
 
 func overLimit(h *harness) {
-	h.w.setCredit(CreditResult{Limit: sales.Yuan(1000), Exposure: sales.Yuan(5000)})
+	h.w.setCredit(sales.CreditPosition{Limit: sales.Yuan(1000), Exposure: sales.Yuan(5000)})
 }
 
 func TestCreditHoldApproved(t *testing.T) {
@@ -103,7 +103,7 @@ func TestCreditHoldApproved(t *testing.T) {
 			t.Errorf("not held: %s %s", v.Status, v.Step)
 		}
 		h.update("nope", UpdateDecide, DecideInput{Actor: finance, Decision: DecisionApprove})
-		h.w.setCredit(CreditResult{Limit: sales.Yuan(1_000_000)})
+		h.w.setCredit(sales.CreditPosition{Limit: sales.Yuan(1_000_000)})
 		h.update("ok", UpdateDecide, DecideInput{Actor: slt, Decision: DecisionApprove, Reason: "good payer"})
 		h.update("again", UpdateDecide, DecideInput{Actor: slt, Decision: DecisionApprove})
 	})
@@ -224,7 +224,7 @@ func TestPartialShipmentsMakeTwoInvoices(t *testing.T) {
 	}
 }
 
-func kindsOfNotifications(ns []Notification) []string {
+func kindsOfNotifications(ns []sales.Notification) []string {
 	var out []string
 	for _, n := range ns {
 		out = append(out, n.Kind)
@@ -365,7 +365,7 @@ func TestDueDateExtensionMovesTheTimer(t *testing.T) {
 func TestRecheckHoldsWhenCustomerFrozenMeanwhile(t *testing.T) {
 	h := newHarness(t)
 	h.at(hour, func() {
-		h.w.setCredit(CreditResult{Limit: sales.Yuan(1_000_000), Frozen: true, Reason: "GM dunning"})
+		h.w.setCredit(sales.CreditPosition{Limit: sales.Yuan(1_000_000), Frozen: true, Reason: "GM dunning"})
 		h.update("ack", UpdateAcknowledge, AcknowledgeInput{Actor: logistics, PlannedDate: "2030-01-01"})
 	})
 	h.at(2*hour, func() {

@@ -41,9 +41,9 @@ type OrderState struct {
 	Receipts  []sales.Receipt  `json:"receipts"`
 	ClosedAt  *time.Time       `json:"closed_at,omitempty"`
 
-	Seq     int        `json:"seq"`     // audit events so far
-	Pending SyncInput  `json:"pending"` // written to the store at the next flush
-	SA      savedAttrs `json:"sa"`
+	Seq     int                `json:"seq"`     // audit events so far
+	Pending sales.OrderChanges `json:"pending"` // written to the store at the next flush
+	SA      savedAttrs         `json:"sa"`
 }
 
 // Hold is a wait for an SLT decision.

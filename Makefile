@@ -1,0 +1,27 @@
+# OSB — the two commands a newcomer needs are `make run` and `make test`.
+GO ?= go
+
+.PHONY: run test check bench migrate
+
+## run: build and start the whole system (embedded Temporal + Web UI, PostgreSQL, worker, API, demo data)
+run:
+	$(GO) run ./cmd/osb dev
+
+## test: every check and every test, as CI runs them
+test: check
+	$(GO) test -count=1 -timeout 45m ./...
+
+## check: formatting, vet and Temporal's workflowcheck (determinism of workflow code)
+check:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) tool workflowcheck ./workflows/...
+
+## bench: the benchmarks whose figures docs/benchmarks.md records
+bench:
+	$(GO) test -run '^$$' -bench . -benchtime 200x ./devserver/ ./e2e/
+
+## migrate: apply database migrations (starts the private PostgreSQL if needed)
+migrate:
+	$(GO) run ./cmd/osb migrate

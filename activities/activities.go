@@ -1,0 +1,102 @@
+// Package activities is everything the order workflow does to the world:
+// reading the organisation and credit, writing each step to the store, and
+// delivering notifications. Every activity is idempotent.
+package activities
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/worker"
+
+	"osb/sales"
+	"osb/workflows"
+)
+
+// Store is what the activities read and write.
+type Store interface {
+	Customer(ctx context.Context, id string) (sales.Customer, error)
+	SKUs(ctx context.Context, codes []string) (map[string]sales.SKU, error)
+	Ladder(ctx context.Context, customerID string) (sales.Ladder, error)
+	CreditPosition(ctx context.Context, customerID, orderNo string, amount sales.Fen) (sales.CreditPosition, error)
+	ApplyOrderChanges(ctx context.Context, c sales.OrderChanges) error
+}
+
+// Activities holds the dependencies of the order workflow's activities.
+type Activities struct {
+	Store  Store
+	Logger *slog.Logger
+}
+
+// Register registers every activity under the name the workflow uses.
+func (a *Activities) Register(r worker.ActivityRegistry) {
+	r.RegisterActivityWithOptions(a.PrepareOrder, activity.RegisterOptions{Name: workflows.ActivityPrepareOrder})
+	r.RegisterActivityWithOptions(a.CheckCredit, activity.RegisterOptions{Name: workflows.ActivityCheckCredit})
+	r.RegisterActivityWithOptions(a.SyncOrder, activity.RegisterOptions{Name: workflows.ActivitySyncOrder})
+}
+
+// PrepareOrder reads what OP1/OP2 need: the customer, the SKUs the order
+// names and the customer's escalation ladder. An unknown customer is not an
+// error: validation rejects the order with that reason.
+func (a *Activities) PrepareOrder(ctx context.Context, req sales.OrderRequest) (workflows.PrepareResult, error) {
+	var out workflows.PrepareResult
+	c, err := a.Store.Customer(ctx, req.CustomerID)
+	switch {
+	case sales.ErrorCode(err) == sales.ErrNotFound:
+		return out, nil
+	case err != nil:
+		return out, business(fmt.Errorf("prepare order: customer %s: %w", req.CustomerID, err))
+	}
+	out.Customer = &c
+	codes := make([]string, 0, len(req.Lines))
+	for _, l := range req.Lines {
+		codes = append(codes, l.SKU)
+	}
+	if out.SKUs, err = a.Store.SKUs(ctx, codes); err != nil {
+		return out, business(fmt.Errorf("prepare order: skus: %w", err))
+	}
+	if out.Ladder, err = a.Store.Ladder(ctx, c.ID); err != nil {
+		return out, business(fmt.Errorf("prepare order: ladder of %s: %w", c.ID, err))
+	}
+	return out, nil
+}
+
+// CheckCredit returns the customer's credit position with the order's amount.
+func (a *Activities) CheckCredit(ctx context.Context, in workflows.CreditInput) (sales.CreditPosition, error) {
+	p, err := a.Store.CreditPosition(ctx, in.CustomerID, in.OrderNo, in.Amount)
+	if err != nil {
+		return p, business(fmt.Errorf("check credit of %s: %w", in.CustomerID, err))
+	}
+	return p, nil
+}
+
+// SyncOrder writes an order's changes to the store in one transaction.
+// Writing the same changes twice changes nothing.
+func (a *Activities) SyncOrder(ctx context.Context, c sales.OrderChanges) error {
+	if err := a.Store.ApplyOrderChanges(ctx, c); err != nil {
+		no := ""
+		if c.Order != nil {
+			no = c.Order.OrderNo
+		}
+		return business(fmt.Errorf("sync order %s: %w", no, err))
+	}
+	return nil
+}
+
+// business makes domain errors that retrying cannot fix non-retryable, typed
+// with their stable code; anything else stays retryable.
+func business(err error) error {
+	var e *sales.Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	switch e.Code {
+	case sales.ErrInvalid, sales.ErrNotFound, sales.ErrConflict, sales.ErrForbidden:
+		return temporal.NewNonRetryableApplicationError(err.Error(), e.Code, err)
+	}
+	return err
+}

@@ -1,0 +1,145 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"osb/devserver/localpg"
+	"osb/sales"
+)
+
+// config is everything OSB reads from the environment. The entry point is the
+// only place that reads it.
+type config struct {
+	DataDir          string
+	DatabaseURL      string
+	DatabaseURLSet   bool
+	PGPort           int
+	TemporalAddress  string
+	TemporalNS       string
+	TemporalTLSCert  string
+	TemporalTLSKey   string
+	TemporalTLSCA    string
+	TemporalAPIKey   string
+	TemporalPort     int
+	UIPort           int
+	HTTPAddr         string
+	WebhookURL       string
+	PolicyFile       string
+	Demo             bool
+	LogLevel         slog.Level
+	DevStopsPostgres bool
+}
+
+// settings documents every variable with its default; the README's
+// configuration table is this list.
+var settings = []struct{ name, def, doc string }{
+	{"OSB_DATA_DIR", ".data", "project-local folder for the dev Temporal database and the private PostgreSQL cluster"},
+	{"OSB_DATABASE_URL", "postgres://postgres@127.0.0.1:55432/osb?sslmode=disable", "PostgreSQL; when unset and nothing answers, `osb dev` starts a private cluster"},
+	{"OSB_PG_PORT", "55432", "port of the private PostgreSQL cluster"},
+	{"OSB_TEMPORAL_ADDRESS", "", "external Temporal frontend host:port; empty in `osb dev` = embedded server"},
+	{"OSB_TEMPORAL_NAMESPACE", "default", "Temporal namespace"},
+	{"OSB_TEMPORAL_TLS_CERT", "", "client certificate file (mTLS)"},
+	{"OSB_TEMPORAL_TLS_KEY", "", "client key file (mTLS)"},
+	{"OSB_TEMPORAL_TLS_CA", "", "CA bundle for the server certificate"},
+	{"OSB_TEMPORAL_API_KEY", "", "API key (Temporal Cloud); implies TLS"},
+	{"OSB_TEMPORAL_PORT", "7233", "frontend port of the embedded Temporal server"},
+	{"OSB_UI_PORT", "8233", "port of the embedded Temporal Web UI"},
+	{"OSB_HTTP_ADDR", "127.0.0.1:8080", "address of the OSB HTTP API"},
+	{"OSB_WEBHOOK_URL", "", "where notifications are POSTed; empty = logged and listable through the API"},
+	{"OSB_POLICY_FILE", "", "JSON file overriding policy defaults (deadlines, dunning ladder, …)"},
+	{"OSB_DEMO", "true in dev", "load the demo organisation, customers, SKUs and tokens"},
+	{"OSB_LOG_LEVEL", "info", "debug, info, warn or error"},
+}
+
+func loadConfig() (config, error) {
+	var p sales.Problems
+	c := config{
+		DataDir:         env("OSB_DATA_DIR", ".data"),
+		TemporalAddress: os.Getenv("OSB_TEMPORAL_ADDRESS"),
+		TemporalNS:      env("OSB_TEMPORAL_NAMESPACE", "default"),
+		TemporalTLSCert: os.Getenv("OSB_TEMPORAL_TLS_CERT"),
+		TemporalTLSKey:  os.Getenv("OSB_TEMPORAL_TLS_KEY"),
+		TemporalTLSCA:   os.Getenv("OSB_TEMPORAL_TLS_CA"),
+		TemporalAPIKey:  os.Getenv("OSB_TEMPORAL_API_KEY"),
+		HTTPAddr:        env("OSB_HTTP_ADDR", "127.0.0.1:8080"),
+		WebhookURL:      os.Getenv("OSB_WEBHOOK_URL"),
+		PolicyFile:      os.Getenv("OSB_POLICY_FILE"),
+		Demo:            env("OSB_DEMO", "true") != "false",
+	}
+	c.PGPort = envInt(&p, "OSB_PG_PORT", localpg.DefaultPort)
+	c.TemporalPort = envInt(&p, "OSB_TEMPORAL_PORT", 7233)
+	c.UIPort = envInt(&p, "OSB_UI_PORT", 8233)
+	c.DatabaseURL, c.DatabaseURLSet = os.LookupEnv("OSB_DATABASE_URL")
+	if !c.DatabaseURLSet || c.DatabaseURL == "" {
+		c.DatabaseURL = fmt.Sprintf("postgres://postgres@127.0.0.1:%d/osb?sslmode=disable", c.PGPort)
+		c.DatabaseURLSet = false
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(env("OSB_LOG_LEVEL", "info"))); err != nil {
+		p.Add("OSB_LOG_LEVEL", "must be debug, info, warn or error")
+	}
+	if (c.TemporalTLSCert == "") != (c.TemporalTLSKey == "") {
+		p.Add("OSB_TEMPORAL_TLS_CERT", "set both OSB_TEMPORAL_TLS_CERT and OSB_TEMPORAL_TLS_KEY, or neither")
+	}
+	abs, err := filepath.Abs(c.DataDir)
+	if err != nil {
+		p.Add("OSB_DATA_DIR", "%v", err)
+	}
+	c.DataDir = abs
+	if len(p) > 0 {
+		return c, fmt.Errorf("bad configuration: %s", problemsText(p))
+	}
+	return c, nil
+}
+
+// policy returns the defaults overridden by OSB_POLICY_FILE.
+func (c config) policy() (sales.Policy, error) {
+	pol := sales.DefaultPolicy()
+	if c.PolicyFile == "" {
+		return pol, nil
+	}
+	b, err := os.ReadFile(c.PolicyFile)
+	if err != nil {
+		return pol, fmt.Errorf("cannot read OSB_POLICY_FILE: %w", err)
+	}
+	if err := json.Unmarshal(b, &pol); err != nil {
+		return pol, fmt.Errorf("OSB_POLICY_FILE %s is not valid policy JSON: %w", c.PolicyFile, err)
+	}
+	if err := pol.Validate(); err != nil {
+		return pol, fmt.Errorf("OSB_POLICY_FILE %s: %w", c.PolicyFile, err)
+	}
+	return pol, nil
+}
+
+func env(name, def string) string {
+	if v := strings.TrimSpace(os.Getenv(name)); v != "" {
+		return v
+	}
+	return def
+}
+
+func envInt(p *sales.Problems, name string, def int) int {
+	v := os.Getenv(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n <= 0 || n > 65535 {
+		p.Add(name, "must be a port number, not %q", v)
+		return def
+	}
+	return n
+}
+
+func problemsText(p sales.Problems) string {
+	parts := make([]string, len(p))
+	for i, f := range p {
+		parts[i] = f.Field + " " + f.Message
+	}
+	return strings.Join(parts, "; ")
+}

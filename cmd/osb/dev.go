@@ -1,0 +1,114 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"osb/demo"
+	"osb/devserver"
+	"osb/devserver/localpg"
+	"osb/postgres"
+	"osb/workflows"
+)
+
+// runDev brings up the whole system in one process and prints where to look.
+func runDev(ctx context.Context, cfg config, log *slog.Logger) error {
+	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
+		return fmt.Errorf("cannot create the data folder %s (OSB_DATA_DIR): %w", cfg.DataDir, err)
+	}
+	listener, err := listen(cfg.HTTPAddr)
+	if err != nil {
+		return err
+	}
+	defer listener.Close()
+
+	dbURL, private, err := database(ctx, cfg, log, true)
+	if err != nil {
+		return err
+	}
+	if private {
+		defer func() {
+			pg := localpg.Options{DataDir: filepath.Join(cfg.DataDir, "postgres"), Port: cfg.PGPort, Logger: log}
+			if err := localpg.Stop(context.Background(), pg); err != nil {
+				log.Warn("stopping the private PostgreSQL failed", "error", err)
+			}
+		}()
+	}
+	store, err := postgres.Open(ctx, dbURL)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if cfg.Demo {
+		if err := seedDemo(ctx, store); err != nil {
+			return err
+		}
+	}
+
+	hostPort, uiURL := cfg.TemporalAddress, ""
+	if hostPort == "" {
+		srv, err := devserver.Start(ctx, devserver.Options{
+			FrontendPort: cfg.TemporalPort, UIPort: cfg.UIPort, Namespace: cfg.TemporalNS,
+			DatabaseFile:     filepath.Join(cfg.DataDir, "temporal.db"),
+			SearchAttributes: workflows.SearchAttributes(),
+			Logger:           log.With("component", "temporal"),
+		})
+		if err != nil {
+			return err
+		}
+		defer srv.Stop()
+		hostPort, uiURL = srv.FrontendAddress(), srv.UIAddress()
+	}
+	c, err := dialTemporal(ctx, cfg, hostPort, log)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if err := ensureAttributes(ctx, c, cfg.TemporalNS); err != nil {
+		return err
+	}
+
+	printWelcome(cfg, hostPort, uiURL, redact(dbURL), listener.Addr().String())
+	return services{cfg: cfg, log: log, client: c, store: store, listener: listener, worker: true}.run(ctx)
+}
+
+func printWelcome(cfg config, temporal, ui, db, api string) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "\nOSB is running. Ctrl-C stops everything; the next run resumes with all data.\n\n")
+	fmt.Fprintf(&b, "  API            http://%s   (OpenAPI: http://%s/openapi.json, health: /healthz)\n", api, api)
+	if ui != "" {
+		fmt.Fprintf(&b, "  Temporal Web UI %s/namespaces/%s/workflows\n", ui, cfg.TemporalNS)
+	}
+	fmt.Fprintf(&b, "  Temporal       %s (namespace %s)\n", temporal, cfg.TemporalNS)
+	fmt.Fprintf(&b, "  PostgreSQL     %s\n", db)
+	fmt.Fprintf(&b, "  Data folder    %s\n", cfg.DataDir)
+	if cfg.Demo {
+		fmt.Fprintf(&b, "\nDemo tokens (dev only):\n")
+		tokens := demo.Tokens()
+		users := make([]string, 0, len(tokens))
+		for u := range tokens {
+			users = append(users, u)
+		}
+		sort.Strings(users)
+		for _, u := range users {
+			fmt.Fprintf(&b, "  %-10s %s\n", u, tokens[u])
+		}
+		fmt.Fprintf(&b, "\nPlace an order as the SSG:\n  curl -s -H 'Authorization: Bearer %s' -d '{\"customer_id\":\"C001\",\"lines\":[{\"sku\":\"SKU-1001\",\"quantity\":10,\"unit_price_fen\":%d}]}' http://%s/v1/orders\n",
+			tokens["ssg-lead"], demoPrice("SKU-1001"), api)
+	}
+	fmt.Println(b.String())
+}
+
+func demoPrice(code string) int64 {
+	for _, s := range demo.Organisation().SKUs {
+		if s.Code == code {
+			return int64(s.ListPrice)
+		}
+	}
+	return 0
+}

@@ -1,0 +1,528 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"osb/sales"
+)
+
+// NextOrderNo returns a new order number for year, e.g. SO-2026-000042.
+func (s *Store) NextOrderNo(ctx context.Context, year int) (string, error) {
+	if year < 1 || year > 9999 {
+		return "", sales.Errorf(sales.ErrInvalid, "year %d is not a four-digit year", year)
+	}
+	var seq int64
+	if err := s.pool.QueryRow(ctx, `SELECT nextval('order_no_seq')`).Scan(&seq); err != nil {
+		return "", fmt.Errorf("store: next order number: %w", err)
+	}
+	return sales.FormatOrderNo(year, seq), nil
+}
+
+// ClaimClientRef records that the customer's reference ref is order orderNo,
+// unless the reference is already taken, and returns the order that owns it:
+// orderNo when newly claimed, else the order claimed first.
+func (s *Store) ClaimClientRef(ctx context.Context, customerID, ref, orderNo string) (string, error) {
+	op := "claim client reference " + ref
+	var owner string
+	err := s.inTx(ctx, op, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `
+			INSERT INTO order_refs (customer_id, client_ref, order_no) VALUES ($1, $2, $3)
+			ON CONFLICT (customer_id, client_ref) DO NOTHING
+			RETURNING order_no`, customerID, ref, orderNo).Scan(&owner)
+		if errors.Is(err, pgx.ErrNoRows) {
+			err = tx.QueryRow(ctx, `
+				SELECT order_no FROM order_refs WHERE customer_id = $1 AND client_ref = $2`,
+				customerID, ref).Scan(&owner)
+		}
+		if err != nil {
+			return translate(op, err)
+		}
+		return nil
+	})
+	return owner, err
+}
+
+// ApplyOrderChanges writes what an order's workflow changed, in one
+// transaction. It is idempotent: the snapshot is written only if it is not
+// older than the stored one, and every other record is keyed so that
+// writing it again adds nothing.
+func (s *Store) ApplyOrderChanges(ctx context.Context, c sales.OrderChanges) error {
+	op := "apply order changes"
+	if c.Order != nil {
+		op += " of " + c.Order.OrderNo
+	}
+	return s.inTx(ctx, op, func(tx pgx.Tx) error {
+		if c.Order != nil {
+			if err := writeSnapshot(ctx, tx, c.Order); err != nil {
+				return err
+			}
+		}
+		for _, write := range []func() error{
+			func() error { return writeEvents(ctx, tx, c.Order, c.Events) },
+			func() error { return writeEscalations(ctx, tx, c.Escalations) },
+			func() error { return writeNotifications(ctx, tx, c.Notifications) },
+			func() error { return writeFreeze(ctx, tx, c.Freeze) },
+			func() error { return writeCredits(ctx, tx, c.Credits) },
+		} {
+			if err := write(); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// writeSnapshot upserts the order and, unless the stored version is newer,
+// replaces its lines and upserts its shipments, invoices and receipts.
+func writeSnapshot(ctx context.Context, tx pgx.Tx, o *sales.OrderSnapshot) error {
+	op := "write order " + o.OrderNo
+	tag, err := tx.Exec(ctx, `
+		INSERT INTO orders (order_no, customer_id, market, kam_id, client_ref, currency, total_fen, status,
+			step, escalation_level, unbilled_fen, outstanding_fen, next_deadline, requested_date,
+			hold_reason, created_by, created_at, updated_at, closed_at, version)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, NULLIF($14, '')::date,
+			$15, $16, $17, $18, $19, $20)
+		ON CONFLICT (order_no) DO UPDATE SET customer_id = excluded.customer_id,
+			market = excluded.market, kam_id = excluded.kam_id, client_ref = excluded.client_ref,
+			currency = excluded.currency, total_fen = excluded.total_fen, status = excluded.status,
+			step = excluded.step, escalation_level = excluded.escalation_level,
+			unbilled_fen = excluded.unbilled_fen, outstanding_fen = excluded.outstanding_fen,
+			next_deadline = excluded.next_deadline, requested_date = excluded.requested_date,
+			hold_reason = excluded.hold_reason, created_by = excluded.created_by,
+			created_at = excluded.created_at, updated_at = excluded.updated_at,
+			closed_at = excluded.closed_at, version = excluded.version
+		WHERE excluded.version >= orders.version`,
+		o.OrderNo, o.CustomerID, o.Market, o.KAMID, o.ClientRef, string(o.Currency), int64(o.Total),
+		string(o.Status), string(o.Step), int(o.Level), int64(o.Unbilled), int64(o.Outstanding),
+		o.NextDeadline, o.RequestedDate, o.HoldReason, o.CreatedBy, o.CreatedAt, o.UpdatedAt,
+		o.ClosedAt, o.Version)
+	if err != nil {
+		return translate(op, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return nil // the stored snapshot is newer
+	}
+	if err := writeLines(ctx, tx, o); err != nil {
+		return translate(op+": lines", err)
+	}
+	for _, sh := range o.Shipments {
+		if err := writeShipment(ctx, tx, o, sh); err != nil {
+			return translate(op+": shipment "+sh.No, err)
+		}
+	}
+	for _, inv := range o.Invoices {
+		if err := writeInvoice(ctx, tx, o, inv); err != nil {
+			return translate(op+": invoice "+inv.No, err)
+		}
+	}
+	for _, r := range o.Receipts {
+		if err := writeReceipt(ctx, tx, o, r); err != nil {
+			return translate(op+": receipt "+r.Reference, err)
+		}
+	}
+	return nil
+}
+
+// writeLines replaces the order's lines, each with what its shipments took.
+func writeLines(ctx context.Context, tx pgx.Tx, o *sales.OrderSnapshot) error {
+	shipped := make(map[int]int64)
+	for _, sh := range o.Shipments {
+		for _, q := range sh.Lines {
+			shipped[q.LineNo] += q.Quantity
+		}
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM order_lines WHERE order_no = $1`, o.OrderNo); err != nil {
+		return err
+	}
+	for _, l := range o.Lines {
+		if _, err := tx.Exec(ctx, `
+			INSERT INTO order_lines (order_no, line_no, sku, quantity, unit_price_fen, shipped)
+			VALUES ($1, $2, $3, $4, $5, $6)`,
+			o.OrderNo, l.LineNo, l.SKU, l.Quantity, int64(l.UnitPrice), shipped[l.LineNo]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// errOtherOrder reports a shipment or invoice number already used by another order.
+func errOtherOrder(what, no, orderNo string) error {
+	return sales.Errorf(sales.ErrConflict, "%s %s belongs to another order than %s", what, no, orderNo)
+}
+
+func writeShipment(ctx context.Context, tx pgx.Tx, o *sales.OrderSnapshot, sh sales.Shipment) error {
+	lines, err := jsonText(sh.Lines, "[]")
+	if err != nil {
+		return err
+	}
+	shortages, err := jsonText(sh.Shortages, "[]")
+	if err != nil {
+		return err
+	}
+	tag, err := tx.Exec(ctx, `
+		INSERT INTO shipments (shipment_no, order_no, customer_id, carrier, waybill, lines, issued_at,
+			delivered_at, damaged, shortages, delivery_note, invoice_no)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+		ON CONFLICT (shipment_no) DO UPDATE SET customer_id = excluded.customer_id,
+			carrier = excluded.carrier, waybill = excluded.waybill, lines = excluded.lines,
+			issued_at = excluded.issued_at, delivered_at = excluded.delivered_at,
+			damaged = excluded.damaged, shortages = excluded.shortages,
+			delivery_note = excluded.delivery_note, invoice_no = excluded.invoice_no
+		WHERE shipments.order_no = excluded.order_no`,
+		sh.No, o.OrderNo, o.CustomerID, sh.Carrier, sh.Waybill, lines, sh.IssuedAt,
+		sh.DeliveredAt, sh.Damaged, shortages, sh.DeliveryNote, sh.InvoiceNo)
+	if err == nil && tag.RowsAffected() == 0 {
+		return errOtherOrder("shipment", sh.No, o.OrderNo)
+	}
+	return err
+}
+
+func writeInvoice(ctx context.Context, tx pgx.Tx, o *sales.OrderSnapshot, inv sales.Invoice) error {
+	tag, err := tx.Exec(ctx, `
+		INSERT INTO invoices (invoice_no, order_no, customer_id, shipment_no, currency, amount_fen,
+			paid_fen, credited_fen, issued_at, due_at, acknowledged, disputed, dispute, reminded,
+			dunning_level, paid_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+		ON CONFLICT (invoice_no) DO UPDATE SET customer_id = excluded.customer_id,
+			shipment_no = excluded.shipment_no, currency = excluded.currency,
+			amount_fen = excluded.amount_fen, paid_fen = excluded.paid_fen,
+			credited_fen = excluded.credited_fen, issued_at = excluded.issued_at,
+			due_at = excluded.due_at, acknowledged = excluded.acknowledged,
+			disputed = excluded.disputed, dispute = excluded.dispute, reminded = excluded.reminded,
+			dunning_level = excluded.dunning_level, paid_at = excluded.paid_at
+		WHERE invoices.order_no = excluded.order_no`,
+		inv.No, o.OrderNo, o.CustomerID, inv.ShipmentNo, currencyOr(inv.Currency, o.Currency),
+		int64(inv.Amount), int64(inv.Paid), int64(inv.Credited), inv.IssuedAt, inv.DueAt,
+		inv.Acknowledged, inv.Disputed, inv.Dispute, inv.Reminded, int(inv.Level), inv.PaidAt)
+	if err == nil && tag.RowsAffected() == 0 {
+		return errOtherOrder("invoice", inv.No, o.OrderNo)
+	}
+	return err
+}
+
+func writeReceipt(ctx context.Context, tx pgx.Tx, o *sales.OrderSnapshot, r sales.Receipt) error {
+	allocations, err := jsonText(r.Allocations, "[]")
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `
+		INSERT INTO receipts (order_no, reference, customer_id, amount_fen, currency, received_at,
+			confirmed_by, allocations, excess_fen)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+		ON CONFLICT (order_no, reference) DO UPDATE SET customer_id = excluded.customer_id,
+			amount_fen = excluded.amount_fen, currency = excluded.currency,
+			received_at = excluded.received_at, confirmed_by = excluded.confirmed_by,
+			allocations = excluded.allocations, excess_fen = excluded.excess_fen`,
+		o.OrderNo, r.Reference, o.CustomerID, int64(r.Amount), currencyOr(r.Currency, o.Currency),
+		r.ReceivedAt, r.ConfirmedBy, allocations, int64(r.Excess))
+	return err
+}
+
+// currencyOr returns c, or the order's currency when c is empty.
+func currencyOr(c, order sales.Currency) string {
+	if c == "" {
+		return string(order)
+	}
+	return string(c)
+}
+
+// writeEvents appends the order's audit events; an event already stored
+// under its sequence number is left as it is.
+func writeEvents(ctx context.Context, tx pgx.Tx, o *sales.OrderSnapshot, events []sales.Event) error {
+	if len(events) == 0 {
+		return nil
+	}
+	if o == nil {
+		return sales.Errorf(sales.ErrInvalid, "apply order changes: events come with the order snapshot that names their order")
+	}
+	for _, e := range events {
+		detail, err := jsonText(e.Detail, "{}")
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `
+			INSERT INTO order_events (order_no, seq, at, step, kind, actor, detail)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)
+			ON CONFLICT (order_no, seq) DO NOTHING`,
+			o.OrderNo, e.Seq, e.At, string(e.Step), e.Kind, e.Actor, detail); err != nil {
+			return translate(fmt.Sprintf("write event %d of %s", e.Seq, o.OrderNo), err)
+		}
+	}
+	return nil
+}
+
+// writeEscalations records escalations; one already recorded under its key is
+// left as it is.
+func writeEscalations(ctx context.Context, tx pgx.Tx, escalations []sales.Escalation) error {
+	for _, e := range escalations {
+		if _, err := tx.Exec(ctx, `
+			INSERT INTO escalations (dedupe_key, order_no, customer_id, market, kind, subject, level,
+				recipients, at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+			ON CONFLICT (dedupe_key) DO NOTHING`,
+			e.Key, e.OrderNo, e.CustomerID, e.Market, string(e.Kind), e.Subject, int(e.Level),
+			nonNil(e.Recipients), e.At); err != nil {
+			return translate("write escalation "+e.Key, err)
+		}
+	}
+	return nil
+}
+
+// nonNil returns ids, or an empty list for nil, for NOT NULL array columns.
+func nonNil(ids []string) []string {
+	if ids == nil {
+		return []string{}
+	}
+	return ids
+}
+
+// writeFreeze freezes a customer for new orders unless it is frozen already,
+// keeping the first reason.
+func writeFreeze(ctx context.Context, tx pgx.Tx, f *sales.Freeze) error {
+	if f == nil {
+		return nil
+	}
+	op := "freeze customer " + f.CustomerID
+	var frozen bool
+	err := tx.QueryRow(ctx, `SELECT frozen FROM customers WHERE id = $1 FOR UPDATE`, f.CustomerID).Scan(&frozen)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return sales.Errorf(sales.ErrNotFound, "%s: no such customer", op)
+	}
+	if err != nil || frozen {
+		return translateOrNil(op, err)
+	}
+	_, err = tx.Exec(ctx, `
+		UPDATE customers SET frozen = true, frozen_reason = $2, frozen_at = $3 WHERE id = $1`,
+		f.CustomerID, f.Reason, f.At)
+	return translateOrNil(op, err)
+}
+
+// writeCredits records credit balance movements; one already recorded under
+// its key is left as it is.
+func writeCredits(ctx context.Context, tx pgx.Tx, credits []sales.CreditEntry) error {
+	for _, c := range credits {
+		if _, err := tx.Exec(ctx, `
+			INSERT INTO customer_credit (source_key, customer_id, amount_fen, currency, note, at)
+			VALUES ($1, $2, $3, $4, $5, $6)
+			ON CONFLICT (source_key) DO NOTHING`,
+			c.Key, c.CustomerID, int64(c.Amount), currencyOr(c.Currency, sales.CNY), c.Note, c.At); err != nil {
+			return translate("write credit "+c.Key, err)
+		}
+	}
+	return nil
+}
+
+// translateOrNil is translate for an error that may be nil.
+func translateOrNil(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return translate(op, err)
+}
+
+// querier is what a pool and a transaction have in common for reading.
+type querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}
+
+// collect runs a query and scans every row with scan.
+func collect[T any](ctx context.Context, q querier, op, sql string, scan func(pgx.CollectableRow) (T, error), args ...any) ([]T, error) {
+	rows, err := q.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: %s: %w", op, err)
+	}
+	out, err := pgx.CollectRows(rows, scan)
+	if err != nil {
+		return nil, fmt.Errorf("store: %s: %w", op, err)
+	}
+	return out, nil
+}
+
+// Order returns an order's snapshot: header, lines, shipments, invoices and
+// receipts, as of one moment.
+func (s *Store) Order(ctx context.Context, orderNo string) (sales.OrderSnapshot, error) {
+	op := "read order " + orderNo
+	var o sales.OrderSnapshot
+	err := s.readTx(ctx, op, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `
+			SELECT order_no, version, customer_id, market, kam_id, client_ref, currency, total_fen, status,
+				step, escalation_level, unbilled_fen, outstanding_fen, next_deadline,
+				coalesce(to_char(requested_date, 'YYYY-MM-DD'), ''), hold_reason, created_by,
+				created_at, updated_at, closed_at
+			FROM orders WHERE order_no = $1`, orderNo).
+			Scan(&o.OrderNo, &o.Version, &o.CustomerID, &o.Market, &o.KAMID, &o.ClientRef, &o.Currency,
+				&o.Total, &o.Status, &o.Step, &o.Level, &o.Unbilled, &o.Outstanding, &o.NextDeadline,
+				&o.RequestedDate, &o.HoldReason, &o.CreatedBy, &o.CreatedAt, &o.UpdatedAt, &o.ClosedAt)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return sales.Errorf(sales.ErrNotFound, "no order %q", orderNo)
+		}
+		if err != nil {
+			return fmt.Errorf("store: %s: %w", op, err)
+		}
+		if o.Lines, err = collect(ctx, tx, op+": lines", `
+			SELECT line_no, sku, quantity, unit_price_fen FROM order_lines
+			WHERE order_no = $1 ORDER BY line_no`, scanLine, orderNo); err != nil {
+			return err
+		}
+		if o.Shipments, err = collect(ctx, tx, op+": shipments", `
+			SELECT shipment_no, lines, carrier, waybill, issued_at, delivered_at, shortages, damaged,
+				delivery_note, invoice_no
+			FROM shipments WHERE order_no = $1 ORDER BY issued_at, shipment_no`, scanShipment, orderNo); err != nil {
+			return err
+		}
+		if o.Invoices, err = collect(ctx, tx, op+": invoices", `
+			SELECT invoice_no, shipment_no, currency, amount_fen, paid_fen, credited_fen, issued_at,
+				due_at, acknowledged, disputed, dispute, reminded, dunning_level, paid_at
+			FROM invoices WHERE order_no = $1 ORDER BY issued_at, invoice_no`, scanInvoice, orderNo); err != nil {
+			return err
+		}
+		o.Receipts, err = collect(ctx, tx, op+": receipts", `
+			SELECT reference, amount_fen, currency, received_at, confirmed_by, allocations, excess_fen
+			FROM receipts WHERE order_no = $1 ORDER BY received_at, reference`, scanReceipt, orderNo)
+		return err
+	})
+	if err != nil {
+		return sales.OrderSnapshot{}, err
+	}
+	return o, nil
+}
+
+func scanLine(r pgx.CollectableRow) (sales.Line, error) {
+	var l sales.Line
+	err := r.Scan(&l.LineNo, &l.SKU, &l.Quantity, &l.UnitPrice)
+	return l, err
+}
+
+func scanShipment(r pgx.CollectableRow) (sales.Shipment, error) {
+	var sh sales.Shipment
+	err := r.Scan(&sh.No, &sh.Lines, &sh.Carrier, &sh.Waybill, &sh.IssuedAt, &sh.DeliveredAt,
+		&sh.Shortages, &sh.Damaged, &sh.DeliveryNote, &sh.InvoiceNo)
+	if len(sh.Shortages) == 0 {
+		sh.Shortages = nil
+	}
+	return sh, err
+}
+
+func scanInvoice(r pgx.CollectableRow) (sales.Invoice, error) {
+	var inv sales.Invoice
+	err := r.Scan(&inv.No, &inv.ShipmentNo, &inv.Currency, &inv.Amount, &inv.Paid, &inv.Credited,
+		&inv.IssuedAt, &inv.DueAt, &inv.Acknowledged, &inv.Disputed, &inv.Dispute, &inv.Reminded,
+		&inv.Level, &inv.PaidAt)
+	return inv, err
+}
+
+func scanReceipt(r pgx.CollectableRow) (sales.Receipt, error) {
+	var rc sales.Receipt
+	err := r.Scan(&rc.Reference, &rc.Amount, &rc.Currency, &rc.ReceivedAt, &rc.ConfirmedBy,
+		&rc.Allocations, &rc.Excess)
+	return rc, err
+}
+
+// ListOrders returns the orders f selects, newest first, one page at a time:
+// pass the last order number of a page as f.Before to get the next.
+func (s *Store) ListOrders(ctx context.Context, f sales.OrderFilter) ([]sales.OrderSummary, error) {
+	var where conditions
+	if f.CustomerID != "" {
+		where.add("o.customer_id = $?", f.CustomerID)
+	}
+	if f.Market != "" {
+		where.add("o.market = $?", f.Market)
+	}
+	if f.KAMID != "" {
+		where.add("o.kam_id = $?", f.KAMID)
+	}
+	if f.Status != "" {
+		where.add("o.status = $?", string(f.Status))
+	}
+	if f.Step != "" {
+		where.add("o.step = $?", string(f.Step))
+	}
+	if f.MinLevel > sales.LevelNone {
+		where.add("o.escalation_level >= $?", int(f.MinLevel))
+	}
+	if f.Open {
+		where.add("o.status <> ALL($?)", finalStatuses)
+	}
+	if !f.Scope.All {
+		where.add("o.kam_id = ANY($?)", nonNil(f.Scope.KAMIDs))
+	}
+	if f.Before != "" {
+		where.add("o.order_no < $?", f.Before)
+	}
+	limit := where.arg(pageSize(f.Limit))
+	return collect(ctx, s.pool, "list orders", `
+		SELECT o.order_no, o.customer_id, c.name, o.market, o.kam_id, o.currency, o.total_fen,
+			o.outstanding_fen, o.status, o.step, o.escalation_level, o.next_deadline, o.created_at,
+			o.updated_at
+		FROM orders o JOIN customers c ON c.id = o.customer_id`+where.sql()+`
+		ORDER BY o.order_no DESC LIMIT `+limit,
+		func(r pgx.CollectableRow) (sales.OrderSummary, error) {
+			var o sales.OrderSummary
+			err := r.Scan(&o.OrderNo, &o.CustomerID, &o.CustomerName, &o.Market, &o.KAMID, &o.Currency,
+				&o.Total, &o.Outstanding, &o.Status, &o.Step, &o.Level, &o.NextDeadline, &o.CreatedAt,
+				&o.UpdatedAt)
+			return o, err
+		}, where.args...)
+}
+
+// OrderEvents returns an order's audit events in order.
+func (s *Store) OrderEvents(ctx context.Context, orderNo string) ([]sales.Event, error) {
+	op := "read events of " + orderNo
+	var events []sales.Event
+	err := s.readTx(ctx, op, func(tx pgx.Tx) error {
+		var exists bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM orders WHERE order_no = $1)`, orderNo).Scan(&exists); err != nil {
+			return fmt.Errorf("store: %s: %w", op, err)
+		}
+		if !exists {
+			return sales.Errorf(sales.ErrNotFound, "no order %q", orderNo)
+		}
+		var err error
+		events, err = collect(ctx, tx, op, `
+			SELECT seq, at, step, kind, actor, detail FROM order_events
+			WHERE order_no = $1 ORDER BY seq`,
+			func(r pgx.CollectableRow) (sales.Event, error) {
+				var e sales.Event
+				err := r.Scan(&e.Seq, &e.At, &e.Step, &e.Kind, &e.Actor, &e.Detail)
+				if len(e.Detail) == 0 {
+					e.Detail = nil
+				}
+				return e, err
+			}, orderNo)
+		return err
+	})
+	return events, err
+}
+
+// ListEscalations returns the escalations f selects, newest first.
+func (s *Store) ListEscalations(ctx context.Context, f sales.EscalationFilter) ([]sales.Escalation, error) {
+	var where conditions
+	if f.OrderNo != "" {
+		where.add("e.order_no = $?", f.OrderNo)
+	}
+	if f.Market != "" {
+		where.add("e.market = $?", f.Market)
+	}
+	if f.MinLevel > sales.LevelNone {
+		where.add("e.level >= $?", int(f.MinLevel))
+	}
+	if !f.Scope.All {
+		where.add("c.kam_id = ANY($?)", nonNil(f.Scope.KAMIDs))
+	}
+	limit := where.arg(pageSize(f.Limit))
+	return collect(ctx, s.pool, "list escalations", `
+		SELECT e.dedupe_key, e.order_no, e.customer_id, e.market, e.kind, e.subject, e.level,
+			e.recipients, e.at
+		FROM escalations e LEFT JOIN customers c ON c.id = e.customer_id`+where.sql()+`
+		ORDER BY e.at DESC, e.id DESC LIMIT `+limit,
+		func(r pgx.CollectableRow) (sales.Escalation, error) {
+			var e sales.Escalation
+			err := r.Scan(&e.Key, &e.OrderNo, &e.CustomerID, &e.Market, &e.Kind, &e.Subject, &e.Level,
+				&e.Recipients, &e.At)
+			return e, err
+		}, where.args...)
+}

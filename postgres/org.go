@@ -1,0 +1,280 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"osb/sales"
+)
+
+// frozenByMasterData is the reason recorded when the organisation data itself
+// marks a customer frozen.
+const frozenByMasterData = "frozen in the organisation data"
+
+// SaveOrganisation writes users, markets, customers and SKUs in one
+// transaction, inserting what is new and updating what changed. Saving the
+// same organisation twice changes nothing. A customer frozen by OSB stays
+// frozen: the organisation data may freeze, never unfreeze.
+func (s *Store) SaveOrganisation(ctx context.Context, o sales.Organisation) error {
+	const op = "save organisation"
+	return s.inTx(ctx, op, func(tx pgx.Tx) error {
+		// users.market is checked at commit, so users may name markets
+		// written after them; markets and managers refer to users.
+		for _, u := range o.Users {
+			if _, err := tx.Exec(ctx, `
+				INSERT INTO users (id, name, role, title, market, email)
+				VALUES ($1, $2, $3, $4, NULLIF($5, ''), $6)
+				ON CONFLICT (id) DO UPDATE SET name = excluded.name, role = excluded.role,
+					title = excluded.title, market = excluded.market, email = excluded.email`,
+				u.ID, u.Name, string(u.Role), string(u.Title), u.Market, u.Email); err != nil {
+				return translate(op+": user "+u.ID, err)
+			}
+		}
+		for _, u := range o.Users {
+			if _, err := tx.Exec(ctx, `
+				UPDATE users SET manager_id = NULLIF($2, '')
+				WHERE id = $1 AND manager_id IS DISTINCT FROM NULLIF($2, '')`,
+				u.ID, u.ManagerID); err != nil {
+				return translate(op+": manager of "+u.ID, err)
+			}
+		}
+		for _, m := range o.Markets {
+			if _, err := tx.Exec(ctx, `
+				INSERT INTO markets (code, name, mm_id, slt_owner_id)
+				VALUES ($1, $2, NULLIF($3, ''), NULLIF($4, ''))
+				ON CONFLICT (code) DO UPDATE SET name = excluded.name, mm_id = excluded.mm_id,
+					slt_owner_id = excluded.slt_owner_id`,
+				m.Code, m.Name, m.MMID, m.SLTOwner); err != nil {
+				return translate(op+": market "+m.Code, err)
+			}
+		}
+		for _, c := range o.Customers {
+			if err := saveCustomer(ctx, tx, c); err != nil {
+				return translate(op+": customer "+c.ID, err)
+			}
+		}
+		for _, k := range o.SKUs {
+			if _, err := tx.Exec(ctx, `
+				INSERT INTO skus (code, name, unit, list_price_fen, currency, quota_controlled, active)
+				VALUES ($1, $2, $3, $4, $5, $6, $7)
+				ON CONFLICT (code) DO UPDATE SET name = excluded.name, unit = excluded.unit,
+					list_price_fen = excluded.list_price_fen, currency = excluded.currency,
+					quota_controlled = excluded.quota_controlled, active = excluded.active`,
+				k.Code, k.Name, orDefault(k.Unit, "case"), int64(k.ListPrice), currencyOrCNY(k.Currency),
+				k.Quota, k.Active); err != nil {
+				return translate(op+": SKU "+k.Code, err)
+			}
+		}
+		return nil
+	})
+}
+
+func saveCustomer(ctx context.Context, tx pgx.Tx, c sales.Customer) error {
+	reason := ""
+	if c.Frozen {
+		reason = frozenByMasterData
+	}
+	_, err := tx.Exec(ctx, `
+		INSERT INTO customers (id, name, market, kam_id, payment_terms_days, active, frozen, frozen_reason,
+			frozen_at, credit_limit_fen, rating, currency, ship_to)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, CASE WHEN $7 THEN now() END, $9, $10, $11, $12)
+		ON CONFLICT (id) DO UPDATE SET name = excluded.name, market = excluded.market,
+			kam_id = excluded.kam_id, payment_terms_days = excluded.payment_terms_days,
+			active = excluded.active, credit_limit_fen = excluded.credit_limit_fen,
+			rating = excluded.rating, currency = excluded.currency, ship_to = excluded.ship_to,
+			frozen = customers.frozen OR excluded.frozen,
+			frozen_reason = CASE WHEN customers.frozen THEN customers.frozen_reason ELSE excluded.frozen_reason END,
+			frozen_at = CASE WHEN customers.frozen THEN customers.frozen_at ELSE excluded.frozen_at END`,
+		c.ID, c.Name, c.Market, c.KAMID, c.PaymentTermsDays, c.Active, c.Frozen, reason,
+		int64(c.CreditLimit), orDefault(c.Rating, "C"), currencyOrCNY(c.Currency), c.ShipTo)
+	return err
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+func currencyOrCNY(c sales.Currency) string {
+	return orDefault(string(c), string(sales.CNY))
+}
+
+const userColumns = `u.id, u.name, u.role, u.title, coalesce(u.market, ''), coalesce(u.manager_id, ''), u.email`
+
+func scanUser(row pgx.Row) (sales.User, error) {
+	var u sales.User
+	err := row.Scan(&u.ID, &u.Name, &u.Role, &u.Title, &u.Market, &u.ManagerID, &u.Email)
+	return u, err
+}
+
+// User returns the user with id.
+func (s *Store) User(ctx context.Context, id string) (sales.User, error) {
+	u, err := scanUser(s.pool.QueryRow(ctx, `SELECT `+userColumns+` FROM users u WHERE u.id = $1`, id))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return sales.User{}, sales.Errorf(sales.ErrNotFound, "no user %q", id)
+	}
+	if err != nil {
+		return sales.User{}, fmt.Errorf("store: user %s: %w", id, err)
+	}
+	return u, nil
+}
+
+// Reports returns the ids of everyone below managerID, directly or not,
+// sorted by id.
+func (s *Store) Reports(ctx context.Context, managerID string) ([]string, error) {
+	rows, err := s.pool.Query(ctx, `
+		WITH RECURSIVE below (id) AS (
+			SELECT id FROM users WHERE manager_id = $1
+			UNION
+			SELECT u.id FROM users u JOIN below b ON u.manager_id = b.id
+		)
+		SELECT id FROM below WHERE id <> $1 ORDER BY id`, managerID)
+	if err != nil {
+		return nil, fmt.Errorf("store: reports of %s: %w", managerID, err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("store: reports of %s: %w", managerID, err)
+	}
+	return ids, nil
+}
+
+const customerColumns = `id, name, market, kam_id, payment_terms_days, active, frozen, credit_limit_fen,
+	rating, currency, ship_to`
+
+func scanCustomer(row pgx.Row) (sales.Customer, error) {
+	var c sales.Customer
+	err := row.Scan(&c.ID, &c.Name, &c.Market, &c.KAMID, &c.PaymentTermsDays, &c.Active, &c.Frozen,
+		&c.CreditLimit, &c.Rating, &c.Currency, &c.ShipTo)
+	return c, err
+}
+
+// Customer returns the customer with id.
+func (s *Store) Customer(ctx context.Context, id string) (sales.Customer, error) {
+	c, err := scanCustomer(s.pool.QueryRow(ctx, `SELECT `+customerColumns+` FROM customers WHERE id = $1`, id))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return sales.Customer{}, sales.Errorf(sales.ErrNotFound, "no customer %q", id)
+	}
+	if err != nil {
+		return sales.Customer{}, fmt.Errorf("store: customer %s: %w", id, err)
+	}
+	return c, nil
+}
+
+// Customers returns the customers scope allows, sorted by id.
+func (s *Store) Customers(ctx context.Context, scope sales.Scope) ([]sales.Customer, error) {
+	var where conditions
+	if !scope.All {
+		where.add("kam_id = ANY($?)", scope.KAMIDs)
+	}
+	rows, err := s.pool.Query(ctx, `SELECT `+customerColumns+` FROM customers`+where.sql()+` ORDER BY id`, where.args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: list customers: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (sales.Customer, error) { return scanCustomer(r) })
+	if err != nil {
+		return nil, fmt.Errorf("store: list customers: %w", err)
+	}
+	return out, nil
+}
+
+// SKUs returns the SKUs with the given codes, or every SKU when codes is
+// empty. Unknown codes are absent from the map.
+func (s *Store) SKUs(ctx context.Context, codes []string) (map[string]sales.SKU, error) {
+	var where conditions
+	if len(codes) > 0 {
+		where.add("code = ANY($?)", codes)
+	}
+	rows, err := s.pool.Query(ctx, `
+		SELECT code, name, unit, list_price_fen, currency, quota_controlled, active
+		FROM skus`+where.sql(), where.args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: list SKUs: %w", err)
+	}
+	defer rows.Close()
+	out := make(map[string]sales.SKU)
+	for rows.Next() {
+		var k sales.SKU
+		if err := rows.Scan(&k.Code, &k.Name, &k.Unit, &k.ListPrice, &k.Currency, &k.Quota, &k.Active); err != nil {
+			return nil, fmt.Errorf("store: list SKUs: %w", err)
+		}
+		out[k.Code] = k
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: list SKUs: %w", err)
+	}
+	return out, nil
+}
+
+// Ladder resolves a customer's escalation chain: its KAM, the KAM's manager
+// (UM), the UM's manager or else the market's MM, the SLT member over the
+// market, and the GM. A vacant rung is "".
+func (s *Store) Ladder(ctx context.Context, customerID string) (sales.Ladder, error) {
+	var l sales.Ladder
+	err := s.pool.QueryRow(ctx, `
+		SELECT c.kam_id, coalesce(kam.manager_id, ''), coalesce(um.manager_id, m.mm_id, ''),
+			coalesce(m.slt_owner_id, ''),
+			coalesce((SELECT id FROM users WHERE title = $2 ORDER BY id LIMIT 1), '')
+		FROM customers c
+		LEFT JOIN users kam ON kam.id = c.kam_id
+		LEFT JOIN users um ON um.id = kam.manager_id
+		LEFT JOIN markets m ON m.code = c.market
+		WHERE c.id = $1`, customerID, string(sales.TitleGM)).
+		Scan(&l.KAM, &l.UM, &l.MM, &l.SLT, &l.GM)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return sales.Ladder{}, sales.Errorf(sales.ErrNotFound, "no customer %q", customerID)
+	}
+	if err != nil {
+		return sales.Ladder{}, fmt.Errorf("store: ladder of %s: %w", customerID, err)
+	}
+	return l, nil
+}
+
+// finalStatuses are the statuses that end an order's cycle.
+var finalStatuses = []string{string(sales.StatusRemitted), string(sales.StatusRejected), string(sales.StatusCancelled)}
+
+// CreditPosition returns a customer's credit limit, frozen state and the
+// exposure if orderNo were to add amount: open receivables, plus what other
+// open orders have not billed yet, plus amount.
+func (s *Store) CreditPosition(ctx context.Context, customerID, orderNo string, amount sales.Fen) (sales.CreditPosition, error) {
+	var p sales.CreditPosition
+	var receivables, unbilled int64
+	err := s.pool.QueryRow(ctx, `
+		SELECT c.credit_limit_fen, c.frozen, c.frozen_reason,
+			coalesce((SELECT sum(i.amount_fen - i.paid_fen - i.credited_fen) FROM invoices i
+				WHERE i.customer_id = c.id AND i.paid_at IS NULL), 0)::bigint,
+			coalesce((SELECT sum(o.unbilled_fen) FROM orders o
+				WHERE o.customer_id = c.id AND o.closed_at IS NULL AND o.order_no <> $2
+					AND o.status <> ALL($3)), 0)::bigint
+		FROM customers c WHERE c.id = $1`, customerID, orderNo, finalStatuses).
+		Scan(&p.Limit, &p.Frozen, &p.Reason, &receivables, &unbilled)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return sales.CreditPosition{}, sales.Errorf(sales.ErrNotFound, "no customer %q", customerID)
+	}
+	if err != nil {
+		return sales.CreditPosition{}, fmt.Errorf("store: credit position of %s: %w", customerID, err)
+	}
+	p.Exposure = sales.Fen(receivables+unbilled) + amount
+	return p, nil
+}
+
+// CustomerCreditBalance returns a customer's credit balance: overpayments in,
+// uses out.
+func (s *Store) CustomerCreditBalance(ctx context.Context, customerID string) (sales.Fen, error) {
+	var balance int64
+	err := s.pool.QueryRow(ctx, `
+		SELECT coalesce((SELECT sum(amount_fen) FROM customer_credit WHERE customer_id = c.id), 0)::bigint
+		FROM customers c WHERE c.id = $1`, customerID).Scan(&balance)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, sales.Errorf(sales.ErrNotFound, "no customer %q", customerID)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("store: credit balance of %s: %w", customerID, err)
+	}
+	return sales.Fen(balance), nil
+}

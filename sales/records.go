@@ -1,0 +1,119 @@
+package sales
+
+import "time"
+
+// OrderChanges is one idempotent write of an order to the store: the whole
+// current snapshot plus what happened since the last write. Writing it twice
+// changes nothing: snapshots are upserts guarded by version, the rest is keyed.
+type OrderChanges struct {
+	Order         *OrderSnapshot `json:"order,omitempty"`
+	Events        []Event        `json:"events,omitempty"`
+	Escalations   []Escalation   `json:"escalations,omitempty"`
+	Notifications []Notification `json:"notifications,omitempty"`
+	Freeze        *Freeze        `json:"freeze,omitempty"`
+	Credits       []CreditEntry  `json:"credits,omitempty"`
+}
+
+// Empty reports whether there is nothing to write.
+func (c OrderChanges) Empty() bool {
+	return c.Order == nil && len(c.Events) == 0 && len(c.Escalations) == 0 &&
+		len(c.Notifications) == 0 && c.Freeze == nil && len(c.Credits) == 0
+}
+
+// Merge returns c followed by later: later's snapshot and freeze win.
+func (c OrderChanges) Merge(later OrderChanges) OrderChanges {
+	out := OrderChanges{
+		Order:         c.Order,
+		Events:        append(c.Events, later.Events...),
+		Escalations:   append(c.Escalations, later.Escalations...),
+		Notifications: append(c.Notifications, later.Notifications...),
+		Freeze:        c.Freeze,
+		Credits:       append(c.Credits, later.Credits...),
+	}
+	if later.Order != nil {
+		out.Order = later.Order
+	}
+	if later.Freeze != nil {
+		out.Freeze = later.Freeze
+	}
+	return out
+}
+
+// OrderSnapshot is the projection of an order that lists and reports read.
+type OrderSnapshot struct {
+	OrderNo       string      `json:"order_no"`
+	Version       int         `json:"version"`
+	CustomerID    string      `json:"customer_id"`
+	Market        string      `json:"market"`
+	KAMID         string      `json:"kam_id"`
+	ClientRef     string      `json:"client_ref"`
+	Currency      Currency    `json:"currency"`
+	Total         Fen         `json:"total_fen"`
+	Status        OrderStatus `json:"status"`
+	Step          Step        `json:"step"`
+	Level         Level       `json:"escalation_level"`
+	Unbilled      Fen         `json:"unbilled_fen"`
+	Outstanding   Fen         `json:"outstanding_fen"`
+	NextDeadline  *time.Time  `json:"next_deadline,omitempty"`
+	RequestedDate string      `json:"requested_date,omitempty"`
+	HoldReason    string      `json:"hold_reason,omitempty"`
+	CreatedBy     string      `json:"created_by"`
+	CreatedAt     time.Time   `json:"created_at"`
+	UpdatedAt     time.Time   `json:"updated_at"`
+	ClosedAt      *time.Time  `json:"closed_at,omitempty"`
+	Lines         []Line      `json:"lines"`
+	Shipments     []Shipment  `json:"shipments"`
+	Invoices      []Invoice   `json:"invoices"`
+	Receipts      []Receipt   `json:"receipts"`
+}
+
+// Event is one audit entry: a step reached or an action taken.
+type Event struct {
+	Seq    int               `json:"seq"`
+	At     time.Time         `json:"at"`
+	Step   Step              `json:"step"`
+	Kind   string            `json:"kind"`
+	Actor  string            `json:"actor"`
+	Detail map[string]string `json:"detail,omitempty"`
+}
+
+// Escalation is a late thing reaching a rung of the ladder.
+type Escalation struct {
+	Key        string         `json:"key"` // order/kind/ref/level: never twice
+	OrderNo    string         `json:"order_no"`
+	CustomerID string         `json:"customer_id"`
+	Market     string         `json:"market"`
+	Kind       EscalationKind `json:"kind"`
+	Subject    string         `json:"subject"`
+	Level      Level          `json:"level"`
+	Recipients []string       `json:"recipients"`
+	At         time.Time      `json:"at"`
+}
+
+// Notification is one message to one recipient, delivered by the outbox.
+type Notification struct {
+	Key         string    `json:"key"`
+	OrderNo     string    `json:"order_no"`
+	RecipientID string    `json:"recipient_id"` // a user id, or dept:<role> for a department
+	Kind        string    `json:"kind"`
+	Subject     string    `json:"subject"`
+	Body        string    `json:"body"`
+	At          time.Time `json:"at"`
+}
+
+// Freeze freezes a customer for new orders (the last dunning rung).
+type Freeze struct {
+	CustomerID string    `json:"customer_id"`
+	Reason     string    `json:"reason"`
+	At         time.Time `json:"at"`
+}
+
+// CreditEntry moves a customer's credit balance (an overpayment adds to it).
+type CreditEntry struct {
+	Key        string    `json:"key"`
+	CustomerID string    `json:"customer_id"`
+	Amount     Fen       `json:"amount_fen"`
+	Currency   Currency  `json:"currency"`
+	Note       string    `json:"note"`
+	At         time.Time `json:"at"`
+}

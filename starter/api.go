@@ -1,0 +1,158 @@
+// Package starter is OSB's front door: the HTTP JSON API through which people
+// register orders and act on them. It starts one order workflow per order and
+// sends the running workflows updates and signals; lists and history come from
+// the store. Every rule about orders lives in sales and workflows: the API
+// decodes, checks who may ask, calls and encodes.
+package starter
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+
+	"osb/sales"
+	"osb/workflows"
+)
+
+// Store is what the API reads from OSB's database, and the two writes that
+// must happen before a workflow starts (the order number and the client
+// reference).
+type Store interface {
+	Ping(ctx context.Context) error
+	Authenticate(ctx context.Context, token string) (sales.User, error)
+	Reports(ctx context.Context, managerID string) ([]string, error)
+	Customer(ctx context.Context, id string) (sales.Customer, error)
+	Customers(ctx context.Context, scope sales.Scope) ([]sales.Customer, error)
+	SKUs(ctx context.Context, codes []string) (map[string]sales.SKU, error) // nil = all
+	NextOrderNo(ctx context.Context, year int) (string, error)
+	ClaimClientRef(ctx context.Context, customerID, ref, orderNo string) (string, error) // returns the order owning the ref
+	Order(ctx context.Context, orderNo string) (sales.OrderSnapshot, error)
+	ListOrders(ctx context.Context, f sales.OrderFilter) ([]sales.OrderSummary, error)
+	OrderEvents(ctx context.Context, orderNo string) ([]sales.Event, error)
+	ListEscalations(ctx context.Context, f sales.EscalationFilter) ([]sales.Escalation, error)
+	ListNotifications(ctx context.Context, f sales.NotificationFilter) ([]sales.NotificationRecord, error)
+}
+
+// Orders is the running order workflows. Errors are *sales.Error where the
+// cause is known: a refused update keeps the workflow's code and message, a
+// missing workflow is not_found.
+type Orders interface {
+	// Start starts the workflow of a new order; existed is true when a
+	// workflow with its id was already there (nothing is started then).
+	Start(ctx context.Context, in workflows.OrderInput, customer sales.Customer) (existed bool, err error)
+	// Status returns the live status of an order.
+	Status(ctx context.Context, orderNo string) (workflows.OrderView, error)
+	// Update sends an update and waits for its result; updateID makes a
+	// retried request count once ("" lets Temporal choose).
+	Update(ctx context.Context, orderNo, update, updateID string, arg, result any) error
+	// Signal sends a signal.
+	Signal(ctx context.Context, orderNo, signal string, arg any) error
+	// Healthy reports whether Temporal answers.
+	Healthy(ctx context.Context) error
+}
+
+// Config is what the API needs.
+type Config struct {
+	Store  Store
+	Orders Orders
+	Policy sales.Policy // goes into every new order's workflow input
+	Logger *slog.Logger
+	Now    func() time.Time // default time.Now
+}
+
+// maxBodyBytes limits every request body.
+const maxBodyBytes = 1 << 20
+
+type api struct {
+	store  Store
+	orders Orders
+	policy sales.Policy
+	log    *slog.Logger
+	now    func() time.Time
+}
+
+// New returns the HTTP handler of the API.
+func New(c Config) http.Handler {
+	a := &api{store: c.Store, orders: c.Orders, policy: c.Policy, log: c.Logger, now: c.Now}
+	if a.log == nil {
+		a.log = slog.Default()
+	}
+	if a.now == nil {
+		a.now = time.Now
+	}
+
+	r := chi.NewRouter()
+	r.Use(middleware.RequestID, a.accessLog, a.recoverPanic, middleware.RequestSize(maxBodyBytes))
+	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
+		a.fail(w, r, sales.Errorf(sales.ErrNotFound, "there is no %s %s", r.Method, r.URL.Path))
+	})
+	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+		a.fail(w, r, withStatus(http.StatusMethodNotAllowed, "%s is not allowed on %s", r.Method, r.URL.Path))
+	})
+
+	r.Get("/healthz", a.health)
+	r.Get("/openapi.json", serveOpenAPI)
+
+	const (
+		ssg, fsf, finance, logistics, slt, admin = sales.RoleSSG, sales.RoleFSF, sales.RoleFinance, sales.RoleLogistics, sales.RoleSLT, sales.RoleAdmin
+	)
+	r.Route("/v1", func(r chi.Router) {
+		r.Use(a.authenticate)
+		r.Get("/me", a.me)
+		r.Get("/customers", a.customers)
+		r.Get("/skus", a.skus)
+		r.Get("/escalations", a.escalations)
+		r.Get("/notifications", a.notifications)
+
+		r.With(a.allow(ssg, fsf, admin)).Post("/orders", a.createOrder)
+		r.Get("/orders", a.listOrders)
+		r.Get("/orders/{orderNo}", a.getOrder)
+		r.Get("/orders/{orderNo}/events", a.events)
+		r.With(a.allow(slt)).Post("/orders/{orderNo}/decision", a.decide)
+		r.With(a.allow(logistics)).Post("/orders/{orderNo}/acknowledge", a.acknowledge)
+		r.With(a.allow(logistics)).Post("/orders/{orderNo}/goods-issues", a.goodsIssue)
+		r.With(a.allow(logistics)).Post("/orders/{orderNo}/shipments/{shipmentNo}/delivery", a.deliver)
+		r.With(a.allow(ssg, fsf, finance)).Post("/orders/{orderNo}/invoices/{invoiceNo}/acknowledge", a.acknowledgeInvoice)
+		r.With(a.allow(ssg, fsf, finance)).Post("/orders/{orderNo}/invoices/{invoiceNo}/dispute", a.dispute)
+		r.With(a.allow(slt)).Post("/orders/{orderNo}/invoices/{invoiceNo}/extension", a.extendDue)
+		r.With(a.allow(finance)).Post("/orders/{orderNo}/receipts", a.confirmReceipt)
+		r.With(a.allow(ssg, fsf, slt, admin)).Post("/orders/{orderNo}/cancel", a.cancel)
+	})
+	return r
+}
+
+// healthTimeout bounds how long /healthz waits for the store and Temporal.
+const healthTimeout = 3 * time.Second
+
+type healthBody struct {
+	Status   string `json:"status"`   // ok or unavailable
+	Store    string `json:"store"`    // ok or down
+	Temporal string `json:"temporal"` // ok or down
+}
+
+// health answers 200 only when both the store and Temporal answer.
+func (a *api) health(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), healthTimeout)
+	defer cancel()
+	var storeErr, temporalErr error
+	var wg sync.WaitGroup
+	wg.Go(func() { storeErr = a.store.Ping(ctx) })
+	wg.Go(func() { temporalErr = a.orders.Healthy(ctx) })
+	wg.Wait()
+
+	body, status := healthBody{Status: "ok", Store: "ok", Temporal: "ok"}, http.StatusOK
+	if storeErr != nil {
+		a.log.WarnContext(ctx, "health: the store is down", "err", storeErr)
+		body.Store, body.Status, status = "down", "unavailable", http.StatusServiceUnavailable
+	}
+	if temporalErr != nil {
+		a.log.WarnContext(ctx, "health: Temporal is down", "err", temporalErr)
+		body.Temporal, body.Status, status = "down", "unavailable", http.StatusServiceUnavailable
+	}
+	writeJSON(w, status, body)
+}

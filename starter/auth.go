@@ -1,0 +1,98 @@
+package starter
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"strings"
+
+	"osb/sales"
+)
+
+type userKey struct{}
+
+// authenticate lets a request through only with a valid bearer token and puts
+// its user in the context.
+func (a *api) authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		token, ok := bearerToken(r.Header.Get("Authorization"))
+		if !ok {
+			a.fail(w, r, sales.Errorf(sales.ErrUnauthorized, "send your API token as Authorization: Bearer <token>"))
+			return
+		}
+		u, err := a.store.Authenticate(r.Context(), token)
+		switch sales.ErrorCode(err) {
+		case "":
+		case sales.ErrUnauthorized, sales.ErrNotFound, sales.ErrInvalid:
+			a.fail(w, r, sales.Errorf(sales.ErrUnauthorized, "the bearer token is invalid or expired"))
+			return
+		default:
+			a.fail(w, r, err)
+			return
+		}
+		noteUser(r.Context(), u.ID)
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), userKey{}, u)))
+	})
+}
+
+// bearerToken returns the token of an Authorization header.
+func bearerToken(header string) (string, bool) {
+	scheme, token, ok := strings.Cut(header, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	token = strings.TrimSpace(token)
+	return token, token != ""
+}
+
+// userOf returns the authenticated user of the request.
+func userOf(r *http.Request) sales.User {
+	u, _ := r.Context().Value(userKey{}).(sales.User)
+	return u
+}
+
+// actorOf is the user as the actor of what the request does: always the
+// token's user, never anything the body says.
+func actorOf(r *http.Request) sales.Actor {
+	u := userOf(r)
+	return sales.Actor{UserID: u.ID, Role: u.Role}
+}
+
+// allow lets through only users holding one of roles.
+func (a *api) allow(roles ...sales.Role) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if u := userOf(r); !slices.Contains(roles, u.Role) {
+				a.fail(w, r, sales.Errorf(sales.ErrForbidden, "only %s may do this; you are %s", roleList(roles), u.Role))
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// roleList names roles for people: "ssg, fsf or admin".
+func roleList(roles []sales.Role) string {
+	names := make([]string, len(roles))
+	for i, r := range roles {
+		names[i] = string(r)
+	}
+	if len(names) == 1 {
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}
+
+// scopeOf returns what the user of r may see; the organisation is read only
+// for users whose scope depends on who reports to them.
+func (a *api) scopeOf(r *http.Request) (sales.Scope, error) {
+	u := userOf(r)
+	if s := sales.ScopeOf(u, nil); s.All {
+		return s, nil
+	}
+	reports, err := a.store.Reports(r.Context(), u.ID)
+	if err != nil {
+		return sales.Scope{}, err
+	}
+	return sales.ScopeOf(u, reports), nil
+}

@@ -1,0 +1,122 @@
+package starter
+
+import (
+	"cmp"
+	"net/http"
+	"slices"
+
+	"osb/sales"
+)
+
+// me returns the authenticated user.
+func (a *api) me(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, userOf(r))
+}
+
+type customerList struct {
+	Customers []sales.Customer `json:"customers"`
+}
+
+// customers lists the customers the user may see.
+func (a *api) customers(w http.ResponseWriter, r *http.Request) {
+	scope, err := a.scopeOf(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	list, err := a.store.Customers(r.Context(), scope)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, customerList{Customers: nonNil(list)})
+}
+
+type skuList struct {
+	SKUs []sales.SKU `json:"skus"`
+}
+
+// skus lists the catalog by SKU code.
+func (a *api) skus(w http.ResponseWriter, r *http.Request) {
+	all, err := a.store.SKUs(r.Context(), nil)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	list := make([]sales.SKU, 0, len(all))
+	for _, s := range all {
+		list = append(list, s)
+	}
+	slices.SortFunc(list, func(x, y sales.SKU) int { return cmp.Compare(x.Code, y.Code) })
+	writeJSON(w, http.StatusOK, skuList{SKUs: list})
+}
+
+type escalationList struct {
+	Escalations []sales.Escalation `json:"escalations"`
+}
+
+// escalations lists escalations of the orders the user may see.
+func (a *api) escalations(w http.ResponseWriter, r *http.Request) {
+	q := newParams(r, "order_no", "market", "min_level", "limit")
+	f := sales.EscalationFilter{
+		OrderNo:  q.orderNo("order_no"),
+		Market:   q.text("market"),
+		MinLevel: q.level("min_level"),
+		Limit:    q.limit("limit"),
+	}
+	if err := q.err(); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	scope, err := a.scopeOf(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	f.Scope = scope
+	list, err := a.store.ListEscalations(r.Context(), f)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, escalationList{Escalations: nonNil(list)})
+}
+
+type notificationList struct {
+	Notifications []sales.NotificationRecord `json:"notifications"`
+}
+
+// notificationReaders may list anyone's notifications; everyone else only
+// their own (recipient_id=me) and their department's (recipient_id=dept:<role>).
+var notificationReaders = []sales.Role{sales.RoleSSG, sales.RoleSLT, sales.RoleAdmin}
+
+// notifications lists notifications and their delivery.
+func (a *api) notifications(w http.ResponseWriter, r *http.Request) {
+	q := newParams(r, "order_no", "recipient_id", "pending", "limit")
+	f := sales.NotificationFilter{
+		OrderNo:     q.orderNo("order_no"),
+		RecipientID: q.text("recipient_id"),
+		Pending:     q.flag("pending"),
+		Limit:       q.limit("limit"),
+	}
+	if err := q.err(); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	u := userOf(r)
+	if f.RecipientID == "me" {
+		f.RecipientID = u.ID
+	}
+	own := f.RecipientID == u.ID || f.RecipientID == "dept:"+string(u.Role)
+	if !own && !slices.Contains(notificationReaders, u.Role) {
+		a.fail(w, r, sales.Errorf(sales.ErrForbidden,
+			"only %s may list others' notifications; ask for your own with recipient_id=me", roleList(notificationReaders)))
+		return
+	}
+	list, err := a.store.ListNotifications(r.Context(), f)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, notificationList{Notifications: nonNil(list)})
+}

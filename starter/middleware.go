@@ -1,0 +1,66 @@
+package starter
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	"github.com/go-chi/chi/v5/middleware"
+)
+
+type logKey struct{}
+
+// requestLog is what inner handlers add to the access log entry.
+type requestLog struct {
+	user string
+}
+
+// noteUser records the authenticated user for the access log.
+func noteUser(ctx context.Context, userID string) {
+	if l, ok := ctx.Value(logKey{}).(*requestLog); ok {
+		l.user = userID
+	}
+}
+
+// accessLog writes one structured line per request.
+func (a *api) accessLog(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		entry := &requestLog{}
+		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
+		next.ServeHTTP(ww, r.WithContext(context.WithValue(r.Context(), logKey{}, entry)))
+		status := ww.Status()
+		if status == 0 {
+			status = http.StatusOK
+		}
+		a.log.LogAttrs(r.Context(), slog.LevelInfo, "http request",
+			slog.String("method", r.Method),
+			slog.String("path", r.URL.Path),
+			slog.Int("status", status),
+			slog.Duration("duration", time.Since(start)),
+			slog.Int("bytes", ww.BytesWritten()),
+			slog.String("user", entry.user),
+			slog.String("request_id", middleware.GetReqID(r.Context())),
+		)
+	})
+}
+
+// recoverPanic turns a panicking handler into a logged 500.
+func (a *api) recoverPanic(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			v := recover()
+			if v == nil {
+				return
+			}
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			a.fail(w, r, fmt.Errorf("panic: %v\n%s", v, debug.Stack()))
+		}()
+		next.ServeHTTP(w, r)
+	})
+}

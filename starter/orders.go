@@ -1,0 +1,403 @@
+package starter
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+
+	"osb/sales"
+	"osb/workflows"
+)
+
+// createdOrder answers POST /v1/orders.
+type createdOrder struct {
+	OrderNo    string            `json:"order_no"`
+	WorkflowID string            `json:"workflow_id"`
+	Status     sales.OrderStatus `json:"status"`
+	Existing   bool              `json:"existing"` // the client_ref had been used: this is that order
+}
+
+// createOrder registers an order (OP1) and starts its workflow. A bad order is
+// refused with every problem at once, before anything is written.
+func (a *api) createOrder(w http.ResponseWriter, r *http.Request) {
+	var req sales.OrderRequest
+	if err := decode(r, &req); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	req.Normalize()
+	customer, err := a.validOrder(r, req)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	created, err := a.register(r, req, customer)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	status := http.StatusCreated
+	if created.Existing {
+		status = http.StatusOK
+	}
+	w.Header().Set("Location", "/v1/orders/"+created.OrderNo)
+	writeJSON(w, status, created)
+}
+
+// validOrder checks an order's shape, its customer and SKUs in the catalog and
+// whether the user may order for the customer, and returns the customer.
+func (a *api) validOrder(r *http.Request, req sales.OrderRequest) (sales.Customer, error) {
+	problems := req.ValidateShape(a.now())
+	cat, err := a.catalog(r.Context(), req)
+	if err != nil {
+		return sales.Customer{}, err
+	}
+	if c := cat.Customer; c != nil {
+		scope, err := a.scopeOf(r)
+		if err != nil {
+			return sales.Customer{}, err
+		}
+		if !scope.Allows(c.KAMID) {
+			return sales.Customer{}, sales.Errorf(sales.ErrForbidden, "customer %s is not one of your customers", c.ID)
+		}
+	}
+	problems = append(problems, req.ValidateAgainst(cat, a.policy.DiscountBasisPoints)...)
+	if err := problems.Err("the order is invalid"); err != nil {
+		return sales.Customer{}, err
+	}
+	if cat.Customer == nil {
+		return sales.Customer{}, sales.Errorf(sales.ErrInvalid, "the order names no customer")
+	}
+	return *cat.Customer, nil
+}
+
+// catalog reads the customer and the SKUs an order names; missing ones are
+// absent, for validation to report.
+func (a *api) catalog(ctx context.Context, req sales.OrderRequest) (sales.Catalog, error) {
+	var cat sales.Catalog
+	if req.CustomerID != "" {
+		c, err := a.store.Customer(ctx, req.CustomerID)
+		switch sales.ErrorCode(err) {
+		case "":
+			cat.Customer = &c
+		case sales.ErrNotFound:
+		default:
+			return cat, err
+		}
+	}
+	var codes []string
+	seen := map[string]bool{}
+	for _, l := range req.Lines {
+		if l.SKU != "" && !seen[l.SKU] {
+			seen[l.SKU] = true
+			codes = append(codes, l.SKU)
+		}
+	}
+	if len(codes) == 0 { // nil would ask for every SKU
+		return cat, nil
+	}
+	skus, err := a.store.SKUs(ctx, codes)
+	cat.SKUs = skus
+	return cat, err
+}
+
+// register gives a valid order its number and starts its workflow. With a
+// client_ref the store decides the number: a reference seen before answers
+// with the order that owns it.
+func (a *api) register(r *http.Request, req sales.OrderRequest, customer sales.Customer) (createdOrder, error) {
+	ctx := r.Context()
+	no, err := a.store.NextOrderNo(ctx, a.now().Year())
+	if err != nil {
+		return createdOrder{}, err
+	}
+	if req.ClientRef != "" {
+		owner, err := a.store.ClaimClientRef(ctx, req.CustomerID, req.ClientRef, no)
+		if err != nil {
+			return createdOrder{}, err
+		}
+		if owner != no {
+			return a.resume(r, owner, req, customer)
+		}
+	}
+	existed, err := a.orders.Start(ctx, a.orderInput(r, no, req), customer)
+	if err != nil {
+		return createdOrder{}, err
+	}
+	if existed && req.ClientRef == "" {
+		return createdOrder{}, fmt.Errorf("order number %s was issued twice: its workflow already exists", no)
+	}
+	// With a client_ref, an existing workflow is a concurrent request's start of this same order.
+	return createdOrder{OrderNo: no, WorkflowID: workflows.WorkflowID(no), Status: sales.StatusOpen, Existing: existed}, nil
+}
+
+// resume answers a client_ref seen before with the order that owns it. When
+// that order was never started (the first request failed after claiming the
+// reference), it starts now.
+func (a *api) resume(r *http.Request, owner string, req sales.OrderRequest, customer sales.Customer) (createdOrder, error) {
+	o, err := a.findOrder(r.Context(), owner)
+	switch sales.ErrorCode(err) {
+	case "":
+		return createdOrder{OrderNo: owner, WorkflowID: workflows.WorkflowID(owner), Status: o.status(), Existing: true}, nil
+	case sales.ErrNotFound:
+	default:
+		return createdOrder{}, err
+	}
+	existed, err := a.orders.Start(r.Context(), a.orderInput(r, owner, req), customer)
+	if err != nil {
+		return createdOrder{}, err
+	}
+	return createdOrder{OrderNo: owner, WorkflowID: workflows.WorkflowID(owner), Status: sales.StatusOpen, Existing: existed}, nil
+}
+
+// orderInput is the workflow input of a new order made by the user of r.
+func (a *api) orderInput(r *http.Request, no string, req sales.OrderRequest) workflows.OrderInput {
+	return workflows.OrderInput{OrderNo: no, Request: req, CreatedBy: actorOf(r), Policy: a.policy}
+}
+
+// getOrder returns the live status of an order, or the store's snapshot once
+// its workflow is gone.
+func (a *api) getOrder(w http.ResponseWriter, r *http.Request) {
+	o, err := a.visibleOrder(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, o.body())
+}
+
+// orderList answers GET /v1/orders.
+type orderList struct {
+	Orders     []sales.OrderSummary `json:"orders"`
+	NextBefore string               `json:"next_before,omitempty"` // pass as before= for the next page
+}
+
+// defaultLimit is the page size of lists when none is asked for.
+const defaultLimit = 50
+
+// listOrders lists the orders the user may see, newest first.
+func (a *api) listOrders(w http.ResponseWriter, r *http.Request) {
+	q := newParams(r, "customer_id", "market", "kam_id", "status", "step", "min_level", "open", "before", "limit")
+	f := sales.OrderFilter{
+		CustomerID: q.text("customer_id"),
+		Market:     q.text("market"),
+		KAMID:      q.text("kam_id"),
+		Status:     q.status("status"),
+		Step:       q.step("step"),
+		MinLevel:   q.level("min_level"),
+		Open:       q.flag("open"),
+		Before:     q.orderNo("before"),
+		Limit:      q.limit("limit"),
+	}
+	if err := q.err(); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	scope, err := a.scopeOf(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	f.Scope = scope
+	list, err := a.store.ListOrders(r.Context(), f)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	out := orderList{Orders: nonNil(list)}
+	limit := f.Limit
+	if limit == 0 {
+		limit = defaultLimit
+	}
+	if n := len(list); n > 0 && n >= limit {
+		out.NextBefore = list[n-1].OrderNo
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// eventList answers GET /v1/orders/{orderNo}/events.
+type eventList struct {
+	OrderNo string        `json:"order_no"`
+	Events  []sales.Event `json:"events"`
+}
+
+// events returns an order's audit trail.
+func (a *api) events(w http.ResponseWriter, r *http.Request) {
+	no, err := a.target(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	evs, err := a.store.OrderEvents(r.Context(), no)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, eventList{OrderNo: no, Events: nonNil(evs)})
+}
+
+// order is an order as the API finds it: live from its workflow, or the
+// store's last snapshot once the workflow is gone.
+type order struct {
+	live *workflows.OrderView
+	snap *sales.OrderSnapshot
+}
+
+func (o order) no() string {
+	if o.live != nil {
+		return o.live.OrderNo
+	}
+	return o.snap.OrderNo
+}
+
+func (o order) status() sales.OrderStatus {
+	if o.live != nil {
+		return o.live.Status
+	}
+	return o.snap.Status
+}
+
+func (o order) customerID() string {
+	if o.live != nil {
+		return o.live.CustomerID
+	}
+	return o.snap.CustomerID
+}
+
+// kamID is the KAM of the order's customer ("" when the order does not say).
+func (o order) kamID() string {
+	if o.live != nil {
+		return o.live.Ladder.KAM
+	}
+	return o.snap.KAMID
+}
+
+func (o order) hasInvoice(no string) bool {
+	invoices := []sales.Invoice(nil)
+	if o.live != nil {
+		invoices = o.live.Invoices
+	} else {
+		invoices = o.snap.Invoices
+	}
+	for _, inv := range invoices {
+		if inv.No == no {
+			return true
+		}
+	}
+	return false
+}
+
+// liveOrder is the JSON of an order's live status.
+type liveOrder struct {
+	workflows.OrderView
+	// The workflow's own bookkeeping (its store outbox and last search
+	// attributes) is no business of clients: these shallower fields, always
+	// empty, hide the embedded ones from encoding/json.
+	Pending *struct{} `json:"pending,omitempty"`
+	SA      *struct{} `json:"sa,omitempty"`
+	Live    bool      `json:"live"`
+}
+
+// storedOrder is the JSON of an order whose workflow is gone.
+type storedOrder struct {
+	sales.OrderSnapshot
+	Live bool `json:"live"`
+}
+
+func (o order) body() any {
+	if o.live != nil {
+		return liveOrder{OrderView: *o.live, Live: true}
+	}
+	return storedOrder{OrderSnapshot: *o.snap}
+}
+
+// findOrder returns an order live, or from the store when its workflow is gone.
+func (a *api) findOrder(ctx context.Context, no string) (order, error) {
+	v, err := a.orders.Status(ctx, no)
+	if err == nil {
+		return order{live: &v}, nil
+	}
+	if sales.ErrorCode(err) != sales.ErrNotFound {
+		return order{}, err
+	}
+	s, err := a.store.Order(ctx, no)
+	switch sales.ErrorCode(err) {
+	case "":
+		return order{snap: &s}, nil
+	case sales.ErrNotFound:
+		return order{}, sales.Errorf(sales.ErrNotFound, "order %s not found", no)
+	}
+	return order{}, err
+}
+
+// pathOrderNo returns the order number of the path.
+func pathOrderNo(r *http.Request) (string, error) {
+	no := chi.URLParam(r, "orderNo")
+	if !sales.ValidOrderNo(no) {
+		return "", invalidField("order_no", "%q is not an order number like SO-2026-000042", no)
+	}
+	return no, nil
+}
+
+// visibleOrder finds the order of the path, refusing users who may not see it.
+func (a *api) visibleOrder(r *http.Request) (order, error) {
+	no, err := pathOrderNo(r)
+	if err != nil {
+		return order{}, err
+	}
+	o, err := a.findOrder(r.Context(), no)
+	if err != nil {
+		return order{}, err
+	}
+	scope, err := a.scopeOf(r)
+	if err != nil {
+		return order{}, err
+	}
+	return o, a.checkScope(r.Context(), scope, o)
+}
+
+// target returns the order number of the path once the user may act on that
+// order; only users with a limited scope cost a look-up.
+func (a *api) target(r *http.Request) (string, error) {
+	no, err := pathOrderNo(r)
+	if err != nil {
+		return "", err
+	}
+	scope, err := a.scopeOf(r)
+	if err != nil || scope.All {
+		return no, err
+	}
+	o, err := a.findOrder(r.Context(), no)
+	if err != nil {
+		return "", err
+	}
+	return no, a.checkScope(r.Context(), scope, o)
+}
+
+// checkScope refuses an order whose customer is outside scope.
+func (a *api) checkScope(ctx context.Context, scope sales.Scope, o order) error {
+	if scope.All {
+		return nil
+	}
+	kam := o.kamID()
+	if kam == "" {
+		c, err := a.store.Customer(ctx, o.customerID())
+		if err != nil && sales.ErrorCode(err) != sales.ErrNotFound {
+			return err
+		}
+		kam = c.KAMID
+	}
+	if !scope.Allows(kam) {
+		return sales.Errorf(sales.ErrForbidden, "order %s is for customer %s, who is not one of your customers", o.no(), o.customerID())
+	}
+	return nil
+}
+
+// nonNil makes an empty list encode as [] rather than null.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}

@@ -1,0 +1,128 @@
+package starter
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"osb/sales"
+	"osb/workflows"
+)
+
+// temporalOrders is Orders over a Temporal client.
+type temporalOrders struct {
+	c client.Client
+}
+
+// NewTemporalOrders returns the order workflows of a Temporal client.
+func NewTemporalOrders(c client.Client) Orders { return temporalOrders{c: c} }
+
+// Start starts the order's workflow with its search attributes as of OP1 and a
+// memo for the Web UI. Workflow ids are never reused, so an order number
+// cannot start twice.
+func (t temporalOrders) Start(ctx context.Context, in workflows.OrderInput, customer sales.Customer) (bool, error) {
+	opts := client.StartWorkflowOptions{
+		ID:                                       workflows.WorkflowID(in.OrderNo),
+		TaskQueue:                                workflows.TaskQueue,
+		WorkflowIDReusePolicy:                    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		WorkflowExecutionErrorWhenAlreadyStarted: true,
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			workflows.SAOrderNo.ValueSet(in.OrderNo),
+			workflows.SAOrderStatus.ValueSet(string(sales.StatusOpen)),
+			workflows.SAStage.ValueSet(string(sales.StageOP)),
+			workflows.SAStep.ValueSet(string(sales.OP1Register)),
+			workflows.SACustomerID.ValueSet(customer.ID),
+			workflows.SAMarket.ValueSet(customer.Market),
+			workflows.SAKAM.ValueSet(customer.KAMID),
+			workflows.SAEscalationLevel.ValueSet(0),
+			workflows.SAAmountOutstanding.ValueSet(0),
+		),
+		Memo: map[string]any{
+			"customer_name": customer.Name,
+			"total_fen":     int64(sales.Total(in.Request.OrderLines())),
+			"currency":      string(in.Request.Currency),
+		},
+	}
+	_, err := t.c.ExecuteWorkflow(ctx, opts, workflows.OrderWorkflowName, in)
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	if errors.As(err, &started) {
+		return true, nil
+	}
+	return false, translateError(in.OrderNo, err)
+}
+
+// Status queries the order's live status; it answers for a completed workflow
+// too, as long as Temporal keeps it.
+func (t temporalOrders) Status(ctx context.Context, orderNo string) (workflows.OrderView, error) {
+	var v workflows.OrderView
+	val, err := t.c.QueryWorkflow(ctx, workflows.WorkflowID(orderNo), "", workflows.QueryStatus)
+	if err != nil {
+		return v, translateError(orderNo, err)
+	}
+	if err := val.Get(&v); err != nil {
+		return v, fmt.Errorf("reading the status of %s: %w", orderNo, err)
+	}
+	return v, nil
+}
+
+// Update sends an update and waits until it completes. The same updateID
+// sent again returns the first outcome instead of running twice.
+func (t temporalOrders) Update(ctx context.Context, orderNo, update, updateID string, arg, result any) error {
+	h, err := t.c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		UpdateID:     updateID,
+		WorkflowID:   workflows.WorkflowID(orderNo),
+		UpdateName:   update,
+		Args:         []any{arg},
+		WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if err != nil {
+		return translateError(orderNo, err)
+	}
+	return translateError(orderNo, h.Get(ctx, result))
+}
+
+// Signal sends a signal to the order's workflow.
+func (t temporalOrders) Signal(ctx context.Context, orderNo, signal string, arg any) error {
+	return translateError(orderNo, t.c.SignalWorkflow(ctx, workflows.WorkflowID(orderNo), "", signal, arg))
+}
+
+// Healthy asks the Temporal frontend for its health.
+func (t temporalOrders) Healthy(ctx context.Context) error {
+	_, err := t.c.CheckHealth(ctx, &client.CheckHealthRequest{})
+	return err
+}
+
+// translateError turns what Temporal says about an order into the domain's
+// vocabulary: a refusal by the workflow keeps its code, message and field
+// errors; a missing workflow is not_found; anything else stays internal.
+func translateError(orderNo string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var app *temporal.ApplicationError
+	if errors.As(err, &app) {
+		switch app.Type() {
+		case sales.ErrInvalid, sales.ErrNotFound, sales.ErrConflict, sales.ErrForbidden, sales.ErrUnauthorized:
+		default: // not a refusal: the workflow or an activity failed
+			return fmt.Errorf("order %s: %w", orderNo, err)
+		}
+		e := &sales.Error{Code: app.Type(), Message: app.Message()}
+		if app.HasDetails() {
+			var fields []sales.FieldError
+			if app.Details(&fields) == nil {
+				e.Fields = fields
+			}
+		}
+		return e
+	}
+	var notFound *serviceerror.NotFound
+	if errors.As(err, &notFound) {
+		return sales.Errorf(sales.ErrNotFound, "order %s not found", orderNo)
+	}
+	return fmt.Errorf("order %s: %w", orderNo, err)
+}
