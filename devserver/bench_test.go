@@ -39,7 +39,7 @@ func BenchmarkWorkflowThroughput(b *testing.B) {
 		b.Run(m.name, func(b *testing.B) {
 			s := startServer(b, m.opts(b.TempDir()))
 			c, _ := connect(b, s)
-			w := worker.New(c, testTaskQueue, worker.Options{})
+			w := worker.New(c, testTaskQueue, worker.Options{MaxConcurrentWorkflowTaskPollers: 8, MaxConcurrentActivityTaskPollers: 8})
 			w.RegisterWorkflow(benchOrder)
 			w.RegisterActivity(noop)
 			if err := w.Start(); err != nil {

@@ -64,7 +64,7 @@ func serverConfig(o Options, p ports, db *config.SQL) *config.Config {
 	conf.Persistence = config.Persistence{
 		DefaultStore:     storeName,
 		VisibilityStore:  storeName,
-		NumHistoryShards: 1,
+		NumHistoryShards: 4,
 		DataStores:       map[string]config.DataStore{storeName: {SQL: db}},
 	}
 	conf.ClusterMetadata = &cluster.Config{

@@ -2,7 +2,6 @@ package starter
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 
 	"github.com/go-chi/chi/v5/middleware"
@@ -67,11 +66,4 @@ func (a *api) fail(w http.ResponseWriter, r *http.Request, err error) {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="osb"`)
 	}
 	writeJSON(w, status, errorBody{Error: body})
-}
-
-// invalidField is an invalid error about one field.
-func invalidField(field, message string, args ...any) error {
-	var p sales.Problems
-	p.Add(field, message, args...)
-	return p.Err(fmt.Sprintf("invalid %s", field))
 }

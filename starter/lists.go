@@ -13,10 +13,6 @@ func (a *api) me(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, userOf(r))
 }
 
-type customerList struct {
-	Customers []sales.Customer `json:"customers"`
-}
-
 // customers lists the customers the user may see.
 func (a *api) customers(w http.ResponseWriter, r *http.Request) {
 	scope, err := a.scopeOf(r)
@@ -29,11 +25,7 @@ func (a *api) customers(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, customerList{Customers: nonNil(list)})
-}
-
-type skuList struct {
-	SKUs []sales.SKU `json:"skus"`
+	writeJSON(w, http.StatusOK, nonNil(list))
 }
 
 // skus lists the catalog by SKU code.
@@ -48,11 +40,7 @@ func (a *api) skus(w http.ResponseWriter, r *http.Request) {
 		list = append(list, s)
 	}
 	slices.SortFunc(list, func(x, y sales.SKU) int { return cmp.Compare(x.Code, y.Code) })
-	writeJSON(w, http.StatusOK, skuList{SKUs: list})
-}
-
-type escalationList struct {
-	Escalations []sales.Escalation `json:"escalations"`
+	writeJSON(w, http.StatusOK, list)
 }
 
 // escalations lists escalations of the orders the user may see.
@@ -79,11 +67,7 @@ func (a *api) escalations(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, escalationList{Escalations: nonNil(list)})
-}
-
-type notificationList struct {
-	Notifications []sales.NotificationRecord `json:"notifications"`
+	writeJSON(w, http.StatusOK, nonNil(list))
 }
 
 // notificationReaders may list anyone's notifications; everyone else only
@@ -118,5 +102,5 @@ func (a *api) notifications(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, notificationList{Notifications: nonNil(list)})
+	writeJSON(w, http.StatusOK, nonNil(list))
 }

@@ -167,16 +167,11 @@ func (a *api) getOrder(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, o.body())
 }
 
-// orderList answers GET /v1/orders.
-type orderList struct {
-	Orders     []sales.OrderSummary `json:"orders"`
-	NextBefore string               `json:"next_before,omitempty"` // pass as before= for the next page
-}
-
 // defaultLimit is the page size of lists when none is asked for.
 const defaultLimit = 50
 
-// listOrders lists the orders the user may see, newest first.
+// listOrders lists the orders the user may see, newest first. A full page
+// links to the next one (Link rel="next").
 func (a *api) listOrders(w http.ResponseWriter, r *http.Request) {
 	q := newParams(r, "customer_id", "market", "kam_id", "status", "step", "min_level", "open", "before", "limit")
 	f := sales.OrderFilter{
@@ -205,21 +200,16 @@ func (a *api) listOrders(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	out := orderList{Orders: nonNil(list)}
 	limit := f.Limit
 	if limit == 0 {
 		limit = defaultLimit
 	}
 	if n := len(list); n > 0 && n >= limit {
-		out.NextBefore = list[n-1].OrderNo
+		next := r.URL.Query()
+		next.Set("before", list[n-1].OrderNo)
+		w.Header().Set("Link", fmt.Sprintf(`<%s?%s>; rel="next"`, r.URL.Path, next.Encode()))
 	}
-	writeJSON(w, http.StatusOK, out)
-}
-
-// eventList answers GET /v1/orders/{orderNo}/events.
-type eventList struct {
-	OrderNo string        `json:"order_no"`
-	Events  []sales.Event `json:"events"`
+	writeJSON(w, http.StatusOK, nonNil(list))
 }
 
 // events returns an order's audit trail.
@@ -234,7 +224,7 @@ func (a *api) events(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, eventList{OrderNo: no, Events: nonNil(evs)})
+	writeJSON(w, http.StatusOK, nonNil(evs))
 }
 
 // order is an order as the API finds it: live from its workflow, or the
@@ -274,7 +264,7 @@ func (o order) kamID() string {
 }
 
 func (o order) hasInvoice(no string) bool {
-	invoices := []sales.Invoice(nil)
+	var invoices []sales.Invoice
 	if o.live != nil {
 		invoices = o.live.Invoices
 	} else {
@@ -335,7 +325,9 @@ func (a *api) findOrder(ctx context.Context, no string) (order, error) {
 func pathOrderNo(r *http.Request) (string, error) {
 	no := chi.URLParam(r, "orderNo")
 	if !sales.ValidOrderNo(no) {
-		return "", invalidField("order_no", "%q is not an order number like SO-2026-000042", no)
+		var p sales.Problems
+		p.Add("order_no", "%q is not an order number like SO-2026-000042", no)
+		return "", p.Err("the path names no valid order")
 	}
 	return no, nil
 }

@@ -3,6 +3,7 @@ package starter
 import (
 	"net/http"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -383,16 +384,16 @@ func TestListOrdersParsesEveryFilterWithinTheUsersScope(t *testing.T) {
 	if f.store.orderFilter == nil || !reflect.DeepEqual(*f.store.orderFilter, want) {
 		t.Errorf("filter = %+v, want %+v", f.store.orderFilter, want)
 	}
-	if got := decodeAs[map[string]any](t, rec); got["orders"] == nil {
-		t.Errorf("no orders list in %v", got)
+	if got := decodeAs[[]sales.OrderSummary](t, rec); got == nil {
+		t.Errorf("the list is null: %s", rec.Body)
 	}
 }
 
 func TestListOrdersNamesEveryBadParameter(t *testing.T) {
 	f := newFixture(t)
 	for query, fields := range map[string][]string{
-		"min_level=9":                                  {"min_level"},
-		"min_level=high":                               {"min_level"},
+		"min_level=9":    {"min_level"},
+		"min_level=high": {"min_level"},
 		"status=lost&step=XX9&open=maybe&limit=0":      {"limit", "open", "status", "step"},
 		"before=42&colour=red":                         {"before", "colour"},
 		"customer_id=C-001&customer_id=C-002":          {"customer_id"},
@@ -404,7 +405,7 @@ func TestListOrdersNamesEveryBadParameter(t *testing.T) {
 			for _, fe := range e.Fields {
 				got = append(got, fe.Field)
 			}
-			sortStrings(got)
+			slices.Sort(got)
 			if !reflect.DeepEqual(got, fields) {
 				t.Errorf("fields = %v, want %v", got, fields)
 			}
@@ -412,15 +413,19 @@ func TestListOrdersNamesEveryBadParameter(t *testing.T) {
 	}
 }
 
-func TestListOrdersPointsToTheNextPage(t *testing.T) {
+func TestListOrdersLinksAFullPageToTheNext(t *testing.T) {
 	f := newFixture(t)
 	f.store.summaries = []sales.OrderSummary{{OrderNo: "SO-2026-000009"}, {OrderNo: "SO-2026-000008"}}
-	got := decodeAs[orderList](t, f.do(t, "GET", "/v1/orders?limit=2", "t-ssg", nil))
-	if got.NextBefore != "SO-2026-000008" {
-		t.Errorf("next_before = %q", got.NextBefore)
+	rec := f.do(t, "GET", "/v1/orders?limit=2&status=open", "t-ssg", nil)
+	wantStatus(t, rec, http.StatusOK)
+	if got := decodeAs[[]sales.OrderSummary](t, rec); len(got) != 2 {
+		t.Errorf("orders = %+v", got)
 	}
-	got = decodeAs[orderList](t, f.do(t, "GET", "/v1/orders?limit=3", "t-ssg", nil))
-	if got.NextBefore != "" {
-		t.Errorf("next_before = %q on the last page", got.NextBefore)
+	want := `</v1/orders?before=SO-2026-000008&limit=2&status=open>; rel="next"`
+	if got := rec.Header().Get("Link"); got != want {
+		t.Errorf("Link = %q, want %q", got, want)
+	}
+	if got := f.do(t, "GET", "/v1/orders?limit=3", "t-ssg", nil).Header().Get("Link"); got != "" {
+		t.Errorf("Link = %q on the last page", got)
 	}
 }

@@ -211,7 +211,9 @@ func (a *api) prepare(r *http.Request, update string, body any) (orderNo, update
 	}
 	if key := r.Header.Get("Idempotency-Key"); key != "" {
 		if len(key) > maxIdempotencyKey || strings.ContainsFunc(key, func(c rune) bool { return c < ' ' || c > '~' }) {
-			return "", "", invalidField("Idempotency-Key", "must be at most %d printable ASCII characters", maxIdempotencyKey)
+			var p sales.Problems
+			p.Add("Idempotency-Key", "must be at most %d printable ASCII characters", maxIdempotencyKey)
+			return "", "", p.Err("invalid Idempotency-Key header")
 		}
 		updateID = update + "/" + key
 	}

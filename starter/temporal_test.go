@@ -1,0 +1,125 @@
+package starter
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"testing"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"osb/sales"
+	"osb/workflows"
+)
+
+// asUpdateOutcome sends err through the failure converter, as an update's
+// outcome travels from the workflow to the client, and wraps it.
+func asUpdateOutcome(err error) error {
+	fc := temporal.GetDefaultFailureConverter()
+	return fmt.Errorf("update failed: %w", fc.FailureToError(fc.ErrorToFailure(err)))
+}
+
+func TestTranslateError(t *testing.T) {
+	fields := []sales.FieldError{{Field: "carrier", Message: "is required"}, {Field: "lines", Message: "at least one line must ship"}}
+	for name, tc := range map[string]struct {
+		err  error
+		want *sales.Error // nil: internal
+	}{
+		"refusal": {
+			asUpdateOutcome(temporal.NewNonRetryableApplicationError("order SO-2026-000001 is not held (status open)", sales.ErrConflict, nil)),
+			&sales.Error{Code: sales.ErrConflict, Message: "order SO-2026-000001 is not held (status open)"},
+		},
+		"invalid with fields": {
+			asUpdateOutcome(temporal.NewNonRetryableApplicationError("invalid goods issue", sales.ErrInvalid, nil, fields)),
+			&sales.Error{Code: sales.ErrInvalid, Message: "invalid goods issue", Fields: fields},
+		},
+		"not converted": {
+			fmt.Errorf("wrapped: %w", temporal.NewApplicationError("only Finance may confirm a payment", sales.ErrForbidden)),
+			&sales.Error{Code: sales.ErrForbidden, Message: "only Finance may confirm a payment"},
+		},
+		"no workflow": {
+			serviceerror.NewNotFound("workflow not found for ID: order/SO-2026-000001"),
+			&sales.Error{Code: sales.ErrNotFound, Message: "order SO-2026-000001 not found"},
+		},
+		"activity failure":    {asUpdateOutcome(temporal.NewApplicationError("connection reset", "PgError")), nil},
+		"anything else":       {errors.New("context deadline exceeded"), nil},
+		"service unavailable": {serviceerror.NewUnavailable("frontend down"), nil},
+	} {
+		t.Run(name, func(t *testing.T) {
+			got := translateError("SO-2026-000001", tc.err)
+			if tc.want == nil {
+				if sales.ErrorCode(got) != sales.ErrInternal || !errors.Is(got, tc.err) {
+					t.Errorf("got %v (code %s), want an internal error wrapping the original", got, sales.ErrorCode(got))
+				}
+				return
+			}
+			var e *sales.Error
+			if !errors.As(got, &e) || !reflect.DeepEqual(e, tc.want) {
+				t.Errorf("got %#v, want %#v", got, tc.want)
+			}
+		})
+	}
+	if translateError("SO-2026-000001", nil) != nil {
+		t.Error("nil is not an error")
+	}
+}
+
+// stubClient is a Temporal client that answers ExecuteWorkflow with err and
+// records the options.
+type stubClient struct {
+	client.Client
+	opts client.StartWorkflowOptions
+	args []any
+	err  error
+}
+
+func (s *stubClient) ExecuteWorkflow(_ context.Context, opts client.StartWorkflowOptions, _ any, args ...any) (client.WorkflowRun, error) {
+	s.opts, s.args = opts, args
+	return nil, s.err
+}
+
+func TestStartSetsTheWorkflowIdentityAndSearchAttributes(t *testing.T) {
+	stub := &stubClient{}
+	orders := NewTemporalOrders(stub)
+	in := workflows.OrderInput{OrderNo: "SO-2026-000001", Request: sales.OrderRequest{
+		CustomerID: "C-001", Currency: sales.CNY, Lines: []sales.LineRequest{{SKU: "SKU-A", Quantity: 2, UnitPrice: 9500}},
+	}}
+	customer := sales.Customer{ID: "C-001", Name: "上海分销", Market: "华东", KAMID: "u-kam1"}
+
+	existed, err := orders.Start(context.Background(), in, customer)
+	if err != nil || existed {
+		t.Fatalf("Start = %v, %v", existed, err)
+	}
+	o := stub.opts
+	if o.ID != "order/SO-2026-000001" || o.TaskQueue != workflows.TaskQueue ||
+		o.WorkflowIDReusePolicy != enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE || !o.WorkflowExecutionErrorWhenAlreadyStarted {
+		t.Errorf("options = %+v", o)
+	}
+	sa := o.TypedSearchAttributes
+	for key, want := range map[temporal.SearchAttributeKeyKeyword]string{
+		workflows.SAOrderNo: "SO-2026-000001", workflows.SAOrderStatus: "open", workflows.SAStage: "OP",
+		workflows.SAStep: "OP1", workflows.SACustomerID: "C-001", workflows.SAMarket: "华东", workflows.SAKAM: "u-kam1",
+	} {
+		if got, ok := sa.GetKeyword(key); !ok || got != want {
+			t.Errorf("%s = %q, want %q", key.GetName(), got, want)
+		}
+	}
+	if lv, ok := sa.GetInt64(workflows.SAEscalationLevel); !ok || lv != 0 {
+		t.Errorf("EscalationLevel = %d, %v", lv, ok)
+	}
+	if o.Memo["customer_name"] != "上海分销" || o.Memo["total_fen"] != int64(19000) {
+		t.Errorf("memo = %v", o.Memo)
+	}
+	if len(stub.args) != 1 || !reflect.DeepEqual(stub.args[0], in) {
+		t.Errorf("workflow args = %+v", stub.args)
+	}
+
+	stub.err = serviceerror.NewWorkflowExecutionAlreadyStarted("already started", "req", "run")
+	if existed, err := orders.Start(context.Background(), in, customer); err != nil || !existed {
+		t.Errorf("a duplicate start = %v, %v; want existed and no error", existed, err)
+	}
+}
