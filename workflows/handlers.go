@@ -442,5 +442,32 @@ func (r *orderRun) view() OrderView {
 	if at, ok := r.nextDeadline(false); ok {
 		v.NextDeadline = &at
 	}
+	v.NextAction = nextAction(s)
 	return v
+}
+
+// nextAction says in one sentence who must do what next.
+func nextAction(s *OrderState) string {
+	if s.Status.Final() {
+		return ""
+	}
+	switch s.Step {
+	case sales.OP5Hold, sales.SP2Recheck:
+		if s.Hold != nil {
+			return "SLT: approve, reject or approve part of the held order (" + s.Hold.Reason + ")"
+		}
+	case sales.SP1Plan:
+		return "Logistics: acknowledge the dispatch instruction with a planned ship date"
+	case sales.SP3Pick:
+		return fmt.Sprintf("Logistics: pick, pack and report the goods issue (%d units still to ship)", s.Backorder())
+	case sales.SP5InTransit:
+		return "Logistics: record the customer's proof of delivery"
+	case sales.BC2Acknowledge:
+		return "SSG: obtain the customer's acknowledgement of the invoice, or record a dispute"
+	case sales.BC5Dunning:
+		return "FSF: collect the overdue invoice; Finance: confirm the receipt"
+	case sales.BC6Payment:
+		return "Finance: confirm the customer's payment when it arrives"
+	}
+	return "OSB is processing the order"
 }

@@ -65,6 +65,9 @@ func newState(in OrderInput, now time.Time) *OrderState {
 		Status:        sales.StatusOpen,
 		Step:          sales.OP1Register,
 		StepSince:     now,
+		Shipments:     []sales.Shipment{},
+		Invoices:      []sales.Invoice{},
+		Receipts:      []sales.Receipt{},
 	}
 }
 

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"osb/demo"
@@ -88,15 +87,18 @@ func printWelcome(cfg config, temporal, ui, db, api string) {
 	fmt.Fprintf(&b, "  PostgreSQL     %s\n", db)
 	fmt.Fprintf(&b, "  Data folder    %s\n", cfg.DataDir)
 	if cfg.Demo {
-		fmt.Fprintf(&b, "\nDemo tokens (dev only):\n")
+		fmt.Fprintf(&b, "\nDemo tokens (dev only; every demo user has one, e.g. demo-kam-huadong-2):\n")
 		tokens := demo.Tokens()
-		users := make([]string, 0, len(tokens))
-		for u := range tokens {
-			users = append(users, u)
-		}
-		sort.Strings(users)
-		for _, u := range users {
-			fmt.Fprintf(&b, "  %-10s %s\n", u, tokens[u])
+		for _, u := range []struct{ id, what string }{
+			{"ssg-lead", "SSG leader: places orders, follows everything"},
+			{"kam-huadong-1", "KAM of 华东 (FSF): sees only their customers"},
+			{"log1", "Logistics: acknowledge, goods issue, delivery"},
+			{"fin1", "Finance: receipts"},
+			{"dsd", "Deputy Sales Director (SLT): holds, extensions"},
+			{"gm", "General Manager (SLT)"},
+			{"admin", "administrator"},
+		} {
+			fmt.Fprintf(&b, "  %-32s %s\n", tokens[u.id], u.what)
 		}
 		fmt.Fprintf(&b, "\nPlace an order as the SSG:\n  curl -s -H 'Authorization: Bearer %s' -d '{\"customer_id\":\"C001\",\"lines\":[{\"sku\":\"SKU-1001\",\"quantity\":10,\"unit_price_fen\":%d}]}' http://%s/v1/orders\n",
 			tokens["ssg-lead"], demoPrice("SKU-1001"), api)

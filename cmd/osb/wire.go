@@ -28,7 +28,8 @@ import (
 
 // database returns a migrated database URL. When OSB_DATABASE_URL is not set
 // and nothing answers at the default, a private cluster is started under the
-// data folder (private reports that, so dev can stop it again).
+// data folder (private reports that this call started it, so dev can stop it
+// again).
 func database(ctx context.Context, cfg config, log *slog.Logger, allowPrivate bool) (dbURL string, private bool, err error) {
 	dbURL = cfg.DatabaseURL
 	if !localpg.Answers(ctx, dbURL) {
@@ -38,6 +39,9 @@ func database(ctx context.Context, cfg config, log *slog.Logger, allowPrivate bo
 		if !allowPrivate {
 			return "", false, fmt.Errorf("PostgreSQL does not answer at %s: set OSB_DATABASE_URL, or run `osb dev` to start a private cluster", redact(dbURL))
 		}
+		// A cluster already running (a test run's, or one left by a crash) is
+		// used but not stopped by us.
+		wasRunning := localpg.Answers(ctx, fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", cfg.PGPort))
 		admin, err := localpg.Ensure(ctx, localpg.Options{DataDir: filepath.Join(cfg.DataDir, "postgres"), Port: cfg.PGPort, Logger: log})
 		if err != nil {
 			return "", false, err
@@ -45,7 +49,7 @@ func database(ctx context.Context, cfg config, log *slog.Logger, allowPrivate bo
 		if dbURL, err = localpg.CreateDatabase(ctx, admin, "osb"); err != nil {
 			return "", false, err
 		}
-		private = true
+		private = !wasRunning
 	}
 	if err := postgres.Migrate(ctx, dbURL, log); err != nil {
 		return "", private, fmt.Errorf("migrating the database failed: %w", err)
