@@ -61,24 +61,32 @@ type Config struct {
 	Store  Store
 	Orders Orders
 	Policy sales.Policy // goes into every new order's workflow input
-	Logger *slog.Logger
-	Now    func() time.Time // default time.Now
+	// The other areas of OSB; a nil area leaves its routes out.
+	Credit  CreditService // credit management (CMR)
+	Quota   QuotaService  // quota, POP material, returns
+	Reports ReportService // the information system: problem log, reports, meeting packs
+	Logger  *slog.Logger
+	Now     func() time.Time // default time.Now
 }
 
 // maxBodyBytes limits every request body.
 const maxBodyBytes = 1 << 20
 
 type api struct {
-	store  Store
-	orders Orders
-	policy sales.Policy
-	log    *slog.Logger
-	now    func() time.Time
+	store   Store
+	orders  Orders
+	credit  CreditService
+	quota   QuotaService
+	reports ReportService
+	policy  sales.Policy
+	log     *slog.Logger
+	now     func() time.Time
 }
 
 // New returns the HTTP handler of the API.
 func New(c Config) http.Handler {
-	a := &api{store: c.Store, orders: c.Orders, policy: c.Policy, log: c.Logger, now: c.Now}
+	a := &api{store: c.Store, orders: c.Orders, credit: c.Credit, quota: c.Quota, reports: c.Reports,
+		policy: c.Policy, log: c.Logger, now: c.Now}
 	if a.log == nil {
 		a.log = slog.Default()
 	}
@@ -122,6 +130,15 @@ func New(c Config) http.Handler {
 		r.With(a.allow(slt)).Post("/orders/{orderNo}/invoices/{invoiceNo}/extension", a.extendDue)
 		r.With(a.allow(finance)).Post("/orders/{orderNo}/receipts", a.confirmReceipt)
 		r.With(a.allow(ssg, fsf, slt, admin)).Post("/orders/{orderNo}/cancel", a.cancel)
+		if a.credit != nil {
+			a.creditRoutes(r)
+		}
+		if a.quota != nil {
+			a.quotaRoutes(r)
+		}
+		if a.reports != nil {
+			a.reportRoutes(r)
+		}
 	})
 	return r
 }
