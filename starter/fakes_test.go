@@ -163,19 +163,20 @@ type fakeOrders struct {
 	updateResult any
 }
 
-func (o *fakeOrders) Start(_ context.Context, in workflows.OrderInput, c sales.Customer) (bool, error) {
+func (o *fakeOrders) Start(_ context.Context, in workflows.OrderInput, c sales.Customer) (workflows.OrderView, bool, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if _, ok := o.views[in.OrderNo]; ok {
-		return true, nil
+	if v, ok := o.views[in.OrderNo]; ok {
+		return v, true, nil
 	}
 	o.starts = append(o.starts, startCall{in: in, customer: c})
-	o.views[in.OrderNo] = workflows.OrderView{OrderState: workflows.OrderState{
+	v := workflows.OrderView{OrderState: workflows.OrderState{
 		OrderNo: in.OrderNo, CustomerID: c.ID, CustomerName: c.Name, Market: c.Market,
 		Ladder: sales.Ladder{KAM: c.KAMID}, Currency: in.Request.Currency, Lines: in.Request.OrderLines(),
-		CreatedBy: in.CreatedBy, Status: sales.StatusOpen, Step: sales.OP1Register,
+		CreatedBy: in.CreatedBy, Status: sales.StatusReleased, Step: sales.SP1Plan,
 	}}
-	return false, nil
+	o.views[in.OrderNo] = v
+	return v, false, nil
 }
 
 func (o *fakeOrders) Status(_ context.Context, orderNo string) (workflows.OrderView, error) {

@@ -15,8 +15,10 @@ import (
 type createdOrder struct {
 	OrderNo    string            `json:"order_no"`
 	WorkflowID string            `json:"workflow_id"`
-	Status     sales.OrderStatus `json:"status"`
-	Existing   bool              `json:"existing"` // the client_ref had been used: this is that order
+	Status     sales.OrderStatus `json:"status"` // after OP1–OP7: released, held or rejected
+	Step       sales.Step        `json:"step,omitempty"`
+	Reason     string            `json:"reason,omitempty"` // why held or rejected
+	Existing   bool              `json:"existing"`         // the client_ref had been used: this is that order
 }
 
 // createOrder registers an order (OP1) and starts its workflow. A bad order is
@@ -121,7 +123,7 @@ func (a *api) register(r *http.Request, req sales.OrderRequest, customer sales.C
 			return a.resume(r, owner, req, customer)
 		}
 	}
-	existed, err := a.orders.Start(ctx, a.orderInput(r, no, req), customer)
+	v, existed, err := a.orders.Start(ctx, a.orderInput(r, no, req), customer)
 	if err != nil {
 		return createdOrder{}, err
 	}
@@ -129,7 +131,7 @@ func (a *api) register(r *http.Request, req sales.OrderRequest, customer sales.C
 		return createdOrder{}, fmt.Errorf("order number %s was issued twice: its workflow already exists", no)
 	}
 	// With a client_ref, an existing workflow is a concurrent request's start of this same order.
-	return createdOrder{OrderNo: no, WorkflowID: workflows.WorkflowID(no), Status: sales.StatusOpen, Existing: existed}, nil
+	return createdOrder{OrderNo: no, WorkflowID: workflows.WorkflowID(no), Status: v.Status, Step: v.Step, Reason: holdOrReason(v), Existing: existed}, nil
 }
 
 // resume answers a client_ref seen before with the order that owns it. When
@@ -144,11 +146,19 @@ func (a *api) resume(r *http.Request, owner string, req sales.OrderRequest, cust
 	default:
 		return createdOrder{}, err
 	}
-	existed, err := a.orders.Start(r.Context(), a.orderInput(r, owner, req), customer)
+	v, existed, err := a.orders.Start(r.Context(), a.orderInput(r, owner, req), customer)
 	if err != nil {
 		return createdOrder{}, err
 	}
-	return createdOrder{OrderNo: owner, WorkflowID: workflows.WorkflowID(owner), Status: sales.StatusOpen, Existing: existed}, nil
+	return createdOrder{OrderNo: owner, WorkflowID: workflows.WorkflowID(owner), Status: v.Status, Step: v.Step, Reason: holdOrReason(v), Existing: existed}, nil
+}
+
+// holdOrReason says why an order is held, rejected or cancelled ("" otherwise).
+func holdOrReason(v workflows.OrderView) string {
+	if v.Hold != nil {
+		return v.Hold.Reason
+	}
+	return v.Reason
 }
 
 // orderInput is the workflow input of a new order made by the user of r.

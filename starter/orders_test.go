@@ -19,7 +19,7 @@ func TestCreateOrderStartsTheWorkflowAsTheTokenUser(t *testing.T) {
 
 	wantStatus(t, rec, http.StatusCreated)
 	got := decodeAs[createdOrder](t, rec)
-	want := createdOrder{OrderNo: "SO-2026-000001", WorkflowID: "order/SO-2026-000001", Status: sales.StatusOpen}
+	want := createdOrder{OrderNo: "SO-2026-000001", WorkflowID: "order/SO-2026-000001", Status: sales.StatusReleased, Step: sales.SP1Plan}
 	if got != want {
 		t.Errorf("response = %+v, want %+v", got, want)
 	}
@@ -193,7 +193,7 @@ func TestGetOrderHidesTheWorkflowsBookkeeping(t *testing.T) {
 			t.Errorf("the order shows %q", k)
 		}
 	}
-	if got["customer_id"] != "C-001" || got["status"] != "open" {
+	if got["customer_id"] != "C-001" || got["status"] != "released" {
 		t.Errorf("order = %v", got)
 	}
 }

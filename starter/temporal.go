@@ -23,14 +23,16 @@ type temporalOrders struct {
 func NewTemporalOrders(c client.Client) Orders { return temporalOrders{c: c} }
 
 // Start starts the order's workflow with its search attributes as of OP1 and a
-// memo for the Web UI. Workflow ids are never reused, so an order number
-// cannot start twice.
-func (t temporalOrders) Start(ctx context.Context, in workflows.OrderInput, customer sales.Customer) (bool, error) {
+// memo for the Web UI, and waits in the same round trip (update-with-start)
+// until OP1–OP7 ran, so the creator learns at once whether the order was
+// released, held or rejected. Workflow ids are never reused, so an order
+// number cannot start twice: existed is true when it was there already.
+func (t temporalOrders) Start(ctx context.Context, in workflows.OrderInput, customer sales.Customer) (workflows.OrderView, bool, error) {
 	opts := client.StartWorkflowOptions{
-		ID:                                       workflows.WorkflowID(in.OrderNo),
-		TaskQueue:                                workflows.TaskQueue,
-		WorkflowIDReusePolicy:                    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-		WorkflowExecutionErrorWhenAlreadyStarted: true,
+		ID:                       workflows.WorkflowID(in.OrderNo),
+		TaskQueue:                workflows.TaskQueue,
+		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
 		TypedSearchAttributes: temporal.NewSearchAttributes(
 			workflows.SAOrderNo.ValueSet(in.OrderNo),
 			workflows.SAOrderStatus.ValueSet(string(sales.StatusOpen)),
@@ -48,12 +50,26 @@ func (t temporalOrders) Start(ctx context.Context, in workflows.OrderInput, cust
 			"currency":      string(in.Request.Currency),
 		},
 	}
-	_, err := t.c.ExecuteWorkflow(ctx, opts, workflows.OrderWorkflowName, in)
+	var v workflows.OrderView
+	h, err := t.c.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
+		StartWorkflowOperation: t.c.NewWithStartWorkflowOperation(opts, workflows.OrderWorkflowName, in),
+		UpdateOptions: client.UpdateWorkflowOptions{
+			UpdateName:   workflows.UpdateOpened,
+			WaitForStage: client.WorkflowUpdateStageCompleted,
+		},
+	})
 	var started *serviceerror.WorkflowExecutionAlreadyStarted
 	if errors.As(err, &started) {
-		return true, nil
+		v, err = t.Status(ctx, in.OrderNo)
+		return v, true, err
 	}
-	return false, translateError(in.OrderNo, err)
+	if err != nil {
+		return v, false, translateError(in.OrderNo, err)
+	}
+	if err := h.Get(ctx, &v); err != nil {
+		return v, false, translateError(in.OrderNo, err)
+	}
+	return v, false, nil
 }
 
 // Status queries the order's live status; it answers for a completed workflow

@@ -10,6 +10,7 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
 
 	"osb/sales"
@@ -68,19 +69,43 @@ func TestTranslateError(t *testing.T) {
 	}
 }
 
-// stubClient is a Temporal client that answers ExecuteWorkflow with err and
-// records the options.
+// stubClient is a Temporal client that records the start options of an
+// update-with-start and answers it with err (or an opened view).
 type stubClient struct {
 	client.Client
 	opts client.StartWorkflowOptions
 	args []any
+	upd  client.UpdateWorkflowOptions
 	err  error
 }
 
-func (s *stubClient) ExecuteWorkflow(_ context.Context, opts client.StartWorkflowOptions, _ any, args ...any) (client.WorkflowRun, error) {
+func (s *stubClient) NewWithStartWorkflowOperation(opts client.StartWorkflowOptions, _ any, args ...any) client.WithStartWorkflowOperation {
 	s.opts, s.args = opts, args
-	return nil, s.err
+	return nil
 }
+
+func (s *stubClient) UpdateWithStartWorkflow(_ context.Context, o client.UpdateWithStartWorkflowOptions) (client.WorkflowUpdateHandle, error) {
+	s.upd = o.UpdateOptions
+	if s.err != nil {
+		return nil, s.err
+	}
+	return openedHandle{}, nil
+}
+
+func (s *stubClient) QueryWorkflow(context.Context, string, string, string, ...any) (converter.EncodedValue, error) {
+	return openedValue{}, nil
+}
+
+type openedHandle struct{ client.WorkflowUpdateHandle }
+
+func (openedHandle) Get(_ context.Context, v any) error {
+	*(v.(*workflows.OrderView)) = workflows.OrderView{OrderState: workflows.OrderState{Status: sales.StatusReleased, Step: sales.SP1Plan}}
+	return nil
+}
+
+type openedValue struct{ converter.EncodedValue }
+
+func (openedValue) Get(v any) error { return openedHandle{}.Get(context.Background(), v) }
 
 func TestStartSetsTheWorkflowIdentityAndSearchAttributes(t *testing.T) {
 	stub := &stubClient{}
@@ -90,13 +115,17 @@ func TestStartSetsTheWorkflowIdentityAndSearchAttributes(t *testing.T) {
 	}}
 	customer := sales.Customer{ID: "C-001", Name: "上海分销", Market: "华东", KAMID: "u-kam1"}
 
-	existed, err := orders.Start(context.Background(), in, customer)
-	if err != nil || existed {
-		t.Fatalf("Start = %v, %v", existed, err)
+	v, existed, err := orders.Start(context.Background(), in, customer)
+	if err != nil || existed || v.Status != sales.StatusReleased {
+		t.Fatalf("Start = %v, %v, %v", v.Status, existed, err)
+	}
+	if stub.upd.UpdateName != workflows.UpdateOpened || stub.upd.WaitForStage != client.WorkflowUpdateStageCompleted {
+		t.Errorf("update options = %+v", stub.upd)
 	}
 	o := stub.opts
 	if o.ID != "order/SO-2026-000001" || o.TaskQueue != workflows.TaskQueue ||
-		o.WorkflowIDReusePolicy != enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE || !o.WorkflowExecutionErrorWhenAlreadyStarted {
+		o.WorkflowIDReusePolicy != enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE ||
+		o.WorkflowIDConflictPolicy != enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL {
 		t.Errorf("options = %+v", o)
 	}
 	sa := o.TypedSearchAttributes
@@ -119,7 +148,7 @@ func TestStartSetsTheWorkflowIdentityAndSearchAttributes(t *testing.T) {
 	}
 
 	stub.err = serviceerror.NewWorkflowExecutionAlreadyStarted("already started", "req", "run")
-	if existed, err := orders.Start(context.Background(), in, customer); err != nil || !existed {
-		t.Errorf("a duplicate start = %v, %v; want existed and no error", existed, err)
+	if v, existed, err := orders.Start(context.Background(), in, customer); err != nil || !existed || v.Status != sales.StatusReleased {
+		t.Errorf("a duplicate start = %v, %v, %v; want the existing order's status", v.Status, existed, err)
 	}
 }

@@ -22,6 +22,7 @@ func (r *orderRun) registerHandlers() error {
 		handler   any
 		validator any
 	}{
+		{UpdateOpened, r.awaitOpened, func() error { return nil }},
 		{UpdateDecide, r.decide, r.validateDecide},
 		{UpdateAcknowledge, r.acknowledge, r.validateAcknowledge},
 		{UpdateGoodsIssue, r.goodsIssue, r.validateGoodsIssue},
@@ -38,6 +39,16 @@ func (r *orderRun) registerHandlers() error {
 		}
 	}
 	return nil
+}
+
+// awaitOpened answers once the order went through OP1–OP7 (released, held
+// or rejected): the creator learns the outcome in the same round trip as the
+// start (update-with-start).
+func (r *orderRun) awaitOpened(ctx workflow.Context) (OrderView, error) {
+	if err := workflow.Await(ctx, func() bool { return r.opened }); err != nil {
+		return OrderView{}, err
+	}
+	return r.view(), nil
 }
 
 // begin starts a change made by actor at the current workflow time.

@@ -18,6 +18,7 @@ const OrderWorkflowName = "Order"
 
 // Update, signal and query names of the order workflow.
 const (
+	UpdateOpened       = "opened"          // waits until OP1–OP7 ran: released, held or rejected
 	UpdateDecide       = "decide"          // SLT decision on a held order
 	UpdateAcknowledge  = "acknowledge"     // Logistics plans the dispatch (SP1)
 	UpdateGoodsIssue   = "goods-issue"     // Logistics reports what left (SP4)

@@ -27,6 +27,7 @@ type orderRun struct {
 	continueAfter int
 	wakeups       int
 	actorID       string // who does what is being recorded ("system" for timers)
+	opened        bool   // OP1–OP7 ran (or the order continued as new)
 }
 
 // Order is the workflow of one order's whole OTR cycle, from registration to
@@ -47,6 +48,7 @@ func Order(ctx workflow.Context, in OrderInput) (OrderResult, error) {
 			return OrderResult{}, err
 		}
 	}
+	r.opened = true
 	return r.loop(in)
 }
 
