@@ -130,6 +130,7 @@ func TestOverdueInvoiceClimbsTheLadder(t *testing.T) {
 	if len(notes) < 5 {
 		t.Errorf("only %d notifications", len(notes))
 	}
+	deliverOutbox(t, a.sys, no, keys)
 	eventually(t, 15*time.Second, "the Web UI filter on escalation level", func() bool {
 		return a.sys.visible(t, fmt.Sprintf(`OrderNo = %q AND EscalationLevel >= 4`, no)) == 1
 	})

@@ -70,6 +70,9 @@ type Config struct {
 	Now     func() time.Time // default time.Now
 }
 
+// requestTimeout bounds every /v1 request.
+const requestTimeout = 30 * time.Second
+
 // maxBodyBytes limits every request body.
 const maxBodyBytes = 1 << 20
 
@@ -111,7 +114,9 @@ func New(c Config) http.Handler {
 		ssg, fsf, finance, logistics, slt, admin = sales.RoleSSG, sales.RoleFSF, sales.RoleFinance, sales.RoleLogistics, sales.RoleSLT, sales.RoleAdmin
 	)
 	r.Route("/v1", func(r chi.Router) {
-		r.Use(a.authenticate)
+		// Calls to Temporal wait for the worker: bound them, so a stopped worker
+		// gives a 504 instead of a request that hangs.
+		r.Use(middleware.Timeout(requestTimeout), a.authenticate)
 		r.Get("/me", a.me)
 		r.Get("/customers", a.customers)
 		r.Get("/skus", a.skus)

@@ -1,0 +1,79 @@
+package main
+
+import (
+	"net"
+	"strings"
+	"testing"
+)
+
+// runErr runs the command with env and returns its error, which must be one
+// line a person can act on.
+func runErr(t *testing.T, env map[string]string, args ...string) string {
+	t.Helper()
+	t.Setenv("OSB_DATA_DIR", t.TempDir())
+	for k, v := range env {
+		t.Setenv(k, v)
+	}
+	err := run(args)
+	if err == nil {
+		t.Fatalf("osb %v succeeded, want an error", args)
+	}
+	msg := err.Error()
+	if strings.Contains(msg, "\n") || strings.Contains(msg, "goroutine") {
+		t.Errorf("error is not one line: %q", msg)
+	}
+	return msg
+}
+
+func TestUnreachableDatabaseURLSaysWhatToDo(t *testing.T) {
+	msg := runErr(t, map[string]string{
+		"OSB_DATABASE_URL": "postgres://osb:secret@127.0.0.1:1/osb?sslmode=disable",
+		"OSB_HTTP_ADDR":    "127.0.0.1:0",
+	}, "dev")
+	if !strings.Contains(msg, "does not answer at OSB_DATABASE_URL") || strings.Contains(msg, "secret") {
+		t.Errorf("message %q", msg)
+	}
+}
+
+func TestPortInUseSaysWhatToDo(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	msg := runErr(t, map[string]string{"OSB_HTTP_ADDR": l.Addr().String()}, "dev")
+	if !strings.Contains(msg, "cannot listen on "+l.Addr().String()) || !strings.Contains(msg, "OSB_HTTP_ADDR") {
+		t.Errorf("message %q", msg)
+	}
+}
+
+func TestBadSettingsAreNamed(t *testing.T) {
+	msg := runErr(t, map[string]string{"OSB_PG_PORT": "abc", "OSB_LOG_LEVEL": "loud"}, "dev")
+	for _, want := range []string{"OSB_PG_PORT", "OSB_LOG_LEVEL"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("message %q does not name %s", msg, want)
+		}
+	}
+}
+
+func TestWorkerWithoutTemporalAddressSaysWhatToDo(t *testing.T) {
+	msg := runErr(t, map[string]string{"OSB_TEMPORAL_ADDRESS": ""}, "worker")
+	if !strings.Contains(msg, "OSB_TEMPORAL_ADDRESS") {
+		t.Errorf("message %q", msg)
+	}
+}
+
+func TestUnknownCommandShowsUsage(t *testing.T) {
+	if msg := runErr(t, nil, "fly"); !strings.Contains(msg, "usage") {
+		t.Errorf("message %q", msg)
+	}
+}
+
+func TestConfigTableMatchesTheREADME(t *testing.T) {
+	readme := mustRead(t, "../../README.md")
+	for _, s := range settings {
+		if !strings.Contains(readme, "| `"+s.name+"` |") {
+			t.Errorf("README's configuration table lacks %s", s.name)
+		}
+	}
+}

@@ -1,0 +1,170 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+	sdkworker "go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+
+	"osb/sales"
+	"osb/workflows"
+)
+
+// BenchmarkCycle drives whole order cycles and, on the same server in the
+// same run, a bare Temporal workflow of the same shape, and prints cycles per
+// second and latency percentiles of both:
+//
+//	go test ./e2e -run '^$' -bench Cycle -benchtime 200x
+//
+// osb: create (update-with-start, OP1–OP7 with their store writes),
+// acknowledge, goods issue (invoice, due timer), delivery and payment through
+// the HTTP API, until the workflow completes as remitted.
+// bare: start, four no-op activities, three signals, one due timer cancelled
+// by the payment signal.
+func BenchmarkCycle(b *testing.B) {
+	sys := osb(b)
+	const parallel = 16
+	b.Run("bare", func(b *testing.B) {
+		w := sdkworker.New(sys.client, bareQueue, sdkworker.Options{})
+		w.RegisterWorkflowWithOptions(bareCycle, workflow.RegisterOptions{Name: "BareCycle"})
+		w.RegisterActivityWithOptions(func(context.Context) error { return nil }, activityName("Noop"))
+		if err := w.Start(); err != nil {
+			b.Fatal(err)
+		}
+		defer w.Stop()
+		runCycles(b, parallel, func(i int) error { return sys.bare(fmt.Sprintf("bare-%d-%d", time.Now().UnixNano(), i)) })
+	})
+	b.Run("osb", func(b *testing.B) {
+		a := &api{t: &testing.T{}, sys: sys}
+		a.url = newBenchAPI(b, sys)
+		sku := benchSKU(b, sys)
+		runCycles(b, parallel, func(int) error { return a.cycle(sku) })
+	})
+}
+
+const bareQueue = "bare-bench"
+
+// bareCycle is the shape of an order cycle with nothing in it.
+func bareCycle(ctx workflow.Context) error {
+	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: 10 * time.Second,
+		RetryPolicy: &temporal.RetryPolicy{MaximumAttempts: 3}})
+	noop := func() error { return workflow.ExecuteActivity(ctx, "Noop").Get(ctx, nil) }
+	if err := noop(); err != nil {
+		return err
+	}
+	for _, name := range []string{"acknowledge", "goods-issue"} {
+		workflow.GetSignalChannel(ctx, name).Receive(ctx, nil)
+		if err := noop(); err != nil {
+			return err
+		}
+	}
+	due := workflow.NewTimer(ctx, 30*24*time.Hour)
+	paid := false
+	sel := workflow.NewSelector(ctx)
+	sel.AddFuture(due, func(workflow.Future) {})
+	sel.AddReceive(workflow.GetSignalChannel(ctx, "payment"), func(c workflow.ReceiveChannel, _ bool) { c.Receive(ctx, nil); paid = true })
+	sel.Select(ctx)
+	if !paid {
+		return fmt.Errorf("not paid")
+	}
+	return noop()
+}
+
+func (s *system) bare(id string) error {
+	ctx := context.Background()
+	run, err := s.client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: bareQueue}, "BareCycle")
+	if err != nil {
+		return err
+	}
+	for _, sig := range []string{"acknowledge", "goods-issue", "payment"} {
+		if err := s.client.SignalWorkflow(ctx, id, "", sig, nil); err != nil {
+			return err
+		}
+	}
+	return run.Get(ctx, nil)
+}
+
+// cycle runs one order from creation to remittance through the API.
+func (a *api) cycle(sku sales.SKU) error {
+	tok := func(u string) string { return token(u) }
+	var c created
+	if st := a.call(tok("ssg-lead"), "POST", "/v1/orders", sales.OrderRequest{CustomerID: "C001",
+		Lines: []sales.LineRequest{{SKU: sku.Code, Quantity: 1, UnitPrice: sku.ListPrice}}}, &c); st != 201 {
+		return fmt.Errorf("create: %d", st)
+	}
+	no := c.OrderNo
+	steps := []struct {
+		who, path string
+		body      any
+		want      int
+	}{
+		{"log1", "/acknowledge", map[string]string{"planned_date": time.Now().Format(time.DateOnly)}, 200},
+		{"log1", "/goods-issues", map[string]any{"carrier": "EMS", "lines": []sales.LineQty{{LineNo: 1, Quantity: 1}}}, 201},
+		{"log1", "/shipments/SH-" + no[3:] + "-1/delivery", map[string]any{}, 200},
+		{"fin1", "/receipts", map[string]any{"reference": "B-" + no, "amount_fen": sku.ListPrice, "currency": "CNY"}, 201},
+	}
+	for _, s := range steps {
+		if st := a.call(tok(s.who), "POST", "/v1/orders/"+no+s.path, s.body, nil); st != s.want {
+			return fmt.Errorf("%s: %d", s.path, st)
+		}
+	}
+	var res workflows.OrderResult
+	if err := a.sys.client.GetWorkflow(context.Background(), workflows.WorkflowID(no), "").Get(context.Background(), &res); err != nil {
+		return err
+	}
+	if res.Status != sales.StatusRemitted {
+		return fmt.Errorf("%s ended %s", no, res.Status)
+	}
+	return nil
+}
+
+// runCycles runs b.N cycles, parallel at a time, and reports throughput and
+// latency percentiles.
+func runCycles(b *testing.B, parallel int, cycle func(i int) error) {
+	b.Helper()
+	lat := make([]time.Duration, b.N)
+	var next atomic.Int64
+	var failed atomic.Value
+	var wg sync.WaitGroup
+	b.ResetTimer()
+	start := time.Now()
+	for range parallel {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= b.N {
+					return
+				}
+				t0 := time.Now()
+				if err := cycle(i); err != nil {
+					failed.Store(err)
+					return
+				}
+				lat[i] = time.Since(t0)
+			}
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	b.StopTimer()
+	if err, ok := failed.Load().(error); ok {
+		b.Fatal(err)
+	}
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	pct := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))].Microseconds()) / 1000 }
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "cycles/s")
+	b.ReportMetric(pct(0.50), "p50-ms")
+	b.ReportMetric(pct(0.95), "p95-ms")
+	b.ReportMetric(pct(0.99), "p99-ms")
+	b.ReportMetric(0, "ns/op")
+}
