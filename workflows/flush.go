@@ -112,12 +112,13 @@ func (r *orderRun) upsertAttributes() error {
 	if err := workflow.UpsertTypedSearchAttributes(r.ctx, upd...); err != nil {
 		return err
 	}
-	if want.Step == old.Step && want.Status == old.Status {
+	if want.Status == old.Status && (r.memoOnStatusOnly || want.Step == old.Step) {
 		return nil
 	}
-	info, _ := s.Step.Info()
+	// The memo changes with the status only: every visibility write costs the
+	// server, and the step is in the search attributes already.
 	return workflow.UpsertMemo(r.ctx, map[string]any{
-		"customer": s.CustomerName, "step": string(s.Step) + " " + info.Name, "owner": string(info.Owner),
+		"customer": s.CustomerName, "status": string(s.Status),
 		"total": s.Total().String() + " " + string(s.Currency),
 	})
 }

@@ -28,6 +28,9 @@ type orderRun struct {
 	wakeups       int
 	actorID       string // who does what is being recorded ("system" for timers)
 	opened        bool   // OP1–OP7 ran (or the order continued as new)
+	// memoOnStatusOnly: the memo is rewritten when the status changes, not at
+	// every step (version 1 of "memo-on-status"; older runs keep every step).
+	memoOnStatusOnly bool
 }
 
 // Order is the workflow of one order's whole OTR cycle, from registration to
@@ -35,6 +38,7 @@ type orderRun struct {
 func Order(ctx workflow.Context, in OrderInput) (OrderResult, error) {
 	r := &orderRun{ctx: ctx, policy: in.Policy, now: workflow.Now(ctx), continueAfter: in.ContinueAfter, actorID: in.CreatedBy.UserID}
 	r.acks = workflow.GetSignalChannel(ctx, SignalInvoiceAcked)
+	r.memoOnStatusOnly = workflow.GetVersion(ctx, "memo-on-status", workflow.DefaultVersion, 1) >= 1
 	if in.State != nil {
 		r.s = in.State
 	} else {
