@@ -12,8 +12,9 @@ import (
 // errNoBinaries says what to do when the server binaries are missing.
 var errNoBinaries = errors.New("PostgreSQL server binaries (initdb, pg_ctl) not found: install PostgreSQL 15+ or set OSB_DATABASE_URL to a running server")
 
-// debianInstalls matches the per-version folders of Debian and Ubuntu packages.
-const debianInstalls = "/usr/lib/postgresql/*/bin"
+// debianInstalls matches the per-version folders of Debian and Ubuntu
+// packages (a variable so tests can point it at an empty folder).
+var debianInstalls = "/usr/lib/postgresql/*/bin"
 
 // binaries are the absolute paths of the server programs.
 type binaries struct {
