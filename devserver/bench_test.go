@@ -39,7 +39,12 @@ func BenchmarkWorkflowThroughput(b *testing.B) {
 		b.Run(m.name, func(b *testing.B) {
 			s := startServer(b, m.opts(b.TempDir()))
 			c, _ := connect(b, s)
-			w := worker.New(c, testTaskQueue, worker.Options{MaxConcurrentWorkflowTaskPollers: 8, MaxConcurrentActivityTaskPollers: 8})
+			// With the SDK's default of 2 pollers per task type the worker, not
+			// the server, limits throughput.
+			w := worker.New(c, testTaskQueue, worker.Options{
+				MaxConcurrentWorkflowTaskPollers: 8,
+				MaxConcurrentActivityTaskPollers: 8,
+			})
 			w.RegisterWorkflow(benchOrder)
 			w.RegisterActivity(noop)
 			if err := w.Start(); err != nil {
