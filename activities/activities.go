@@ -24,12 +24,17 @@ type Store interface {
 	Ladder(ctx context.Context, customerID string) (sales.Ladder, error)
 	CreditPosition(ctx context.Context, customerID, orderNo string, amount sales.Fen) (sales.CreditPosition, error)
 	ApplyOrderChanges(ctx context.Context, c sales.OrderChanges) error
+	QuotaStore
+	ReportStore
+	CreditStore
 }
 
 // Activities holds the dependencies of the order workflow's activities.
 type Activities struct {
 	Store  Store
 	Logger *slog.Logger
+	// CreditPolicy is the credit reviews' configuration; nil = the defaults.
+	CreditPolicy *sales.CreditPolicy
 }
 
 // Register registers every activity under the name the workflow uses.
@@ -37,13 +42,20 @@ func (a *Activities) Register(r worker.ActivityRegistry) {
 	r.RegisterActivityWithOptions(a.PrepareOrder, activity.RegisterOptions{Name: workflows.ActivityPrepareOrder})
 	r.RegisterActivityWithOptions(a.CheckCredit, activity.RegisterOptions{Name: workflows.ActivityCheckCredit})
 	r.RegisterActivityWithOptions(a.SyncOrder, activity.RegisterOptions{Name: workflows.ActivitySyncOrder})
+	a.registerQuota(r)
+	a.registerReports(r)
+	a.registerCredit(r)
 }
 
-// PrepareOrder reads what OP1/OP2 need: the customer, the SKUs the order
-// names and the customer's escalation ladder. An unknown customer is not an
-// error: validation rejects the order with that reason.
+// PrepareOrder reads what OP1/OP2 need: the customer, the SKUs and POP items
+// the order names and the customer's escalation ladder. An unknown customer
+// is not an error: validation rejects the order with that reason.
 func (a *Activities) PrepareOrder(ctx context.Context, req sales.OrderRequest) (workflows.PrepareResult, error) {
 	var out workflows.PrepareResult
+	var err error
+	if out.POPItems, err = a.popItems(ctx, req); err != nil {
+		return out, business(fmt.Errorf("prepare order: POP items: %w", err))
+	}
 	c, err := a.Store.Customer(ctx, req.CustomerID)
 	switch {
 	case sales.ErrorCode(err) == sales.ErrNotFound:

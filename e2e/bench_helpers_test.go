@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"go.temporal.io/sdk/activity"
 
@@ -16,7 +17,10 @@ func activityName(n string) activity.RegisterOptions { return activity.RegisterO
 // newBenchAPI serves the API for a benchmark and returns its URL.
 func newBenchAPI(b *testing.B, sys *system) string {
 	b.Helper()
-	h := starter.New(starter.Config{Store: sys.store, Orders: starter.NewTemporalOrders(sys.client), Policy: sales.DefaultPolicy(), Logger: sys.log})
+	// The cycle ends at remittance: no return window keeps the workflow open.
+	p := sales.DefaultPolicy()
+	p.ReturnWindow = sales.D(time.Nanosecond)
+	h := starter.New(starter.Config{Store: sys.store, Orders: starter.NewTemporalOrders(sys.client), Policy: p, Logger: sys.log})
 	srv := httptest.NewServer(h)
 	b.Cleanup(srv.Close)
 	return srv.URL

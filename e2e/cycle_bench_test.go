@@ -15,6 +15,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"osb/sales"
+	"osb/worker"
 	"osb/workflows"
 )
 
@@ -31,9 +32,13 @@ import (
 // by the payment signal.
 func BenchmarkCycle(b *testing.B) {
 	sys := osb(b)
-	const parallel = 16
+	const parallel = 48
 	b.Run("bare", func(b *testing.B) {
-		w := sdkworker.New(sys.client, bareQueue, sdkworker.Options{})
+		// The same pollers as OSB's worker: the comparison is of the workflows.
+		w := sdkworker.New(sys.client, bareQueue, sdkworker.Options{
+			MaxConcurrentWorkflowTaskPollers: worker.DefaultPollers,
+			MaxConcurrentActivityTaskPollers: worker.DefaultPollers,
+		})
 		w.RegisterWorkflowWithOptions(bareCycle, workflow.RegisterOptions{Name: "BareCycle"})
 		w.RegisterActivityWithOptions(func(context.Context) error { return nil }, activityName("Noop"))
 		if err := w.Start(); err != nil {

@@ -138,7 +138,7 @@ type api struct {
 func newAPI(t *testing.T, policy sales.Policy) *api {
 	t.Helper()
 	sys := osb(t)
-	h := starter.New(starter.Config{Store: sys.store, Orders: starter.NewTemporalOrders(sys.client), Policy: policy, Logger: sys.log})
+	h := starter.New(starter.Config{Store: sys.store, Orders: starter.NewTemporalOrders(sys.client), Policy: policy, Quota: sys.store, Credit: starter.NewTemporalCredit(sys.client, sys.store, sales.DefaultCreditPolicy()), Logger: sys.log})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return &api{t: t, sys: sys, url: srv.URL}

@@ -67,6 +67,9 @@ func (s *Store) ApplyOrderChanges(ctx context.Context, c sales.OrderChanges) err
 			func() error { return writeNotifications(ctx, tx, c.Notifications) },
 			func() error { return writeFreeze(ctx, tx, c.Freeze) },
 			func() error { return writeCredits(ctx, tx, c.Credits) },
+			func() error { return writeQuotaPOPReturns(ctx, tx, c) },
+			func() error { return liftPaidFreeze(ctx, tx, c.Order) }, // after the invoices and the freeze
+			func() error { return recordProblems(ctx, tx, c) },       // last: it reads what the others wrote
 		} {
 			if err := write(); err != nil {
 				return err
@@ -298,7 +301,10 @@ func writeFreeze(ctx context.Context, tx pgx.Tx, f *sales.Freeze) error {
 	_, err = tx.Exec(ctx, `
 		UPDATE customers SET frozen = true, frozen_reason = $2, frozen_at = $3 WHERE id = $1`,
 		f.CustomerID, f.Reason, f.At)
-	return translateOrNil(op, err)
+	if err != nil {
+		return translate(op, err)
+	}
+	return markDunningFreeze(ctx, tx, f) // see credit.go: paying lifts it
 }
 
 // writeCredits records credit balance movements; one already recorded under

@@ -14,16 +14,17 @@ type LineQty struct {
 
 // Shipment is one goods issue (SP4) and what became of it.
 type Shipment struct {
-	No           string     `json:"no"`
-	Lines        []LineQty  `json:"lines"`
-	Carrier      string     `json:"carrier"`
-	Waybill      string     `json:"waybill"`
-	IssuedAt     time.Time  `json:"issued_at"`
-	DeliveredAt  *time.Time `json:"delivered_at,omitempty"`
-	Shortages    []LineQty  `json:"shortages,omitempty"`
-	Damaged      bool       `json:"damaged,omitempty"`
-	DeliveryNote string     `json:"delivery_note,omitempty"`
-	InvoiceNo    string     `json:"invoice_no"`
+	No           string       `json:"no"`
+	Lines        []LineQty    `json:"lines"`
+	Carrier      string       `json:"carrier"`
+	Waybill      string       `json:"waybill"`
+	IssuedAt     time.Time    `json:"issued_at"`
+	DeliveredAt  *time.Time   `json:"delivered_at,omitempty"`
+	Shortages    []LineQty    `json:"shortages,omitempty"`
+	Damaged      bool         `json:"damaged,omitempty"`
+	DeliveryNote string       `json:"delivery_note,omitempty"`
+	InvoiceNo    string       `json:"invoice_no"`
+	POP          []POPRequest `json:"pop,omitempty"` // material shipped with the goods, not billed
 }
 
 // Delivered reports whether proof of delivery arrived.

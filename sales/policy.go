@@ -29,6 +29,14 @@ type Policy struct {
 	DefaultPaymentTermsDays int `json:"default_payment_terms_days"`
 	// ReturnWindow is how long after delivery a return may be requested.
 	ReturnWindow Duration `json:"return_window"`
+	// ReturnApprovalLimit is the largest return value the customer's UM may
+	// approve; above it the SLT decides.
+	ReturnApprovalLimit Fen `json:"return_approval_limit_fen"`
+	// ReturnDecision is how long a return may wait for its approver before it
+	// escalates; ReturnReceipt how long an approved return may wait for the
+	// goods at Logistics.
+	ReturnDecision Duration `json:"return_decision"`
+	ReturnReceipt  Duration `json:"return_receipt"`
 }
 
 // DunningRung is one step of the dunning ladder: After the due date the
@@ -73,6 +81,9 @@ func DefaultPolicy() Policy {
 		DiscountBasisPoints:     500,
 		DefaultPaymentTermsDays: 30,
 		ReturnWindow:            D(30 * Day),
+		ReturnApprovalLimit:     Yuan(20_000),
+		ReturnDecision:          D(2 * Day),
+		ReturnReceipt:           D(7 * Day),
 	}
 }
 
@@ -116,6 +127,17 @@ func (p Policy) Validate() error {
 	}
 	if p.DefaultPaymentTermsDays < 0 {
 		pr.Add("default_payment_terms_days", "must not be negative")
+	}
+	for _, d := range []struct {
+		field string
+		d     Duration
+	}{{"return_window", p.ReturnWindow}, {"return_decision", p.ReturnDecision}, {"return_receipt", p.ReturnReceipt}} {
+		if d.d <= 0 {
+			pr.Add(d.field, "must be positive")
+		}
+	}
+	if p.ReturnApprovalLimit < 0 {
+		pr.Add("return_approval_limit_fen", "must not be negative")
 	}
 	return pr.Err("invalid policy")
 }

@@ -12,12 +12,17 @@ type OrderChanges struct {
 	Notifications []Notification `json:"notifications,omitempty"`
 	Freeze        *Freeze        `json:"freeze,omitempty"`
 	Credits       []CreditEntry  `json:"credits,omitempty"`
+	Quota         []QuotaMove    `json:"quota,omitempty"`        // consumed and given back
+	POP           []POPUsage     `json:"pop,omitempty"`          // POP budget released
+	Returns       []Return       `json:"returns,omitempty"`      // each return as it changed
+	CreditNotes   []CreditNote   `json:"credit_notes,omitempty"` // issued for received returns
 }
 
 // Empty reports whether there is nothing to write.
 func (c OrderChanges) Empty() bool {
 	return c.Order == nil && len(c.Events) == 0 && len(c.Escalations) == 0 &&
-		len(c.Notifications) == 0 && c.Freeze == nil && len(c.Credits) == 0
+		len(c.Notifications) == 0 && c.Freeze == nil && len(c.Credits) == 0 &&
+		len(c.Quota) == 0 && len(c.POP) == 0 && len(c.Returns) == 0 && len(c.CreditNotes) == 0
 }
 
 // Merge returns c followed by later: later's snapshot and freeze win.
@@ -29,6 +34,10 @@ func (c OrderChanges) Merge(later OrderChanges) OrderChanges {
 		Notifications: append(c.Notifications, later.Notifications...),
 		Freeze:        c.Freeze,
 		Credits:       append(c.Credits, later.Credits...),
+		Quota:         append(c.Quota, later.Quota...),
+		POP:           append(c.POP, later.POP...),
+		Returns:       append(c.Returns, later.Returns...),
+		CreditNotes:   append(c.CreditNotes, later.CreditNotes...),
 	}
 	if later.Order != nil {
 		out.Order = later.Order

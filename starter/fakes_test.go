@@ -227,6 +227,9 @@ func (o *fakeOrders) Healthy(context.Context) error { return o.healthErr }
 type fixture struct {
 	store   *fakeStore
 	orders  *fakeOrders
+	quota   *fakeQuota
+	reports *fakeReports
+	credit  *fakeCredit
 	handler http.Handler
 	policy  sales.Policy
 }
@@ -262,13 +265,16 @@ func newFixture(t *testing.T) *fixture {
 		refs:      map[string]string{},
 	}
 	orders := &fakeOrders{views: map[string]workflows.OrderView{}}
+	quota := &fakeQuota{}
+	reports := newFakeReports()
+	credit := &fakeCredit{}
 	policy := sales.DefaultPolicy()
 	h := New(Config{
-		Store: store, Orders: orders, Policy: policy,
+		Store: store, Orders: orders, Policy: policy, Quota: quota, Reports: reports, Credit: credit,
 		Logger: slog.New(slog.DiscardHandler),
 		Now:    func() time.Time { return now },
 	})
-	return &fixture{store: store, orders: orders, handler: h, policy: policy}
+	return &fixture{store: store, orders: orders, quota: quota, reports: reports, credit: credit, handler: h, policy: policy}
 }
 
 // do sends a request with token ("" for none); body is sent as is when it is a

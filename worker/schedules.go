@@ -27,6 +27,8 @@ const Timezone = "Asia/Shanghai"
 // Schedules lists every schedule OSB runs. Each area of OSB adds its own here.
 func Schedules() []Schedule {
 	var out []Schedule
+	out = append(out, meetingPackSchedules()...)
+	out = append(out, creditSchedules()...)
 	return out
 }
 

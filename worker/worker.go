@@ -5,6 +5,7 @@ package worker
 import (
 	"go.temporal.io/sdk/client"
 	sdkworker "go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
 
 	"osb/activities"
 	"osb/workflows"
@@ -16,12 +17,25 @@ type Options struct {
 	// process takes on; zero keeps the SDK's defaults.
 	MaxConcurrentWorkflowTasks int
 	MaxConcurrentActivities    int
+	// Pollers is how many long polls each process keeps open for workflow
+	// and activity tasks (default DefaultPollers): with the SDK's 2, one
+	// process waits on the server instead of working.
+	Pollers int
 }
+
+// DefaultPollers is the number of task pollers of a worker process.
+const DefaultPollers = 8
 
 // New returns a worker on workflows.TaskQueue with the order workflow and its
 // activities registered. Start it with Run or Start.
 func New(c client.Client, acts *activities.Activities, o Options) sdkworker.Worker {
+	pollers := o.Pollers
+	if pollers <= 0 {
+		pollers = DefaultPollers
+	}
 	w := sdkworker.New(c, workflows.TaskQueue, sdkworker.Options{
+		MaxConcurrentWorkflowTaskPollers:        pollers,
+		MaxConcurrentActivityTaskPollers:        pollers,
 		MaxConcurrentWorkflowTaskExecutionSize:  o.MaxConcurrentWorkflowTasks,
 		MaxConcurrentActivityExecutionSize:      o.MaxConcurrentActivities,
 		MaxConcurrentLocalActivityExecutionSize: o.MaxConcurrentActivities,
@@ -34,6 +48,9 @@ func New(c client.Client, acts *activities.Activities, o Options) sdkworker.Work
 // a replayer, a test environment).
 func Register(r sdkworker.Registry, acts *activities.Activities) {
 	r.RegisterWorkflowWithOptions(workflows.Order, workflows.RegisterOptions())
+	r.RegisterWorkflowWithOptions(workflows.MeetingPack, workflow.RegisterOptions{Name: workflows.MeetingPackWorkflowName})
+	r.RegisterWorkflowWithOptions(workflows.CreditReview, workflow.RegisterOptions{Name: workflows.CreditReviewWorkflowName})
+	r.RegisterWorkflowWithOptions(workflows.CreditAdjustment, workflow.RegisterOptions{Name: workflows.CreditAdjustmentWorkflowName})
 	if acts != nil {
 		acts.Register(r)
 	}

@@ -32,6 +32,11 @@ func (r *orderRun) deadlines() []deadline {
 	for i := range s.Invoices {
 		out = append(out, r.invoiceDeadlines(&s.Invoices[i])...)
 	}
+	for i := range s.Returns {
+		if d, ok := r.returnDeadline(&s.Returns[i]); ok {
+			out = append(out, d)
+		}
+	}
 	return out
 }
 

@@ -31,6 +31,9 @@ func (r *orderRun) registerHandlers() error {
 		{UpdateConfirmPay, r.confirmPayment, r.validateConfirmPayment},
 		{UpdateExtendDue, r.extendDue, r.validateExtendDue},
 		{UpdateCancel, r.cancel, r.validateCancel},
+		{UpdateRequestReturn, r.requestReturn, r.validateRequestReturn},
+		{UpdateDecideReturn, r.decideReturn, r.validateDecideReturn},
+		{UpdateReceiveReturn, r.receiveReturn, r.validateReceiveReturn},
 	}
 	for _, u := range updates {
 		if err := workflow.SetUpdateHandlerWithOptions(r.ctx, u.name, u.handler,
@@ -72,13 +75,26 @@ func (r *orderRun) validateDecide(in DecideInput) error {
 	if r.s.Hold == nil {
 		return refusal(sales.ErrConflict, "order %s is not held (status %s)", r.s.OrderNo, r.s.Status)
 	}
+	quota := r.s.Hold.Kind == HoldQuota
 	switch in.Decision {
 	case DecisionApprove, DecisionReject:
 		return nil
 	case DecisionApprovePart:
 		return invalid(r.partProblems(in.Lines), "invalid partial approval")
+	case DecisionAllow, DecisionWithinQuota:
+		if !quota {
+			return invalid(sales.Problems{{Field: "decision", Message: in.Decision + " decides a quota hold; this order is held for credit"}}, "invalid decision")
+		}
+		if in.Decision == DecisionWithinQuota {
+			return invalid(r.partProblems(sales.WithinQuota(r.s.Lines, r.s.Quota)), "nothing is within quota: allow the order or reject it")
+		}
+		return nil
 	}
-	return invalid(sales.Problems{{Field: "decision", Message: "must be approve, reject or approve_part"}}, "invalid decision")
+	kinds := "approve, reject or approve_part"
+	if quota {
+		kinds = "allow, within_quota, approve_part or reject"
+	}
+	return invalid(sales.Problems{{Field: "decision", Message: "must be " + kinds}}, "invalid decision")
 }
 
 func (r *orderRun) partProblems(lines []sales.LineQty) sales.Problems {
@@ -109,29 +125,54 @@ func (r *orderRun) decide(ctx workflow.Context, in DecideInput) (OrderView, erro
 	r.begin(in.Actor)
 	s := r.s
 	h := s.Hold
+	approved := in.Lines
 	switch in.Decision {
 	case DecisionReject:
 		r.reject("rejected by the SLT: "+in.Reason, in.Actor)
 		return r.view(), nil
-	case DecisionApprovePart:
-		approved := map[int]int64{}
-		for _, q := range in.Lines {
-			approved[q.LineNo] = q.Quantity
-		}
-		for i := range s.Lines {
-			if q, ok := approved[s.Lines[i].LineNo]; ok {
-				s.Lines[i].Quantity = q
-			}
-		}
+	case DecisionWithinQuota:
+		approved = sales.WithinQuota(s.Lines, s.Quota)
+	case DecisionApprove, DecisionAllow:
+		approved = nil
+	}
+	r.approveLines(approved)
+	if h.Kind == HoldQuota {
+		// OP4 follows the quota decision: the order loop checks credit next.
+		s.Hold, s.Status, s.CreditDue = nil, sales.StatusOpen, true
+		r.event("decided", map[string]string{"decision": in.Decision, "kind": HoldQuota, "reason": in.Reason, "total": s.Total().String()})
+		r.enter(sales.OP4Credit)
+		return r.view(), nil
 	}
 	s.Hold = nil
 	r.event("decided", map[string]string{"decision": in.Decision, "reason": in.Reason, "total": s.Total().String()})
 	if h.Step == sales.SP2Recheck {
 		s.Status = sales.StatusReleased
+		r.trimQuota("approve_part")
 	} else {
 		s.Status = sales.StatusOpen
 	}
 	return r.view(), nil
+}
+
+// approveLines sets the approved quantities of the lines listed; the others
+// stay as ordered.
+func (r *orderRun) approveLines(approved []sales.LineQty) {
+	for _, q := range approved {
+		if l := r.s.line(q.LineNo); l != nil {
+			l.Quantity = q.Quantity
+		}
+	}
+}
+
+// trimQuota gives back what quota lines hold beyond their approved quantity.
+func (r *orderRun) trimQuota(reason string) {
+	over := map[int]int64{}
+	for _, q := range r.s.Quota {
+		if l := r.s.line(q.LineNo); l != nil && q.Consumed > l.Quantity {
+			over[q.LineNo] = q.Consumed - l.Quantity
+		}
+	}
+	r.giveBackQuota(reason, over)
 }
 
 func (r *orderRun) validateAcknowledge(in AcknowledgeInput) error {
@@ -217,6 +258,7 @@ func (r *orderRun) goodsIssue(ctx workflow.Context, in GoodsIssueInput) (GoodsIs
 		No: fmt.Sprintf("SH-%s-%d", base, n), Lines: in.Lines, Carrier: in.Carrier, Waybill: in.Waybill,
 		IssuedAt: r.now, InvoiceNo: fmt.Sprintf("IV-%s-%d", base, n),
 	}
+	r.shipPOP(&sh)
 	s.Shipments = append(s.Shipments, sh)
 	r.enter(sales.SP4GoodsIssue)
 	r.event("goods_issued", map[string]string{"shipment": sh.No, "carrier": sh.Carrier, "waybill": sh.Waybill})
@@ -270,8 +312,12 @@ func (r *orderRun) deliver(ctx workflow.Context, in DeliverInput) (OrderView, er
 	r.enter(sales.SP6Delivery)
 	r.event("delivered", map[string]string{"shipment": sh.No, "shortages": fmt.Sprint(len(in.Shortages)), "damaged": fmt.Sprint(in.Damaged)})
 	if len(in.Shortages) > 0 || in.Damaged {
+		advice := "Open a return for the affected lines: "
+		if no := r.openShortageReturn(ctx, sh, in.Actor); no != "" {
+			advice = fmt.Sprintf("Return %s for the missing units waits for its approver; open a return for damaged goods: ", no)
+		}
 		r.notify(r.s.Ladder.KAM, "delivery_problem", fmt.Sprintf("Shipment %s arrived short or damaged", sh.No),
-			"Open a return for the affected lines: "+in.Note, sales.SP6Delivery)
+			advice+in.Note, sales.SP6Delivery)
 		r.notify("dept:ssg", "delivery_problem", fmt.Sprintf("Shipment %s arrived short or damaged", sh.No), in.Note, sales.SP6Delivery)
 	}
 	r.enter(sales.SP7Close)
@@ -435,6 +481,8 @@ func (r *orderRun) cancel(ctx workflow.Context, in CancelInput) (OrderView, erro
 	s.Status = sales.StatusCancelled
 	s.Reason = in.Reason
 	r.event("cancelled", map[string]string{"reason": in.Reason})
+	r.giveBackAllQuota("cancel")
+	r.releasePOP()
 	if wasReleased {
 		r.notify("dept:logistics", "dispatch_cancelled", "Dispatch instruction "+s.OrderNo+" withdrawn", in.Reason, s.Step)
 	}
@@ -461,6 +509,12 @@ func (r *orderRun) view() OrderView {
 func nextAction(s *OrderState) string {
 	if s.Status.Final() {
 		return ""
+	}
+	if s.Hold != nil && s.Hold.Kind == HoldQuota {
+		return "SLT: allow the order over quota, confirm the part within quota, or reject it (" + s.Hold.Reason + ")"
+	}
+	if a := returnAction(s); a != "" && (s.Step == sales.BC6Payment || s.Step == sales.BC7Close) {
+		return a
 	}
 	switch s.Step {
 	case sales.OP5Hold, sales.SP2Recheck:

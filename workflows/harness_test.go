@@ -23,6 +23,12 @@ type world struct {
 	ladder   sales.Ladder
 	credit   sales.CreditPosition
 	syncs    []sales.OrderChanges
+	// quota is the customer's allocation per SKU; pop the POP catalog and
+	// popLeft what the market's budget has left.
+	quota        map[string]sales.CustomerQuota
+	pop          map[string]sales.POPItem
+	popLeft      sales.Fen
+	reservations []POPInput
 }
 
 func newWorld() *world {
@@ -35,13 +41,105 @@ func newWorld() *world {
 		},
 		ladder: sales.Ladder{KAM: "kam1", UM: "um1", MM: "mm1", SLT: "dsd", GM: "gm"},
 		credit: sales.CreditPosition{Limit: sales.Yuan(1_000_000), Exposure: sales.Yuan(2_000)},
+		quota:  map[string]sales.CustomerQuota{},
+		pop: map[string]sales.POPItem{
+			"POSTER": {Code: "POSTER", Name: "海报", UnitCost: sales.Yuan(5), Currency: sales.CNY, Active: true},
+			"SHELF":  {Code: "SHELF", Name: "货架贴", UnitCost: sales.Yuan(2), Currency: sales.CNY, Active: true},
+		},
+		popLeft: sales.Yuan(1000),
 	}
+}
+
+func (w *world) checkQuota(_ context.Context, in QuotaInput) ([]sales.CustomerQuota, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var out []sales.CustomerQuota
+	for _, sku := range in.SKUs {
+		q := w.quota[sku]
+		q.SKU, q.CustomerID, q.Period = sku, in.CustomerID, in.Period
+		out = append(out, q)
+	}
+	return out, nil
+}
+
+func (w *world) reservePOP(_ context.Context, in POPInput) (sales.POPReservation, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.reservations = append(w.reservations, in)
+	cost := sales.POPCost(in.Items, w.pop)
+	if cost > w.popLeft {
+		return sales.POPReservation{Cost: cost, Reason: fmt.Sprintf("over the 华东 POP budget: %s left, %s asked", w.popLeft, cost)}, nil
+	}
+	w.popLeft -= cost
+	var usage []sales.POPUsage
+	for _, p := range in.Items {
+		usage = append(usage, sales.POPUsage{Key: in.OrderNo + "/pop/" + p.Item, Month: in.Month, Item: p.Item,
+			Quantity: p.Quantity, Cost: sales.Fen(p.Quantity) * w.pop[p.Item].UnitCost})
+	}
+	return sales.POPReservation{Reserved: true, Cost: cost, Usage: usage}, nil
+}
+
+// setQuota gives the customer allocated units of sku, consumed already.
+func (w *world) setQuota(sku string, allocated, consumed int64) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.quota[sku] = sales.CustomerQuota{SKU: sku, Allocated: allocated, Consumed: consumed}
+}
+
+func (w *world) quotaMoves() []sales.QuotaMove {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var out []sales.QuotaMove
+	for _, s := range w.syncs {
+		out = append(out, s.Quota...)
+	}
+	return out
+}
+
+func (w *world) popUsage() []sales.POPUsage {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var out []sales.POPUsage
+	for _, s := range w.syncs {
+		out = append(out, s.POP...)
+	}
+	return out
+}
+
+func (w *world) creditNotes() []sales.CreditNote {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var out []sales.CreditNote
+	for _, s := range w.syncs {
+		out = append(out, s.CreditNotes...)
+	}
+	return out
+}
+
+// lastReturn is the latest state of return no written to the store.
+func (w *world) lastReturn(no string) *sales.Return {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var out *sales.Return
+	for _, s := range w.syncs {
+		for i := range s.Returns {
+			if s.Returns[i].No == no {
+				out = &s.Returns[i]
+			}
+		}
+	}
+	return out
 }
 
 func (w *world) prepare(_ context.Context, req sales.OrderRequest) (PrepareResult, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	out := PrepareResult{SKUs: map[string]sales.SKU{}, Ladder: w.ladder}
+	out := PrepareResult{SKUs: map[string]sales.SKU{}, Ladder: w.ladder, POPItems: map[string]sales.POPItem{}}
+	for _, p := range req.POP {
+		if it, ok := w.pop[p.Item]; ok {
+			out.POPItems[p.Item] = it
+		}
+	}
 	if req.CustomerID == w.customer.ID {
 		c := w.customer
 		out.Customer = &c
@@ -164,6 +262,8 @@ var (
 	logistics = sales.Actor{UserID: "log1", Role: sales.RoleLogistics}
 	finance   = sales.Actor{UserID: "fin1", Role: sales.RoleFinance}
 	slt       = sales.Actor{UserID: "dsd", Role: sales.RoleSLT}
+	um        = sales.Actor{UserID: "um1", Role: sales.RoleFSF}
+	kam       = sales.Actor{UserID: "kam1", Role: sales.RoleFSF}
 )
 
 func newHarness(t *testing.T) *harness {
@@ -175,6 +275,8 @@ func newHarness(t *testing.T) *harness {
 	env.RegisterActivityWithOptions(w.prepare, activity.RegisterOptions{Name: ActivityPrepareOrder})
 	env.RegisterActivityWithOptions(w.checkCredit, activity.RegisterOptions{Name: ActivityCheckCredit})
 	env.RegisterActivityWithOptions(w.sync, activity.RegisterOptions{Name: ActivitySyncOrder})
+	env.RegisterActivityWithOptions(w.checkQuota, activity.RegisterOptions{Name: ActivityCheckQuota})
+	env.RegisterActivityWithOptions(w.reservePOP, activity.RegisterOptions{Name: ActivityReservePOP})
 	h := &harness{t: t, env: env, w: w, policy: sales.DefaultPolicy(), outcome: map[string]*updateOutcome{}}
 	h.input = OrderInput{
 		OrderNo:   "SO-2026-000001",

@@ -26,7 +26,8 @@ type OrderResult struct {
 	Reason  string            `json:"reason,omitempty"`
 }
 
-// Decision kinds of the SLT on a held order.
+// Decision kinds of the SLT on a held order (an order held over quota also
+// takes allow and within_quota).
 const (
 	DecisionApprove     = "approve"
 	DecisionReject      = "reject"
@@ -123,6 +124,8 @@ type PrepareResult struct {
 	Customer *sales.Customer      `json:"customer"`
 	SKUs     map[string]sales.SKU `json:"skus"`
 	Ladder   sales.Ladder         `json:"ladder"`
+	// POPItems are the POP items the order names (unknown ones are absent).
+	POPItems map[string]sales.POPItem `json:"pop_items,omitempty"`
 }
 
 // CreditInput asks for a customer's credit position with this order.

@@ -69,6 +69,8 @@ func SearchAttributes() map[string]enums.IndexedValueType {
 		SAEscalationLevel.GetName():   enums.INDEXED_VALUE_TYPE_INT,
 		SAAmountOutstanding.GetName(): enums.INDEXED_VALUE_TYPE_INT,
 		SANextDeadline.GetName():      enums.INDEXED_VALUE_TYPE_DATETIME,
+		SAReviewQuarter.GetName():     enums.INDEXED_VALUE_TYPE_KEYWORD, // credit reviews, creditreview.go
+		SAReviewProcessed.GetName():   enums.INDEXED_VALUE_TYPE_INT,
 	}
 }
 

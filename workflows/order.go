@@ -81,6 +81,7 @@ func newState(in OrderInput, now time.Time) *OrderState {
 func (r *orderRun) openOrder(in OrderInput) error {
 	s := r.s
 	r.event("registered", map[string]string{"lines": fmt.Sprint(len(s.Lines)), "total": s.Total().String()})
+	s.OPVersion = int(workflow.GetVersion(r.ctx, opVersion, workflow.DefaultVersion, 1))
 
 	var prep PrepareResult
 	if err := r.local(r.ctx, ActivityPrepareOrder, in.Request, &prep); err != nil {
@@ -93,6 +94,9 @@ func (r *orderRun) openOrder(in OrderInput) error {
 	}
 	r.enter(sales.OP2Validate)
 	problems := in.Request.ValidateAgainst(sales.Catalog{Customer: prep.Customer, SKUs: prep.SKUs}, r.policy.DiscountBasisPoints)
+	if s.OPVersion >= 1 {
+		problems = append(problems, sales.ValidatePOP("pop", in.Request.POP, prep.POPItems)...)
+	}
 	if len(problems) > 0 {
 		r.reject(problems.Err("order failed validation").Error(), sales.System)
 		return nil
@@ -100,16 +104,27 @@ func (r *orderRun) openOrder(in OrderInput) error {
 	r.event("validated", nil)
 
 	r.enter(sales.OP3Quota)
-	controlled := 0
-	for _, l := range s.Lines {
-		if prep.SKUs[l.SKU].Quota {
-			controlled++
+	if s.OPVersion >= 1 {
+		over, err := r.checkQuota(r.ctx, prep.SKUs)
+		if err != nil {
+			return err
 		}
+		if over != "" {
+			r.holdFor(sales.OP3Quota, HoldQuota, over)
+			return nil
+		}
+	} else {
+		controlled := 0
+		for _, l := range s.Lines {
+			if prep.SKUs[l.SKU].Quota {
+				controlled++
+			}
+		}
+		r.event("quota_checked", map[string]string{"quota_controlled_lines": fmt.Sprint(controlled)})
 	}
-	r.event("quota_checked", map[string]string{"quota_controlled_lines": fmt.Sprint(controlled)})
 
 	r.enter(sales.OP4Credit)
-	held, err := r.checkCredit(s.Total())
+	held, err := r.checkCredit(r.ctx, s.Total())
 	if err != nil {
 		return err
 	}
@@ -123,10 +138,10 @@ func (r *orderRun) openOrder(in OrderInput) error {
 
 // checkCredit asks for the customer's position with amount added and returns
 // why the order must be held ("" when it may go on).
-func (r *orderRun) checkCredit(amount sales.Fen) (string, error) {
+func (r *orderRun) checkCredit(ctx workflow.Context, amount sales.Fen) (string, error) {
 	var c sales.CreditPosition
 	in := CreditInput{OrderNo: r.s.OrderNo, CustomerID: r.s.CustomerID, Amount: amount}
-	if err := r.local(r.ctx, ActivityCheckCredit, in, &c); err != nil {
+	if err := r.local(ctx, ActivityCheckCredit, in, &c); err != nil {
 		return "", err
 	}
 	r.s.CreditCheckedAt = r.now
@@ -136,13 +151,19 @@ func (r *orderRun) checkCredit(amount sales.Fen) (string, error) {
 	return c.Held(), nil
 }
 
-func (r *orderRun) hold(step sales.Step, reason string) {
-	r.s.Hold = &Hold{Step: step, Reason: reason, Since: r.now}
+func (r *orderRun) hold(step sales.Step, reason string) { r.holdFor(step, HoldCredit, reason) }
+
+// holdFor makes the order wait for an SLT decision of kind (credit or quota).
+func (r *orderRun) holdFor(step sales.Step, kind, reason string) {
+	r.s.Hold = &Hold{Step: step, Kind: kind, Reason: reason, Since: r.now}
 	r.s.Status = sales.StatusHeld
 	r.enter(step)
 	r.event("held", map[string]string{"reason": reason})
-	r.notify(r.s.Ladder.SLT, "decision_needed", fmt.Sprintf("%s held: %s", r.s.OrderNo, reason),
-		"An SLT decision is needed: approve, reject or approve part.", step)
+	ask := "An SLT decision is needed: approve, reject or approve part."
+	if kind == HoldQuota {
+		ask = "An SLT quota decision is needed: allow, confirm the part within quota, or reject."
+	}
+	r.notify(r.s.Ladder.SLT, "decision_needed", fmt.Sprintf("%s held: %s", r.s.OrderNo, reason), ask, step)
 }
 
 // confirmAndRelease runs OP6 and OP7: the order is confirmed and the dispatch
@@ -151,11 +172,13 @@ func (r *orderRun) confirmAndRelease() {
 	s := r.s
 	r.enter(sales.OP6Confirm)
 	r.event("confirmed", map[string]string{"total": s.Total().String()})
+	r.consumeQuota()
+	r.reservePOP()
 	r.enter(sales.OP7Release)
 	s.Status = sales.StatusReleased
 	r.event("released", nil)
 	r.notify("dept:logistics", "dispatch_instruction", "Dispatch instruction "+s.OrderNo,
-		fmt.Sprintf("Customer %s (%s), %d lines, requested %s.", s.CustomerName, s.CustomerID, len(s.Lines), s.RequestedDate), sales.OP7Release)
+		fmt.Sprintf("Customer %s (%s), %d lines, requested %s.%s", s.CustomerName, s.CustomerID, len(s.Lines), s.RequestedDate, r.popLine()), sales.OP7Release)
 }
 
 func (r *orderRun) reject(reason string, by sales.Actor) {
@@ -163,6 +186,8 @@ func (r *orderRun) reject(reason string, by sales.Actor) {
 	r.s.Status = sales.StatusRejected
 	r.s.Reason = reason
 	r.event("rejected", map[string]string{"reason": reason, "by": by.UserID})
+	r.giveBackAllQuota("reject")
+	r.releasePOP()
 	r.close()
 }
 
@@ -176,11 +201,14 @@ func (r *orderRun) close() {
 func (r *orderRun) loop(in OrderInput) (OrderResult, error) {
 	for {
 		r.woken = false
+		if err := r.creditAfterQuota(); err != nil {
+			return OrderResult{}, err
+		}
 		r.settle()
 		if err := r.flush(); err != nil {
 			return OrderResult{}, err
 		}
-		if r.s.Status.Final() && r.retryAt.IsZero() {
+		if r.s.Status.Final() && r.retryAt.IsZero() && !r.takesReturns() {
 			if err := workflow.Await(r.ctx, func() bool { return workflow.AllHandlersFinished(r.ctx) }); err != nil {
 				return OrderResult{}, err
 			}
@@ -215,6 +243,9 @@ func (r *orderRun) wait() error {
 	r.wakeups++
 	ready := func() bool { return r.woken || r.dirty || !r.s.Pending.Empty() || r.acks.Len() > 0 }
 	at, ok := r.nextDeadline(true)
+	if r.takesReturns() && (!ok || r.s.ReturnsUntil.Before(at)) {
+		at, ok = *r.s.ReturnsUntil, true
+	}
 	if !ok {
 		return workflow.Await(r.ctx, ready)
 	}
@@ -245,6 +276,7 @@ func (r *orderRun) settle() {
 		s.Status = sales.StatusRemitted
 		r.event("remitted", map[string]string{"paid": s.Billed().String()})
 		r.close()
+		r.keepOpenForReturns()
 	}
 	if !s.Status.Final() {
 		if step := s.currentStep(r.now); step != s.Step {
@@ -273,6 +305,11 @@ func (r *orderRun) openLevel() sales.Level {
 	for _, inv := range s.Invoices {
 		if inv.Open() {
 			lv = max(lv, inv.Level)
+		}
+	}
+	for _, rt := range s.Returns {
+		if rt.Open() {
+			lv = max(lv, rt.Level)
 		}
 	}
 	if s.Status.Final() {

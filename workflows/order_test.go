@@ -200,8 +200,12 @@ func TestPartialShipmentsMakeTwoInvoices(t *testing.T) {
 		h.update("pod1", UpdateDeliver, DeliverInput{Actor: logistics, ShipmentNo: "SH-2026-000001-1"})
 		h.update("pod2", UpdateDeliver, DeliverInput{Actor: logistics, ShipmentNo: "SH-2026-000001-2", Shortages: lineQty(2, 1), Note: "one case short"})
 	})
+	// The shortage is a return: approved, the missing case is credited on the second invoice.
+	h.at(4*sales.Day, func() {
+		h.update("short", UpdateDecideReturn, ReturnDecisionInput{Actor: um, ReturnNo: "RT-2026-000001-1", Decision: ReturnApprove})
+	})
 	h.pay(20*sales.Day, "pay1", "R1", sales.Yuan(1250))
-	h.pay(21*sales.Day, "pay2", "R2", sales.Yuan(750))
+	h.pay(21*sales.Day, "pay2", "R2", sales.Yuan(700))
 	res := h.run()
 	if res.Status != sales.StatusRemitted {
 		t.Fatalf("status %s", res.Status)
@@ -221,6 +225,10 @@ func TestPartialShipmentsMakeTwoInvoices(t *testing.T) {
 	h.mustAccept("pod2")
 	if !contains(kindsOfNotifications(h.w.notifications()), "delivery_problem") {
 		t.Error("shortage not reported")
+	}
+	short := h.mustAccept("short").(ReturnResult)
+	if cn := short.CreditNote; cn == nil || cn.Amount != sales.Yuan(50) || cn.Allocations[0].InvoiceNo != gi2.InvoiceNo || cn.Refund != 0 {
+		t.Errorf("shortage credit note %+v", short.CreditNote)
 	}
 }
 

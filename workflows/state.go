@@ -30,6 +30,21 @@ type OrderState struct {
 	Level     sales.Level       `json:"escalation_level"` // highest level reached by anything open
 	Reason    string            `json:"reason,omitempty"` // why rejected or cancelled
 
+	// OPVersion is the version of OP2/OP3/OP6 this order ran (quota check,
+	// POP material): 0 for orders registered before quota existed.
+	OPVersion int                `json:"op_version,omitempty"`
+	Period    string             `json:"period,omitempty"` // quota and POP month, from the registration date
+	Quota     []sales.QuotaLine  `json:"quota,omitempty"`  // the quota-controlled lines
+	POPState  *POPState          `json:"pop_state,omitempty"`
+	Returns   []sales.Return     `json:"returns,omitempty"`
+	Credits   []sales.CreditNote `json:"credit_notes,omitempty"`
+	// ReturnsUntil is how long a remitted order still takes returns: the
+	// workflow waits until then.
+	ReturnsUntil *time.Time `json:"returns_until,omitempty"`
+
+	// CreditDue is set by a quota decision: the credit check (OP4) comes next.
+	CreditDue bool `json:"credit_due,omitempty"`
+
 	Hold            *Hold      `json:"hold,omitempty"`
 	CreditCheckedAt time.Time  `json:"credit_checked_at"`
 	Rechecked       bool       `json:"rechecked"`
@@ -46,9 +61,16 @@ type OrderState struct {
 	SA      savedAttrs         `json:"sa"`
 }
 
+// Hold kinds: what the SLT decides on.
+const (
+	HoldCredit = "credit" // OP5 or SP2: approve, reject or approve part
+	HoldQuota  = "quota"  // OP3: allow, confirm the part within quota, or reject
+)
+
 // Hold is a wait for an SLT decision.
 type Hold struct {
-	Step   sales.Step  `json:"step"` // OP5, or SP2 after a failed re-check
+	Step   sales.Step  `json:"step"` // OP3 over quota, OP5, or SP2 after a failed re-check
+	Kind   string      `json:"kind,omitempty"`
 	Reason string      `json:"reason"`
 	Since  time.Time   `json:"since"`
 	Level  sales.Level `json:"level"`
@@ -168,9 +190,9 @@ func (s *OrderState) currentStep(now time.Time) sales.Step {
 }
 
 // remitted reports whether the cycle is complete: everything shipped and
-// delivered, every invoice paid.
+// delivered, every invoice paid, no return open.
 func (s *OrderState) remitted() bool {
-	if !s.released() || s.Backorder() > 0 || len(s.Invoices) == 0 {
+	if !s.released() || s.Backorder() > 0 || len(s.Invoices) == 0 || s.returnOpen() {
 		return false
 	}
 	for _, sh := range s.Shipments {

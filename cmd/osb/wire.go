@@ -21,6 +21,7 @@ import (
 	"osb/demo"
 	"osb/devserver/localpg"
 	"osb/postgres"
+	"osb/sales"
 	"osb/starter"
 	"osb/worker"
 	"osb/workflows"
@@ -129,6 +130,9 @@ func (s services) run(ctx context.Context) error {
 			return fmt.Errorf("starting the worker failed: %w", err)
 		}
 		defer w.Stop()
+		if err := worker.EnsureSchedules(ctx, s.client, worker.Schedules()); err != nil {
+			return fmt.Errorf("creating the schedules (quarterly credit review, meeting packs) failed: %w", err)
+		}
 		d := &activities.Dispatcher{Store: s.store, URL: s.cfg.WebhookURL, Logger: s.log.With("component", "outbox")}
 		go d.Run(ctx)
 	}
@@ -138,7 +142,7 @@ func (s services) run(ctx context.Context) error {
 			return err
 		}
 		srv := &http.Server{
-			Handler:           starter.New(starter.Config{Store: s.store, Orders: starter.NewTemporalOrders(s.client), Policy: policy, Logger: s.log}),
+			Handler:           starter.New(starter.Config{Store: s.store, Orders: starter.NewTemporalOrders(s.client), Policy: policy, Quota: s.store, Credit: starter.NewTemporalCredit(s.client, s.store, sales.DefaultCreditPolicy()), Reports: starter.NewReports(s.store, s.client), Logger: s.log}),
 			ReadHeaderTimeout: 10 * time.Second,
 		}
 		go func() {

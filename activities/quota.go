@@ -1,0 +1,58 @@
+package activities
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/worker"
+
+	"osb/sales"
+	"osb/workflows"
+)
+
+// QuotaStore is what the quota and POP activities read and write.
+type QuotaStore interface {
+	CustomerQuota(ctx context.Context, customerID, period string, skus []string) ([]sales.CustomerQuota, error)
+	POPItems(ctx context.Context, codes []string) (map[string]sales.POPItem, error)
+	ReservePOP(ctx context.Context, orderNo, customerID, month string, items []sales.POPRequest, at time.Time) (sales.POPReservation, error)
+}
+
+func (a *Activities) registerQuota(r worker.ActivityRegistry) {
+	r.RegisterActivityWithOptions(a.CheckQuota, activity.RegisterOptions{Name: workflows.ActivityCheckQuota})
+	r.RegisterActivityWithOptions(a.ReservePOP, activity.RegisterOptions{Name: workflows.ActivityReservePOP})
+}
+
+// CheckQuota returns the customer's allocation and consumption of each
+// quota-controlled SKU of an order for its period (OP3); an SKU without an
+// allocation has nothing allocated.
+func (a *Activities) CheckQuota(ctx context.Context, in workflows.QuotaInput) ([]sales.CustomerQuota, error) {
+	q, err := a.Store.CustomerQuota(ctx, in.CustomerID, in.Period, in.SKUs)
+	if err != nil {
+		return nil, business(fmt.Errorf("check quota of %s for %s: %w", in.CustomerID, in.OrderNo, err))
+	}
+	return q, nil
+}
+
+// ReservePOP reserves an order's POP material against its market's budget
+// (OP6), once per order: over budget is an answer, not an error.
+func (a *Activities) ReservePOP(ctx context.Context, in workflows.POPInput) (sales.POPReservation, error) {
+	res, err := a.Store.ReservePOP(ctx, in.OrderNo, in.CustomerID, in.Month, in.Items, in.At)
+	if err != nil {
+		return res, business(fmt.Errorf("reserve POP material of %s: %w", in.OrderNo, err))
+	}
+	return res, nil
+}
+
+// popItems reads the POP items an order names, for validation (OP2).
+func (a *Activities) popItems(ctx context.Context, req sales.OrderRequest) (map[string]sales.POPItem, error) {
+	if len(req.POP) == 0 {
+		return nil, nil
+	}
+	codes := make([]string, 0, len(req.POP))
+	for _, p := range req.POP {
+		codes = append(codes, p.Item)
+	}
+	return a.Store.POPItems(ctx, codes)
+}

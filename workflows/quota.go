@@ -1,0 +1,253 @@
+package workflows
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/workflow"
+
+	"osb/sales"
+)
+
+// Activities of quota (OP3) and POP material (OP6).
+const (
+	ActivityCheckQuota = "CheckQuota"
+	ActivityReservePOP = "ReservePOP"
+)
+
+// Decision kinds of the SLT on an order held over quota, beside reject and
+// approve_part (explicit quantities).
+const (
+	DecisionAllow       = "allow"        // confirm everything, over quota
+	DecisionWithinQuota = "within_quota" // confirm the part within quota
+)
+
+// opVersion is the change of OP2/OP3/OP6 that brought POP validation, the
+// quota check and POP reservation.
+const opVersion = "quota-check"
+
+// QuotaInput asks for a customer's allocations of the quota-controlled SKUs
+// an order names, for the order's period.
+type QuotaInput struct {
+	OrderNo    string   `json:"order_no"`
+	CustomerID string   `json:"customer_id"`
+	Period     string   `json:"period"`
+	SKUs       []string `json:"skus"`
+}
+
+// POPInput reserves an order's POP material against its market's budget.
+type POPInput struct {
+	OrderNo    string             `json:"order_no"`
+	CustomerID string             `json:"customer_id"`
+	Month      string             `json:"month"`
+	Items      []sales.POPRequest `json:"items"`
+	At         time.Time          `json:"at"` // the workflow time of OP6
+}
+
+// POP material states of an order.
+const (
+	POPReserved = "reserved" // within budget, ships with the first goods issue
+	POPRefused  = "refused"  // over budget (or unknown): the order goes on without it
+	POPShipped  = "shipped"
+	POPReleased = "released" // the order was cancelled before shipping: budget given back
+)
+
+// POPState is what became of the POP material ordered with the goods.
+type POPState struct {
+	Status     string    `json:"status"`
+	Month      string    `json:"month"`
+	Cost       sales.Fen `json:"cost_fen"`
+	Reason     string    `json:"reason,omitempty"`
+	ShipmentNo string    `json:"shipment_no,omitempty"`
+	// Usage is what the reservation took from the budget, item by item; a
+	// release gives back exactly that.
+	Usage []sales.POPUsage `json:"usage,omitempty"`
+}
+
+// checkQuota is OP3: the quota-controlled lines against the customer's
+// allocation for the order's period. It returns why the order must wait for
+// an SLT quota decision ("" when every line is within quota).
+func (r *orderRun) checkQuota(ctx workflow.Context, skus map[string]sales.SKU) (string, error) {
+	s := r.s
+	s.Period = sales.PeriodOf(s.CreatedAt)
+	var codes []string
+	for _, l := range s.Lines {
+		if skus[l.SKU].Quota {
+			codes = append(codes, l.SKU)
+		}
+	}
+	if len(codes) == 0 {
+		r.event("quota_checked", map[string]string{"quota_controlled_lines": "0", "period": s.Period})
+		return "", nil
+	}
+	var alloc []sales.CustomerQuota
+	in := QuotaInput{OrderNo: s.OrderNo, CustomerID: s.CustomerID, Period: s.Period, SKUs: codes}
+	if err := r.local(ctx, ActivityCheckQuota, in, &alloc); err != nil {
+		return "", err
+	}
+	left := make(map[string]int64, len(alloc))
+	for _, a := range alloc {
+		left[a.SKU] = a.Remaining()
+	}
+	s.Quota = sales.CheckQuota(s.Lines, skus, left)
+	reason := sales.QuotaHoldReason(s.Period, s.Quota)
+	over := 0
+	for _, q := range s.Quota {
+		if q.Over() {
+			over++
+		}
+	}
+	r.event("quota_checked", map[string]string{
+		"quota_controlled_lines": fmt.Sprint(len(s.Quota)), "over_quota_lines": fmt.Sprint(over), "period": s.Period,
+	})
+	return reason, nil
+}
+
+// creditAfterQuota runs OP4 after an SLT quota decision: a credit hold, or
+// on to OP6 (settle confirms and releases).
+func (r *orderRun) creditAfterQuota() error {
+	s := r.s
+	if !s.CreditDue || s.Status != sales.StatusOpen {
+		return nil
+	}
+	held, err := r.checkCredit(r.ctx, s.Total())
+	if err != nil {
+		return err
+	}
+	s.CreditDue = false
+	if held != "" {
+		r.hold(sales.OP5Hold, held)
+	}
+	return nil
+}
+
+// consumeQuota is OP6's consumption: every quota line takes what is
+// confirmed, once.
+func (r *orderRun) consumeQuota() {
+	s := r.s
+	for i := range s.Quota {
+		q := &s.Quota[i]
+		l := s.line(q.LineNo)
+		if l == nil || l.Quantity == 0 || q.Consumed > 0 {
+			continue
+		}
+		q.Consumed = l.Quantity
+		r.moveQuota(q, "confirm", l.Quantity)
+	}
+}
+
+// giveBackQuota gives back what lines no longer need, for reason (cancel,
+// reject, approve_part, return/RT-…): qty maps line numbers to quantities,
+// each capped at what the line holds, so consumption never goes below zero.
+func (r *orderRun) giveBackQuota(reason string, qty map[int]int64) {
+	for i := range r.s.Quota {
+		q := &r.s.Quota[i]
+		n := min(qty[q.LineNo], q.Consumed)
+		if n <= 0 {
+			continue
+		}
+		q.Consumed -= n
+		r.moveQuota(q, reason, -n)
+	}
+}
+
+// giveBackAllQuota gives back everything the order holds.
+func (r *orderRun) giveBackAllQuota(reason string) {
+	all := make(map[int]int64, len(r.s.Quota))
+	for _, q := range r.s.Quota {
+		all[q.LineNo] = q.Consumed
+	}
+	r.giveBackQuota(reason, all)
+}
+
+func (r *orderRun) moveQuota(q *sales.QuotaLine, reason string, qty int64) {
+	s := r.s
+	s.Pending.Quota = append(s.Pending.Quota, sales.QuotaMove{
+		Key: sales.QuotaMoveKey(s.OrderNo, q.LineNo, reason), Period: s.Period, SKU: q.SKU, CustomerID: s.CustomerID,
+		OrderNo: s.OrderNo, LineNo: q.LineNo, Quantity: qty, At: r.now,
+	})
+	r.dirty = true
+}
+
+// reservePOP is OP6 for the POP material ordered with the goods: reserved
+// against the market's budget for the order's month, or refused with the
+// reason. The goods never wait for marketing material: a refused request is
+// reported to the KAM and the SSG and the order goes on without it.
+func (r *orderRun) reservePOP() {
+	s := r.s
+	if s.OPVersion < 1 || len(s.POP) == 0 || s.POPState != nil {
+		return
+	}
+	month := sales.PeriodOf(s.CreatedAt)
+	in := POPInput{OrderNo: s.OrderNo, CustomerID: s.CustomerID, Month: month, Items: s.POP, At: r.now}
+	var res sales.POPReservation
+	if err := r.local(r.ctx, ActivityReservePOP, in, &res); err != nil {
+		res = sales.POPReservation{Reason: "the POP budget could not be checked (" + sales.ErrorMessage(err) + "); request the material on its own"}
+	}
+	st := &POPState{Month: month, Cost: res.Cost, Status: POPReserved, Usage: res.Usage}
+	if !res.Reserved {
+		st.Status, st.Reason = POPRefused, res.Reason
+	}
+	s.POPState = st
+	r.event("pop_"+st.Status, map[string]string{"month": month, "cost": res.Cost.String(), "reason": res.Reason})
+	if !res.Reserved {
+		subject := fmt.Sprintf("POP material of %s not shipped", s.OrderNo)
+		r.notify(s.Ladder.KAM, "pop_refused", subject, res.Reason, sales.OP6Confirm)
+		r.notify("dept:ssg", "pop_refused", subject, res.Reason, sales.OP6Confirm)
+	}
+}
+
+// releasePOP gives the reserved POP budget back when the order ends before
+// the material shipped.
+func (r *orderRun) releasePOP() {
+	s := r.s
+	if s.POPState == nil || s.POPState.Status != POPReserved {
+		return
+	}
+	for _, u := range s.POPState.Usage {
+		u.Key, u.Quantity, u.Cost, u.At = u.Key+"/release", -u.Quantity, -u.Cost, r.now
+		s.Pending.POP = append(s.Pending.POP, u)
+	}
+	s.POPState.Status = POPReleased
+	r.event("pop_released", map[string]string{"month": s.POPState.Month})
+}
+
+// shipPOP puts reserved POP material on shipment sh (SP3: picked and packed
+// with the goods); it is shown on the shipment and never invoiced.
+func (r *orderRun) shipPOP(sh *sales.Shipment) {
+	s := r.s
+	if s.POPState == nil || s.POPState.Status != POPReserved {
+		return
+	}
+	sh.POP = append([]sales.POPRequest(nil), s.POP...)
+	s.POPState.Status, s.POPState.ShipmentNo = POPShipped, sh.No
+	items := make([]string, len(s.POP))
+	for i, p := range s.POP {
+		items[i] = fmt.Sprintf("%s×%d", p.Item, p.Quantity)
+	}
+	r.event("pop_shipped", map[string]string{"shipment": sh.No, "items": strings.Join(items, ", ")})
+}
+
+// popLine describes the POP material for the dispatch instruction.
+func (r *orderRun) popLine() string {
+	s := r.s
+	if s.POPState == nil || s.POPState.Status != POPReserved {
+		return ""
+	}
+	items := make([]string, len(s.POP))
+	for i, p := range s.POP {
+		items[i] = fmt.Sprintf("%s×%d", p.Item, p.Quantity)
+	}
+	return " POP material to pack with the goods: " + strings.Join(items, ", ") + "."
+}
+
+// line returns the order line numbered no.
+func (s *OrderState) line(no int) *sales.Line {
+	for i := range s.Lines {
+		if s.Lines[i].LineNo == no {
+			return &s.Lines[i]
+		}
+	}
+	return nil
+}
