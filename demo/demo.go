@@ -170,3 +170,22 @@ func Tokens() map[string]string {
 	}
 	return out
 }
+
+// POPItems is the demo point-of-purchase material.
+func POPItems() []sales.POPItem {
+	return []sales.POPItem{
+		{Code: "POP-POSTER", Name: "门店海报 (poster)", Unit: "张", UnitCost: sales.Yuan(8), Currency: sales.CNY, Active: true},
+		{Code: "POP-STAND", Name: "落地展示架 (display stand)", Unit: "个", UnitCost: sales.Yuan(260), Currency: sales.CNY, Active: true},
+		{Code: "POP-SHELF", Name: "货架价签条 (shelf strip)", Unit: "套", UnitCost: sales.Yuan(15), Currency: sales.CNY, Active: true},
+	}
+}
+
+// POPBudget is each demo market's monthly POP budget.
+const POPBudget = sales.Fen(500_000) // ¥5,000
+
+// MarketQuota is each demo market's monthly allocation of every
+// quota-controlled SKU; CustomerQuota is what each of its customers gets.
+const (
+	MarketQuota   = 600
+	CustomerQuota = 120
+)
