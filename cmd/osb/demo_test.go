@@ -23,7 +23,7 @@ func TestDemoDataLoadsTwiceWithQuotaAndPOPBudgets(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	q, err := store.CustomerQuota(ctx, "C001", sales.PeriodOf(time.Now()), nil)
+	q, err := store.CustomerQuota(ctx, "C001", sales.PeriodOf(time.Now()), []string{"SKU-1006", "SKU-1012", "SKU-1013"})
 	if err != nil {
 		t.Fatal(err)
 	}
