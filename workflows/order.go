@@ -342,19 +342,27 @@ func (r *orderRun) notify(recipient, kind, subject, body string, ref sales.Step)
 // local runs a short activity in the workflow task: reads and writes of the
 // store that must not cost a round trip to the server each.
 func (r *orderRun) local(ctx workflow.Context, name string, in, out any) error {
-	ctx = workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
-		ScheduleToCloseTimeout: 10 * time.Minute,
-		StartToCloseTimeout:    20 * time.Second,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval:        200 * time.Millisecond,
-			BackoffCoefficient:     2,
-			MaximumInterval:        30 * time.Second,
-			NonRetryableErrorTypes: []string{sales.ErrInvalid, sales.ErrNotFound, sales.ErrConflict},
-		},
-	})
+	ctx = workflow.WithLocalActivityOptions(ctx, localOptions(name))
 	err := workflow.ExecuteLocalActivity(ctx, name, in).Get(ctx, out)
 	r.now = workflow.Now(r.ctx)
 	return err
+}
+
+// localOptions chooses timeouts and retries per activity. Reads are short and
+// retried for two minutes, then the workflow task fails and is retried by the
+// server; the write of an order's changes is retried for ten minutes, then the
+// changes stay pending and the loop tries again a minute later.
+func localOptions(name string) workflow.LocalActivityOptions {
+	retry := &temporal.RetryPolicy{
+		InitialInterval:        200 * time.Millisecond,
+		BackoffCoefficient:     2,
+		MaximumInterval:        30 * time.Second,
+		NonRetryableErrorTypes: []string{sales.ErrInvalid, sales.ErrNotFound, sales.ErrConflict, sales.ErrForbidden},
+	}
+	if name == ActivitySyncOrder {
+		return workflow.LocalActivityOptions{ScheduleToCloseTimeout: 10 * time.Minute, StartToCloseTimeout: 30 * time.Second, RetryPolicy: retry}
+	}
+	return workflow.LocalActivityOptions{ScheduleToCloseTimeout: 2 * time.Minute, StartToCloseTimeout: 10 * time.Second, RetryPolicy: retry}
 }
 
 // refusal turns a domain error into the application error a caller of an

@@ -1,9 +1,13 @@
 package workflows
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
+
+	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/workflow"
 
 	"osb/sales"
 )
@@ -393,10 +397,34 @@ func TestRecheckHoldsWhenCustomerFrozenMeanwhile(t *testing.T) {
 func TestContinueAsNewCarriesTheOrder(t *testing.T) {
 	h := newHarness(t)
 	h.input.ContinueAfter = 2
-	h.shipAll(hour)
+	h.at(hour, func() { h.update("ack", UpdateAcknowledge, AcknowledgeInput{Actor: logistics, PlannedDate: "2030-01-01"}) })
 	h.runFor(3 * hour)
-	err := h.env.GetWorkflowError()
-	if err == nil || !strings.Contains(err.Error(), "continue as new") {
+	var can *workflow.ContinueAsNewError
+	if err := h.env.GetWorkflowError(); !errors.As(err, &can) {
 		t.Fatalf("want continue-as-new, got %v", err)
+	}
+	var next OrderInput
+	if err := converter.GetDefaultDataConverter().FromPayloads(can.Input, &next); err != nil {
+		t.Fatal(err)
+	}
+	s := next.State
+	if s == nil || s.AcknowledgedAt == nil || !s.Rechecked || s.Status != sales.StatusReleased || s.Seq == 0 {
+		t.Fatalf("state not carried over: %+v", s)
+	}
+
+	// The next run goes on from there: no second acknowledgement is needed.
+	h2 := newHarness(t)
+	h2.input = next
+	h2.input.ContinueAfter = 0
+	h2.at(hour, func() {
+		h2.update("gi", UpdateGoodsIssue, GoodsIssueInput{Actor: logistics, Lines: lineQty(1, 10, 2, 20), Carrier: "EMS"})
+	})
+	h2.at(2*hour, func() { h2.update("pod", UpdateDeliver, DeliverInput{Actor: logistics, ShipmentNo: "SH-2026-000001-1"}) })
+	h2.pay(3*hour, "pay", "CAN-1", sales.Yuan(2000))
+	if res := h2.run(); res.Status != sales.StatusRemitted {
+		t.Fatalf("after continue-as-new: %s", res.Status)
+	}
+	if ev := h2.w.events(); len(ev) == 0 || ev[0].Seq <= s.Seq {
+		t.Errorf("audit sequence restarted after continue-as-new: %+v", ev)
 	}
 }
