@@ -397,7 +397,9 @@ func TestRecheckHoldsWhenCustomerFrozenMeanwhile(t *testing.T) {
 func TestContinueAsNewCarriesTheOrder(t *testing.T) {
 	h := newHarness(t)
 	h.input.ContinueAfter = 2
-	h.at(hour, func() { h.update("ack", UpdateAcknowledge, AcknowledgeInput{Actor: logistics, PlannedDate: "2030-01-01"}) })
+	h.at(hour, func() {
+		h.update("ack", UpdateAcknowledge, AcknowledgeInput{Actor: logistics, PlannedDate: "2030-01-01"})
+	})
 	h.runFor(3 * hour)
 	var can *workflow.ContinueAsNewError
 	if err := h.env.GetWorkflowError(); !errors.As(err, &can) {
@@ -419,7 +421,9 @@ func TestContinueAsNewCarriesTheOrder(t *testing.T) {
 	h2.at(hour, func() {
 		h2.update("gi", UpdateGoodsIssue, GoodsIssueInput{Actor: logistics, Lines: lineQty(1, 10, 2, 20), Carrier: "EMS"})
 	})
-	h2.at(2*hour, func() { h2.update("pod", UpdateDeliver, DeliverInput{Actor: logistics, ShipmentNo: "SH-2026-000001-1"}) })
+	h2.at(2*hour, func() {
+		h2.update("pod", UpdateDeliver, DeliverInput{Actor: logistics, ShipmentNo: "SH-2026-000001-1"})
+	})
 	h2.pay(3*hour, "pay", "CAN-1", sales.Yuan(2000))
 	if res := h2.run(); res.Status != sales.StatusRemitted {
 		t.Fatalf("after continue-as-new: %s", res.Status)
