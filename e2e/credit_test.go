@@ -183,6 +183,16 @@ func TestCreditReviewAdjustmentAndFreezeThroughTheAPI(t *testing.T) {
 	if decided.Adjustment.Status != sales.AdjustmentRejected || decided.Limit != sales.Yuan(270_000) {
 		t.Errorf("rejection answered %+v", decided)
 	}
+	eventually(t, 15*time.Second, "the rejected adjustment's workflow to end", func() bool {
+		return a.sys.visible(t, fmt.Sprintf(`WorkflowId = %q AND ExecutionStatus = "Completed"`, workflows.AdjustmentWorkflowID(cut.ID))) == 1
+	})
+	a.must(http.StatusConflict, token("gm"), "POST", "/v1/credit/adjustments/"+cut.ID+"/decision", decision, nil)
+	a.must(http.StatusNotFound, token("gm"), "POST", "/v1/credit/adjustments/CA-1999-999999/decision", decision, nil)
+	var ended workflows.AdjustmentView
+	a.must(http.StatusOK, token("kam-huadong-1"), "GET", "/v1/credit/adjustments/"+cut.ID, nil, &ended)
+	if ended.Adjustment.Status != sales.AdjustmentRejected || ended.Adjustment.DecidedBy != "sd" {
+		t.Errorf("the rejected adjustment shows %+v", ended.Adjustment)
+	}
 	var approved []sales.CreditAdjustment
 	a.must(http.StatusOK, token("kam-huadong-1"), "GET", "/v1/credit/adjustments?status=approved&customer_id="+goodPayer, nil, &approved)
 	if len(approved) != 1 || approved[0].ID != adj.ID {

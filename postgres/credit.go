@@ -343,7 +343,7 @@ func (s *Store) CustomerCredit(ctx context.Context, customerID string, now time.
 			v.OldestOverdueDays = *oldestDays
 		}
 		v.Exposure = v.OpenReceivables + v.UnbilledOrders
-		v.UseBasisPoints = sales.Use(v.Exposure, v.Limit)
+		v.UseBasisPoints = sales.CreditUse(v.Exposure, v.Limit)
 		if v.Adjustments, err = collect(ctx, tx, op+": adjustments", `
 			SELECT `+adjustmentColumns+` FROM credit_adjustments a
 			WHERE a.customer_id = $1 AND (a.status = 'proposed' OR (a.status = 'approved' AND a.expires_at > $2))

@@ -279,7 +279,7 @@ func ComputeCreditLimit(in CreditInputs, p CreditPolicy) CreditResult {
 // WithAdjustments returns r with its manual adjustments replaced by adjs
 // (sorted by id) and the limit recomputed from the same base.
 func (r CreditResult) WithAdjustments(adjs []ActiveAdjustment) CreditResult {
-	r.Inputs.Adjustments = slices.Clone(adjs)
+	r.Inputs.Adjustments = append([]ActiveAdjustment{}, adjs...) // a copy, never null
 	slices.SortFunc(r.Inputs.Adjustments, func(a, b ActiveAdjustment) int { return strings.Compare(a.ID, b.ID) })
 	r.Adjustment = 0
 	for _, a := range r.Inputs.Adjustments {

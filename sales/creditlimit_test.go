@@ -322,11 +322,11 @@ func TestAdjustmentProposalValidation(t *testing.T) {
 	}
 }
 
-func TestUseIsInBasisPoints(t *testing.T) {
-	if u := Use(Yuan(75_000), Yuan(100_000)); u == nil || *u != 7500 {
+func TestCreditUseIsInBasisPoints(t *testing.T) {
+	if u := CreditUse(Yuan(75_000), Yuan(100_000)); u == nil || *u != 7500 {
 		t.Errorf("Use = %v, want 7500", u)
 	}
-	if u := Use(Yuan(1), 0); u != nil {
+	if u := CreditUse(Yuan(1), 0); u != nil {
 		t.Errorf("Use of a zero limit = %d, want nil", *u)
 	}
 }

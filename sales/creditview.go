@@ -70,8 +70,8 @@ type CreditView struct {
 	History     []CreditChange     `json:"history"` // newest first
 }
 
-// Use returns exposure against limit in basis points, or nil for a zero limit.
-func Use(exposure, limit Fen) *int64 {
+// CreditUse returns exposure against limit in basis points, or nil for a zero limit.
+func CreditUse(exposure, limit Fen) *int64 {
 	if limit <= 0 {
 		return nil
 	}

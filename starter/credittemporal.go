@@ -120,10 +120,17 @@ func (t temporalCredit) DecideAdjustment(ctx context.Context, id string, in work
 		Args:         []any{in},
 		WaitForStage: client.WorkflowUpdateStageCompleted,
 	})
-	if err != nil {
-		return v, creditError(id, err)
+	if err == nil {
+		err = h.Get(ctx, &v)
 	}
-	return v, creditError(id, h.Get(ctx, &v))
+	err = creditError(id, err)
+	if sales.ErrorCode(err) == sales.ErrNotFound {
+		// The workflow of a rejected or lapsed adjustment has ended.
+		if a, aerr := t.CreditStore.Adjustment(ctx, id); aerr == nil {
+			return v, sales.Errorf(sales.ErrConflict, "credit adjustment %s is %s already", id, a.Status)
+		}
+	}
+	return v, err
 }
 
 // Adjustment queries the adjustment's workflow; once Temporal no longer

@@ -148,6 +148,9 @@ func CreditAdjustment(ctx workflow.Context, in CreditAdjustmentInput) (Adjustmen
 // await asks rung after rung for a decision until one is written or the
 // proposal lapses.
 func (r *adjustmentRun) await() error {
+	if r.view.Adjustment.Status != sales.AdjustmentProposed { // recorded and decided before (a reset workflow)
+		return nil
+	}
 	if err := r.ask(); err != nil {
 		return err
 	}
