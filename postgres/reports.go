@@ -74,9 +74,10 @@ func customerFilter(where *conditions, f sales.ReportFilter) {
 	}
 }
 
-// CreditRatings is the customer credit rating table (客户信誉等级一览表) at
-// f.AsOf: each customer's rating and limit, exposure (open receivables plus
-// what open orders have not billed), use, and what is overdue and since when.
+// CreditRatings is the customer credit rating table (客户信誉等级一览表):
+// each customer's rating and limit, exposure (open receivables plus what open
+// orders have not billed), use, and what is overdue and since when. Balances
+// are as they stand; days past due are counted on the day of f.AsOf.
 func (s *Store) CreditRatings(ctx context.Context, f sales.ReportFilter) ([]sales.CreditRatingRow, error) {
 	where := conditions{args: []any{day(f.AsOf), finalStatuses}}
 	customerFilter(&where, f)

@@ -11,6 +11,7 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 
+	"osb/export"
 	"osb/sales"
 	"osb/workflows"
 )
@@ -141,8 +142,7 @@ func (a *api) getPack(w http.ResponseWriter, r *http.Request) {
 			a.fail(w, r, err)
 			return
 		}
-		attach(w, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-			fmt.Sprintf("osb-%s-meeting-pack-%s.xlsx", rec.Kind, rec.Month), b)
+		attach(w, export.XLSXType, fmt.Sprintf("osb-%s-meeting-pack-%s.xlsx", rec.Kind, rec.Month), b)
 	case formatCSV:
 		a.fail(w, r, sales.Errorf(sales.ErrInvalid, "a meeting pack downloads as xlsx, not csv"))
 	default:

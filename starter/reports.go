@@ -83,35 +83,49 @@ type report struct {
 	table func() sales.Table
 }
 
-// reportRequest reads the filter of a report: who may see what, the period
-// (month=, or from= and to=; the current month by default), the as-of day
-// (as_of=; now by default), a customer and a market.
-func (a *api) reportRequest(r *http.Request, extra ...string) (sales.ReportFilter, *params, error) {
-	q := newParams(r, append([]string{"month", "from", "to", "as_of", "customer_id", "market", "format"}, extra...)...)
+// reportQuery is what a report is asked for.
+type reportQuery struct {
+	sales.ReportFilter
+	groupBy string // the ageing's grouping
+}
+
+// readReportQuery reads the query of a report, every mistake at once: the
+// period (month=, or from= and to=; the current month by default), the as-of
+// day (as_of=; now by default), a customer, a market, the format, and
+// group_by= for the routes that group. The scope is the user's.
+func (a *api) readReportQuery(r *http.Request, grouped bool) (reportQuery, error) {
+	known := []string{"month", "from", "to", "as_of", "customer_id", "market", "format"}
+	if grouped {
+		known = append(known, "group_by")
+	}
+	q := newParams(r, known...)
 	now := a.now()
-	f := sales.ReportFilter{
+	rq := reportQuery{ReportFilter: sales.ReportFilter{
 		Period:     q.period(now),
 		AsOf:       q.asOf("as_of", now),
 		CustomerID: q.text("customer_id"),
 		Market:     q.text("market"),
+	}}
+	if grouped {
+		rq.groupBy = q.oneOf("group_by", "customer", sales.AgeingGroups...)
 	}
 	q.format()
+	if err := q.err(); err != nil {
+		return rq, err
+	}
 	scope, err := a.scopeOf(r)
-	f.Scope = scope
-	return f, q, err
+	rq.Scope = scope
+	return rq, err
 }
 
 // serveReport answers a report in the format asked for.
-func (a *api) serveReport(w http.ResponseWriter, r *http.Request, run func(sales.ReportFilter, *params) (report, error), extra ...string) {
-	f, q, err := a.reportRequest(r, extra...)
+func (a *api) serveReport(w http.ResponseWriter, r *http.Request, grouped bool, run func(reportQuery) (report, error)) {
+	q, err := a.readReportQuery(r, grouped)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	rep, err := run(f, q)
-	if err == nil {
-		err = q.err()
-	}
+	rep, err := run(q)
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -121,77 +135,80 @@ func (a *api) serveReport(w http.ResponseWriter, r *http.Request, run func(sales
 
 // creditRatings serves the customer credit rating table (客户信誉等级一览表).
 func (a *api) creditRatings(w http.ResponseWriter, r *http.Request) {
-	a.serveReport(w, r, func(f sales.ReportFilter, _ *params) (report, error) {
-		rows, err := a.reports.CreditRatings(r.Context(), f)
-		return report{"credit-ratings-" + day(f.AsOf), nonNil(rows), func() sales.Table { return sales.CreditRatingTable(rows) }}, err
+	a.serveReport(w, r, false, func(q reportQuery) (report, error) {
+		rows, err := a.reports.CreditRatings(r.Context(), q.ReportFilter)
+		return report{"credit-ratings-" + day(q.AsOf), nonNil(rows), func() sales.Table { return sales.CreditRatingTable(rows) }}, err
 	})
 }
 
 // shipmentInfo serves the customer shipment information table (客户储运信息维护表).
 func (a *api) shipmentInfo(w http.ResponseWriter, r *http.Request) {
-	a.serveReport(w, r, func(f sales.ReportFilter, _ *params) (report, error) {
-		rows, err := a.reports.ShipmentInfo(r.Context(), f)
-		return report{"shipment-info-" + periodName(f.Period), nonNil(rows), func() sales.Table { return sales.ShipmentInfoTable(rows) }}, err
+	a.serveReport(w, r, false, func(q reportQuery) (report, error) {
+		rows, err := a.reports.ShipmentInfo(r.Context(), q.ReportFilter)
+		return report{"shipment-info-" + periodName(q.Period), nonNil(rows), func() sales.Table { return sales.ShipmentInfoTable(rows) }}, err
 	})
 }
 
 // replenishment serves the replenishment record (补货记录).
 func (a *api) replenishment(w http.ResponseWriter, r *http.Request) {
-	a.serveReport(w, r, func(f sales.ReportFilter, _ *params) (report, error) {
-		rows, err := a.reports.Replenishment(r.Context(), f)
-		return report{"replenishment-" + periodName(f.Period), nonNil(rows), func() sales.Table { return sales.ReplenishmentTable(rows) }}, err
+	a.serveReport(w, r, false, func(q reportQuery) (report, error) {
+		rows, err := a.reports.Replenishment(r.Context(), q.ReportFilter)
+		return report{"replenishment-" + periodName(q.Period), nonNil(rows), func() sales.Table { return sales.ReplenishmentTable(rows) }}, err
 	})
 }
 
 // receivables serves the receivables record (应收款记录).
 func (a *api) receivables(w http.ResponseWriter, r *http.Request) {
-	a.serveReport(w, r, func(f sales.ReportFilter, _ *params) (report, error) {
-		rows, err := a.reports.Receivables(r.Context(), f)
-		return report{"receivables-" + periodName(f.Period), nonNil(rows), func() sales.Table { return sales.ReceivablesTable(rows) }}, err
+	a.serveReport(w, r, false, func(q reportQuery) (report, error) {
+		rows, err := a.reports.Receivables(r.Context(), q.ReportFilter)
+		return report{"receivables-" + periodName(q.Period), nonNil(rows), func() sales.Table { return sales.ReceivablesTable(rows) }}, err
 	})
 }
 
 // ageing serves the receivables ageing grouped by customer, kam or market.
 func (a *api) ageing(w http.ResponseWriter, r *http.Request) {
-	a.serveReport(w, r, func(f sales.ReportFilter, q *params) (report, error) {
-		group := q.oneOf("group_by", "customer", sales.AgeingGroups...)
-		if err := q.err(); err != nil {
-			return report{}, err
-		}
-		rows, err := a.reports.Ageing(r.Context(), f, group)
-		return report{"ageing-by-" + group + "-" + day(f.AsOf), nonNil(rows), func() sales.Table { return sales.AgeingTable(group, rows) }}, err
-	}, "group_by")
+	a.serveReport(w, r, true, func(q reportQuery) (report, error) {
+		rows, err := a.reports.Ageing(r.Context(), q.ReportFilter, q.groupBy)
+		return report{"ageing-by-" + q.groupBy + "-" + day(q.AsOf), nonNil(rows), func() sales.Table { return sales.AgeingTable(q.groupBy, rows) }}, err
+	})
 }
 
 // dso serves days sales outstanding by market.
 func (a *api) dso(w http.ResponseWriter, r *http.Request) {
-	a.serveReport(w, r, func(f sales.ReportFilter, _ *params) (report, error) {
-		rows, err := a.reports.DSO(r.Context(), f)
-		return report{"dso-" + periodName(f.Period), nonNil(rows), func() sales.Table { return sales.DSOTable(rows) }}, err
-	})
-}
-
-// targetReport serves sales and collections of a month against target.
-func (a *api) targetReport(w http.ResponseWriter, r *http.Request) {
-	a.serveReport(w, r, func(f sales.ReportFilter, q *params) (report, error) {
-		month := sales.MonthOf(f.Period.From)
-		if q.text("from") != "" || q.text("to") != "" {
-			q.p.Add("month", "targets are monthly: give month=, not from= and to=")
-		}
-		if err := q.err(); err != nil {
-			return report{}, err
-		}
-		rows, err := a.reports.TargetReport(r.Context(), month, f.Scope)
-		return report{"targets-" + month, nonNil(rows), func() sales.Table { return sales.TargetTable(rows) }}, err
+	a.serveReport(w, r, false, func(q reportQuery) (report, error) {
+		rows, err := a.reports.DSO(r.Context(), q.ReportFilter)
+		return report{"dso-" + periodName(q.Period), nonNil(rows), func() sales.Table { return sales.DSOTable(rows) }}, err
 	})
 }
 
 // reach serves distribution reach by market.
 func (a *api) reach(w http.ResponseWriter, r *http.Request) {
-	a.serveReport(w, r, func(f sales.ReportFilter, _ *params) (report, error) {
-		rows, err := a.reports.Reach(r.Context(), f)
-		return report{"reach-" + periodName(f.Period), nonNil(rows), func() sales.Table { return sales.ReachTable(rows) }}, err
+	a.serveReport(w, r, false, func(q reportQuery) (report, error) {
+		rows, err := a.reports.Reach(r.Context(), q.ReportFilter)
+		return report{"reach-" + periodName(q.Period), nonNil(rows), func() sales.Table { return sales.ReachTable(rows) }}, err
 	})
+}
+
+// targetReport serves sales and collections of a month against target.
+func (a *api) targetReport(w http.ResponseWriter, r *http.Request) {
+	q := newParams(r, "month", "format")
+	month := q.month("month", sales.MonthOf(a.now()))
+	q.format()
+	if err := q.err(); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	scope, err := a.scopeOf(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	rows, err := a.reports.TargetReport(r.Context(), month, scope)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	a.download(w, r, "targets-"+month, nonNil(rows), func() sales.Table { return sales.TargetTable(rows) })
 }
 
 // day names the Beijing day of t in a file name.
@@ -199,13 +216,8 @@ func day(t time.Time) string { return sales.DateOf(t).Format(time.DateOnly) }
 
 // periodName names a period in a file name: the month, or its first and last day.
 func periodName(p sales.Period) string {
-	if m := sales.MonthOf(p.From); p.From.Equal(mustMonth(m).From) && p.To.Equal(mustMonth(m).To) {
+	if m := sales.MonthOf(p.From); p.From.Equal(sales.DateOf(p.From)) && p.From.Day() == 1 && p.To.Equal(p.From.AddDate(0, 1, 0)) {
 		return m
 	}
 	return day(p.From) + "_" + day(p.To.Add(-sales.Day))
-}
-
-func mustMonth(m string) sales.Period {
-	p, _ := sales.MonthPeriod(m)
-	return p
 }
