@@ -9,28 +9,44 @@ import (
 
 	sdklog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
 )
 
 // TestReplaySavedHistories replays every history recorded from real runs
-// (`OSB_RECORD_HISTORIES=1 go test ./e2e/` writes them): a change to the
-// workflow that would break running orders fails here. Guard such changes
-// with workflow.GetVersion and record new histories beside the old ones.
+// (`OSB_RECORD_HISTORIES=1 go test ./e2e/` writes them): a change to a
+// workflow that would break running ones fails here. Guard such changes with
+// workflow.GetVersion and record new histories beside the old ones.
 func TestReplaySavedHistories(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join("testdata", "histories", "*.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(files) < 5 {
-		t.Fatalf("found %d saved histories, want at least 5: record them with OSB_RECORD_HISTORIES=1 go test ./e2e/", len(files))
+	sets := []struct {
+		dir      string
+		min      int
+		register func(worker.WorkflowReplayer)
+	}{
+		{"histories", 10, func(r worker.WorkflowReplayer) {
+			r.RegisterWorkflowWithOptions(Order, RegisterOptions())
+		}},
+		{"credit-histories", 3, func(r worker.WorkflowReplayer) {
+			r.RegisterWorkflowWithOptions(CreditReview, workflow.RegisterOptions{Name: CreditReviewWorkflowName})
+			r.RegisterWorkflowWithOptions(CreditAdjustment, workflow.RegisterOptions{Name: CreditAdjustmentWorkflowName})
+		}},
 	}
 	logger := sdklog.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
-	for _, f := range files {
-		t.Run(strings.TrimSuffix(filepath.Base(f), ".json"), func(t *testing.T) {
-			r := worker.NewWorkflowReplayer()
-			r.RegisterWorkflowWithOptions(Order, RegisterOptions())
-			if err := r.ReplayWorkflowHistoryFromJSONFile(logger, f); err != nil {
-				t.Fatalf("replaying %s: %v", f, err)
-			}
-		})
+	for _, set := range sets {
+		files, err := filepath.Glob(filepath.Join("testdata", set.dir, "*.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(files) < set.min {
+			t.Fatalf("found %d histories in testdata/%s, want at least %d: record them with OSB_RECORD_HISTORIES=1 go test ./e2e/", len(files), set.dir, set.min)
+		}
+		for _, f := range files {
+			t.Run(set.dir+"/"+strings.TrimSuffix(filepath.Base(f), ".json"), func(t *testing.T) {
+				r := worker.NewWorkflowReplayer()
+				set.register(r)
+				if err := r.ReplayWorkflowHistoryFromJSONFile(logger, f); err != nil {
+					t.Fatalf("replaying %s: %v", f, err)
+				}
+			})
+		}
 	}
 }
