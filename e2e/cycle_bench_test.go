@@ -32,7 +32,7 @@ import (
 // by the payment signal.
 func BenchmarkCycle(b *testing.B) {
 	sys := osb(b)
-	const parallel = 48
+	const parallel = 128
 	b.Run("bare", func(b *testing.B) {
 		// The same pollers as OSB's worker: the comparison is of the workflows.
 		w := sdkworker.New(sys.client, bareQueue, sdkworker.Options{

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -242,18 +243,25 @@ func writeEvents(ctx context.Context, tx pgx.Tx, o *sales.OrderSnapshot, events 
 	if o == nil {
 		return sales.Errorf(sales.ErrInvalid, "apply order changes: events come with the order snapshot that names their order")
 	}
-	for _, e := range events {
+	// One statement for all the events: a step writes several at once.
+	n := len(events)
+	seqs, ats := make([]int32, n), make([]time.Time, n)
+	steps, kinds, actors, details := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	for i, e := range events {
 		detail, err := jsonText(e.Detail, "{}")
 		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `
-			INSERT INTO order_events (order_no, seq, at, step, kind, actor, detail)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)
-			ON CONFLICT (order_no, seq) DO NOTHING`,
-			o.OrderNo, e.Seq, e.At, string(e.Step), e.Kind, e.Actor, detail); err != nil {
-			return translate(fmt.Sprintf("write event %d of %s", e.Seq, o.OrderNo), err)
-		}
+		seqs[i], ats[i], steps[i], kinds[i], actors[i], details[i] = int32(e.Seq), e.At, string(e.Step), e.Kind, e.Actor, detail
+	}
+	if _, err := tx.Exec(ctx, `
+		INSERT INTO order_events (order_no, seq, at, step, kind, actor, detail)
+		SELECT $1, e.seq, e.at, e.step, e.kind, e.actor, e.detail::jsonb
+		FROM unnest($2::int[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[])
+			AS e(seq, at, step, kind, actor, detail)
+		ON CONFLICT (order_no, seq) DO NOTHING`,
+		o.OrderNo, seqs, ats, steps, kinds, actors, details); err != nil {
+		return translate(fmt.Sprintf("write %d events of %s", n, o.OrderNo), err)
 	}
 	return nil
 }

@@ -42,10 +42,10 @@ type Store interface {
 // cause is known: a refused update keeps the workflow's code and message, a
 // missing workflow is not_found.
 type Orders interface {
-	// Start starts the workflow of a new order and returns its status once
-	// OP1–OP7 ran; existed is true when a workflow with its id was already
-	// there (nothing is started then).
-	Start(ctx context.Context, in workflows.OrderInput, customer sales.Customer) (view workflows.OrderView, existed bool, err error)
+	// Start starts the workflow of a new order and returns where it stands
+	// once OP1–OP7 ran; existed is true when a workflow with its id was
+	// already there (nothing is started then).
+	Start(ctx context.Context, in workflows.OrderInput, customer sales.Customer) (p workflows.Progress, existed bool, err error)
 	// Status returns the live status of an order.
 	Status(ctx context.Context, orderNo string) (workflows.OrderView, error)
 	// Update sends an update and waits for its result; updateID makes a

@@ -163,11 +163,11 @@ type fakeOrders struct {
 	updateResult any
 }
 
-func (o *fakeOrders) Start(_ context.Context, in workflows.OrderInput, c sales.Customer) (workflows.OrderView, bool, error) {
+func (o *fakeOrders) Start(_ context.Context, in workflows.OrderInput, c sales.Customer) (workflows.Progress, bool, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if v, ok := o.views[in.OrderNo]; ok {
-		return v, true, nil
+		return progressOf(v), true, nil
 	}
 	o.starts = append(o.starts, startCall{in: in, customer: c})
 	v := workflows.OrderView{OrderState: workflows.OrderState{
@@ -176,7 +176,11 @@ func (o *fakeOrders) Start(_ context.Context, in workflows.OrderInput, c sales.C
 		CreatedBy: in.CreatedBy, Status: sales.StatusReleased, Step: sales.SP1Plan,
 	}}
 	o.views[in.OrderNo] = v
-	return v, false, nil
+	return progressOf(v), false, nil
+}
+
+func progressOf(v workflows.OrderView) workflows.Progress {
+	return workflows.Progress{OrderNo: v.OrderNo, Status: v.Status, Step: v.Step, Reason: v.Reason, Currency: v.Currency}
 }
 
 func (o *fakeOrders) Status(_ context.Context, orderNo string) (workflows.OrderView, error) {
@@ -202,7 +206,7 @@ func (o *fakeOrders) Update(_ context.Context, orderNo, name, id string, arg, re
 	}
 	answer := o.updateResult
 	if answer == nil {
-		answer = v
+		answer = progressOf(v)
 	}
 	b, err := json.Marshal(answer)
 	if err != nil {

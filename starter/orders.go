@@ -154,11 +154,11 @@ func (a *api) resume(r *http.Request, owner string, req sales.OrderRequest, cust
 }
 
 // holdOrReason says why an order is held, rejected or cancelled ("" otherwise).
-func holdOrReason(v workflows.OrderView) string {
-	if v.Hold != nil {
-		return v.Hold.Reason
+func holdOrReason(p workflows.Progress) string {
+	if p.Hold != "" {
+		return p.Hold
 	}
-	return v.Reason
+	return p.Reason
 }
 
 // orderInput is the workflow input of a new order made by the user of r.

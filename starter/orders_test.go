@@ -179,7 +179,7 @@ func TestFSFSeesOnlyOrdersOfTheirCustomers(t *testing.T) {
 
 	rec := f.do(t, "GET", "/v1/orders/"+no, "t-kam2", nil)
 	wantStatus(t, rec, http.StatusOK)
-	if got := decodeAs[map[string]any](t, rec); got["live"] != true || got["order_no"] != no {
+	if got := decodeAs[map[string]any](t, rec); got["status"] != "released" || got["order_no"] != no {
 		t.Errorf("order = %v", got)
 	}
 }
@@ -279,7 +279,7 @@ func TestUpdateActsAsTheTokenUserWithTheIdempotencyKey(t *testing.T) {
 	if len(f.orders.updates) != 1 || !reflect.DeepEqual(f.orders.updates[0], want) {
 		t.Errorf("updates = %+v, want %+v", f.orders.updates, want)
 	}
-	if got := decodeAs[map[string]any](t, rec); got["live"] != true || got["order_no"] != no {
+	if got := decodeAs[map[string]any](t, rec); got["status"] != "released" || got["order_no"] != no {
 		t.Errorf("response = %v", got)
 	}
 

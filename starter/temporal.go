@@ -27,7 +27,7 @@ func NewTemporalOrders(c client.Client) Orders { return temporalOrders{c: c} }
 // until OP1–OP7 ran, so the creator learns at once whether the order was
 // released, held or rejected. Workflow ids are never reused, so an order
 // number cannot start twice: existed is true when it was there already.
-func (t temporalOrders) Start(ctx context.Context, in workflows.OrderInput, customer sales.Customer) (workflows.OrderView, bool, error) {
+func (t temporalOrders) Start(ctx context.Context, in workflows.OrderInput, customer sales.Customer) (workflows.Progress, bool, error) {
 	opts := client.StartWorkflowOptions{
 		ID:                       workflows.WorkflowID(in.OrderNo),
 		TaskQueue:                workflows.TaskQueue,
@@ -50,7 +50,7 @@ func (t temporalOrders) Start(ctx context.Context, in workflows.OrderInput, cust
 			"currency":      string(in.Request.Currency),
 		},
 	}
-	var v workflows.OrderView
+	var p workflows.Progress
 	h, err := t.c.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
 		StartWorkflowOperation: t.c.NewWithStartWorkflowOperation(opts, workflows.OrderWorkflowName, in),
 		UpdateOptions: client.UpdateWorkflowOptions{
@@ -60,16 +60,20 @@ func (t temporalOrders) Start(ctx context.Context, in workflows.OrderInput, cust
 	})
 	var started *serviceerror.WorkflowExecutionAlreadyStarted
 	if errors.As(err, &started) {
-		v, err = t.Status(ctx, in.OrderNo)
-		return v, true, err
+		v, err := t.Status(ctx, in.OrderNo)
+		p = workflows.Progress{OrderNo: v.OrderNo, Status: v.Status, Step: v.Step, Reason: v.Reason}
+		if v.Hold != nil {
+			p.Hold = v.Hold.Reason
+		}
+		return p, true, err
 	}
 	if err != nil {
-		return v, false, translateError(in.OrderNo, err)
+		return p, false, translateError(in.OrderNo, err)
 	}
-	if err := h.Get(ctx, &v); err != nil {
-		return v, false, translateError(in.OrderNo, err)
+	if err := h.Get(ctx, &p); err != nil {
+		return p, false, translateError(in.OrderNo, err)
 	}
-	return v, false, nil
+	return p, false, nil
 }
 
 // Status queries the order's live status; it answers for a completed workflow

@@ -99,7 +99,12 @@ func (s *stubClient) QueryWorkflow(context.Context, string, string, string, ...a
 type openedHandle struct{ client.WorkflowUpdateHandle }
 
 func (openedHandle) Get(_ context.Context, v any) error {
-	*(v.(*workflows.OrderView)) = workflows.OrderView{OrderState: workflows.OrderState{Status: sales.StatusReleased, Step: sales.SP1Plan}}
+	switch v := v.(type) {
+	case *workflows.Progress:
+		*v = workflows.Progress{Status: sales.StatusReleased, Step: sales.SP1Plan}
+	case *workflows.OrderView:
+		*v = workflows.OrderView{OrderState: workflows.OrderState{Status: sales.StatusReleased, Step: sales.SP1Plan}}
+	}
 	return nil
 }
 

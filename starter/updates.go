@@ -221,15 +221,15 @@ func (a *api) prepare(r *http.Request, update string, body any) (orderNo, update
 	return orderNo, updateID, err
 }
 
-// updateOrder sends an update whose result is the order's new status, and
-// writes that status.
+// updateOrder sends an update whose result is where the order stands now,
+// and writes it (GET /v1/orders/{orderNo} has the whole order).
 func (a *api) updateOrder(w http.ResponseWriter, r *http.Request, orderNo, update, updateID string, arg any) {
-	var v workflows.OrderView
-	if err := a.update(r.Context(), orderNo, update, updateID, arg, &v); err != nil {
+	var p workflows.Progress
+	if err := a.update(r.Context(), orderNo, update, updateID, arg, &p); err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, order{live: &v}.body())
+	writeJSON(w, http.StatusOK, p)
 }
 
 // update sends one update to an order's workflow and waits for its result.

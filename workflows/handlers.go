@@ -47,11 +47,11 @@ func (r *orderRun) registerHandlers() error {
 // awaitOpened answers once the order went through OP1–OP7 (released, held
 // or rejected): the creator learns the outcome in the same round trip as the
 // start (update-with-start).
-func (r *orderRun) awaitOpened(ctx workflow.Context) (OrderView, error) {
+func (r *orderRun) awaitOpened(ctx workflow.Context) (Progress, error) {
 	if err := workflow.Await(ctx, func() bool { return r.opened }); err != nil {
-		return OrderView{}, err
+		return Progress{}, err
 	}
-	return r.view(), nil
+	return r.progress(), nil
 }
 
 // begin starts a change made by actor at the current workflow time.
@@ -121,7 +121,7 @@ func (r *orderRun) partProblems(lines []sales.LineQty) sales.Problems {
 	return p
 }
 
-func (r *orderRun) decide(ctx workflow.Context, in DecideInput) (OrderView, error) {
+func (r *orderRun) decide(ctx workflow.Context, in DecideInput) (Progress, error) {
 	r.begin(in.Actor)
 	s := r.s
 	h := s.Hold
@@ -129,7 +129,7 @@ func (r *orderRun) decide(ctx workflow.Context, in DecideInput) (OrderView, erro
 	switch in.Decision {
 	case DecisionReject:
 		r.reject("rejected by the SLT: "+in.Reason, in.Actor)
-		return r.view(), nil
+		return r.progress(), nil
 	case DecisionWithinQuota:
 		approved = sales.WithinQuota(s.Lines, s.Quota)
 	case DecisionApprove, DecisionAllow:
@@ -141,7 +141,7 @@ func (r *orderRun) decide(ctx workflow.Context, in DecideInput) (OrderView, erro
 		s.Hold, s.Status, s.CreditDue = nil, sales.StatusOpen, true
 		r.event("decided", map[string]string{"decision": in.Decision, "kind": HoldQuota, "reason": in.Reason, "total": s.Total().String()})
 		r.enter(sales.OP4Credit)
-		return r.view(), nil
+		return r.progress(), nil
 	}
 	s.Hold = nil
 	r.event("decided", map[string]string{"decision": in.Decision, "reason": in.Reason, "total": s.Total().String()})
@@ -151,7 +151,7 @@ func (r *orderRun) decide(ctx workflow.Context, in DecideInput) (OrderView, erro
 	} else {
 		s.Status = sales.StatusOpen
 	}
-	return r.view(), nil
+	return r.progress(), nil
 }
 
 // approveLines sets the approved quantities of the lines listed; the others
@@ -193,14 +193,14 @@ func (r *orderRun) validateAcknowledge(in AcknowledgeInput) error {
 
 // acknowledge records the plan (SP1) and re-checks credit (SP2) when the order
 // waited long since its credit check or the customer may have been frozen.
-func (r *orderRun) acknowledge(ctx workflow.Context, in AcknowledgeInput) (OrderView, error) {
+func (r *orderRun) acknowledge(ctx workflow.Context, in AcknowledgeInput) (Progress, error) {
 	r.begin(in.Actor)
 	s := r.s
 	now := r.now
 	s.AcknowledgedAt, s.PlannedDate = &now, in.PlannedDate
 	r.event("acknowledged", map[string]string{"planned_date": in.PlannedDate})
 	if s.Rechecked {
-		return r.view(), nil
+		return r.progress(), nil
 	}
 	r.enter(sales.SP2Recheck)
 	s.Rechecked = true
@@ -208,7 +208,7 @@ func (r *orderRun) acknowledge(ctx workflow.Context, in AcknowledgeInput) (Order
 	var c sales.CreditPosition
 	err := r.local(ctx, ActivityCheckCredit, CreditInput{OrderNo: s.OrderNo, CustomerID: s.CustomerID}, &c)
 	if err != nil {
-		return r.view(), err
+		return r.progress(), err
 	}
 	reason := ""
 	switch {
@@ -221,7 +221,7 @@ func (r *orderRun) acknowledge(ctx workflow.Context, in AcknowledgeInput) (Order
 	if reason != "" {
 		r.hold(sales.SP2Recheck, reason)
 	}
-	return r.view(), nil
+	return r.progress(), nil
 }
 
 func (r *orderRun) validateGoodsIssue(in GoodsIssueInput) error {
@@ -304,7 +304,7 @@ func (r *orderRun) validateDeliver(in DeliverInput) error {
 }
 
 // deliver records the proof of delivery (SP6) and closes the shipment (SP7).
-func (r *orderRun) deliver(ctx workflow.Context, in DeliverInput) (OrderView, error) {
+func (r *orderRun) deliver(ctx workflow.Context, in DeliverInput) (Progress, error) {
 	r.begin(in.Actor)
 	sh := r.s.shipment(in.ShipmentNo)
 	now := r.now
@@ -322,7 +322,7 @@ func (r *orderRun) deliver(ctx workflow.Context, in DeliverInput) (OrderView, er
 	}
 	r.enter(sales.SP7Close)
 	r.event("shipment_closed", map[string]string{"shipment": sh.No})
-	return r.view(), nil
+	return r.progress(), nil
 }
 
 func (r *orderRun) acknowledgeInvoice(in InvoiceAckInput) {
@@ -352,7 +352,7 @@ func (r *orderRun) validateDispute(in DisputeInput) error {
 	return nil
 }
 
-func (r *orderRun) dispute(ctx workflow.Context, in DisputeInput) (OrderView, error) {
+func (r *orderRun) dispute(ctx workflow.Context, in DisputeInput) (Progress, error) {
 	r.begin(in.Actor)
 	inv := r.s.invoice(in.InvoiceNo)
 	inv.Disputed, inv.Dispute, inv.Acknowledged = true, in.Reason, false
@@ -360,7 +360,7 @@ func (r *orderRun) dispute(ctx workflow.Context, in DisputeInput) (OrderView, er
 	subject := fmt.Sprintf("Invoice %s of %s disputed", inv.No, r.s.CustomerName)
 	r.notify(r.s.Ladder.KAM, "invoice_disputed", subject, in.Reason, sales.BC2Acknowledge)
 	r.notify("dept:ssg", "invoice_disputed", subject, in.Reason, sales.BC2Acknowledge)
-	return r.view(), nil
+	return r.progress(), nil
 }
 
 func (r *orderRun) validateConfirmPayment(in ConfirmPaymentInput) error {
@@ -447,7 +447,7 @@ func (r *orderRun) validateExtendDue(in ExtendDueInput) error {
 
 // extendDue moves an invoice's due date: its reminder and dunning start again
 // from the new date.
-func (r *orderRun) extendDue(ctx workflow.Context, in ExtendDueInput) (OrderView, error) {
+func (r *orderRun) extendDue(ctx workflow.Context, in ExtendDueInput) (Progress, error) {
 	r.begin(in.Actor)
 	inv := r.s.invoice(in.InvoiceNo)
 	d, _ := time.Parse(time.DateOnly, in.DueDate)
@@ -457,7 +457,7 @@ func (r *orderRun) extendDue(ctx workflow.Context, in ExtendDueInput) (OrderView
 	inv.Level = sales.LevelNone
 	inv.Reminded = inv.DueAt.Add(-time.Duration(r.policy.ReminderBeforeDue)).Before(r.now)
 	r.event("due_extended", map[string]string{"invoice": inv.No, "from": old.Format(time.DateOnly), "to": inv.DueAt.Format(time.DateOnly), "reason": in.Reason})
-	return r.view(), nil
+	return r.progress(), nil
 }
 
 func (r *orderRun) validateCancel(in CancelInput) error {
@@ -473,7 +473,7 @@ func (r *orderRun) validateCancel(in CancelInput) error {
 	return nil
 }
 
-func (r *orderRun) cancel(ctx workflow.Context, in CancelInput) (OrderView, error) {
+func (r *orderRun) cancel(ctx workflow.Context, in CancelInput) (Progress, error) {
 	r.begin(in.Actor)
 	s := r.s
 	wasReleased := s.released()
@@ -487,7 +487,7 @@ func (r *orderRun) cancel(ctx workflow.Context, in CancelInput) (OrderView, erro
 		r.notify("dept:logistics", "dispatch_cancelled", "Dispatch instruction "+s.OrderNo+" withdrawn", in.Reason, s.Step)
 	}
 	r.close()
-	return r.view(), nil
+	return r.progress(), nil
 }
 
 // view is the live status of the order.
@@ -535,4 +535,19 @@ func nextAction(s *OrderState) string {
 		return "Finance: confirm the customer's payment when it arrives"
 	}
 	return "OSB is processing the order"
+}
+
+// progress is the compact answer to an action: small, because every update's
+// result is kept in the order's history.
+func (r *orderRun) progress() Progress {
+	v := r.view()
+	p := Progress{
+		OrderNo: v.OrderNo, Status: v.Status, Step: v.Step, StepName: v.StepName, StepOwner: v.StepOwner,
+		NextAction: v.NextAction, NextDeadline: v.NextDeadline, Reason: v.Reason, Level: v.Level,
+		Currency: v.Currency, Total: v.Total, Outstanding: v.Outstanding, Unbilled: v.Unbilled, Backorder: v.Backorder,
+	}
+	if v.Hold != nil {
+		p.Hold = v.Hold.Reason
+	}
+	return p
 }

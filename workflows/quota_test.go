@@ -104,7 +104,7 @@ func TestQuotaHoldConfirmsThePartWithinQuota(t *testing.T) {
 	if got := strings.Join(movesOf(h.w.quotaMoves()), " "); got != "1/confirm=4.00 1/cancel=-4.00" {
 		t.Errorf("quota moves %q", got)
 	}
-	if v := h.mustAccept("part").(OrderView); v.Total != sales.Yuan(4*80+20*50) {
+	if v := h.mustAccept("part").(Progress); v.Total != sales.Yuan(4*80+20*50) {
 		t.Errorf("total after within_quota %s", v.Total)
 	}
 }

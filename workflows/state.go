@@ -216,3 +216,23 @@ type OrderView struct {
 	NextDeadline *time.Time  `json:"next_deadline,omitempty"`
 	NextAction   string      `json:"next_action,omitempty"`
 }
+
+// Progress is what an action on an order answers: where the order stands now,
+// what it owes and who must act next. The whole order is the status query's.
+type Progress struct {
+	OrderNo      string            `json:"order_no"`
+	Status       sales.OrderStatus `json:"status"`
+	Step         sales.Step        `json:"step"`
+	StepName     string            `json:"step_name"`
+	StepOwner    sales.Role        `json:"step_owner"`
+	NextAction   string            `json:"next_action,omitempty"`
+	NextDeadline *time.Time        `json:"next_deadline,omitempty"`
+	Hold         string            `json:"hold,omitempty"`   // why the order waits for the SLT
+	Reason       string            `json:"reason,omitempty"` // why rejected or cancelled
+	Level        sales.Level       `json:"escalation_level"`
+	Currency     sales.Currency    `json:"currency"`
+	Total        sales.Fen         `json:"total_fen"`
+	Outstanding  sales.Fen         `json:"outstanding_fen"`
+	Unbilled     sales.Fen         `json:"unbilled_fen"`
+	Backorder    int64             `json:"backorder"`
+}
