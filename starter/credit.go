@@ -169,19 +169,8 @@ func (a *api) listAdjustments(w http.ResponseWriter, r *http.Request) {
 	if f.Status != "" && !slices.Contains(adjustmentStatuses, f.Status) {
 		q.p.Add("status", "must be one of proposed, approved, rejected, expired")
 	}
-	if err := q.err(); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	scope, err := a.scopeOf(r)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	f.Scope = scope
-	list, err := a.credit.ListAdjustments(r.Context(), f)
-	if err != nil {
-		a.fail(w, r, err)
+	list, ok := listInScope(a, w, r, q, &f.Scope, func(ctx context.Context) ([]sales.CreditAdjustment, error) { return a.credit.ListAdjustments(ctx, f) })
+	if !ok {
 		return
 	}
 	writeJSON(w, http.StatusOK, nonNil(list))

@@ -2,6 +2,7 @@ package starter
 
 import (
 	"cmp"
+	"context"
 	"net/http"
 	"slices"
 
@@ -52,19 +53,8 @@ func (a *api) escalations(w http.ResponseWriter, r *http.Request) {
 		MinLevel: q.level("min_level"),
 		Limit:    q.limit("limit"),
 	}
-	if err := q.err(); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	scope, err := a.scopeOf(r)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	f.Scope = scope
-	list, err := a.store.ListEscalations(r.Context(), f)
-	if err != nil {
-		a.fail(w, r, err)
+	list, ok := listInScope(a, w, r, q, &f.Scope, func(ctx context.Context) ([]sales.Escalation, error) { return a.store.ListEscalations(ctx, f) })
+	if !ok {
 		return
 	}
 	writeJSON(w, http.StatusOK, nonNil(list))
@@ -103,4 +93,27 @@ func (a *api) notifications(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, nonNil(list))
+}
+
+// listInScope answers the common part of a list request: bad query
+// parameters fail it, the user's scope goes into *scope, then list runs. It
+// reports false when it already answered with an error.
+func listInScope[T any](a *api, w http.ResponseWriter, r *http.Request, q *params, scope *sales.Scope,
+	list func(context.Context) ([]T, error)) ([]T, bool) {
+	if err := q.err(); err != nil {
+		a.fail(w, r, err)
+		return nil, false
+	}
+	s, err := a.scopeOf(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return nil, false
+	}
+	*scope = s
+	out, err := list(r.Context())
+	if err != nil {
+		a.fail(w, r, err)
+		return nil, false
+	}
+	return out, true
 }

@@ -195,19 +195,8 @@ func (a *api) listOrders(w http.ResponseWriter, r *http.Request) {
 		Before:     q.orderNo("before"),
 		Limit:      q.limit("limit"),
 	}
-	if err := q.err(); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	scope, err := a.scopeOf(r)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	f.Scope = scope
-	list, err := a.store.ListOrders(r.Context(), f)
-	if err != nil {
-		a.fail(w, r, err)
+	list, ok := listInScope(a, w, r, q, &f.Scope, func(ctx context.Context) ([]sales.OrderSummary, error) { return a.store.ListOrders(ctx, f) })
+	if !ok {
 		return
 	}
 	limit := f.Limit

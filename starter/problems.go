@@ -1,6 +1,7 @@
 package starter
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
@@ -32,19 +33,8 @@ func (a *api) listProblems(w http.ResponseWriter, r *http.Request) {
 		Limit:      q.limit("limit"),
 	}
 	q.format()
-	if err := q.err(); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	scope, err := a.scopeOf(r)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	f.Scope = scope
-	list, err := a.reports.ListProblems(r.Context(), f)
-	if err != nil {
-		a.fail(w, r, err)
+	list, ok := listInScope(a, w, r, q, &f.Scope, func(ctx context.Context) ([]sales.Problem, error) { return a.reports.ListProblems(ctx, f) })
+	if !ok {
 		return
 	}
 	now := a.now()
