@@ -4,16 +4,11 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"go.temporal.io/api/enums/v1"
-	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/sdk/client"
-	"google.golang.org/protobuf/encoding/protojson"
 
 	"osb/demo"
 	"osb/sales"
@@ -298,32 +293,10 @@ func TestTheQuarterlyReviewIsScheduledOnQuarterDaysInBeijing(t *testing.T) {
 }
 
 // saveCreditHistory writes a credit workflow's history for the replay test
-// (workflows/creditreplay_test.go) when OSB_RECORD_HISTORIES is set.
+// when OSB_RECORD_HISTORIES is set.
 func (s *system) saveCreditHistory(t testing.TB, workflowID, name string) {
 	t.Helper()
-	if os.Getenv("OSB_RECORD_HISTORIES") == "" {
-		return
-	}
-	iter := s.client.GetWorkflowHistory(context.Background(), workflowID, "", false, enums.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-	var h historypb.History
-	for iter.HasNext() {
-		e, err := iter.Next()
-		if err != nil {
-			t.Fatal(err)
-		}
-		h.Events = append(h.Events, e)
-	}
-	b, err := protojson.MarshalOptions{Indent: " "}.Marshal(&h)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join("..", "workflows", "testdata", "credit-histories", name+".json")
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	s.saveWorkflowHistory(t, workflowID, "credit-histories", name)
 }
 
 // credit reads a customer's credit as the holder of tok.

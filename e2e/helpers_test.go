@@ -93,10 +93,17 @@ func (s *system) visible(t testing.TB, query string) int {
 // OSB_RECORD_HISTORIES is set: `OSB_RECORD_HISTORIES=1 go test ./e2e/`.
 func (s *system) saveHistory(t testing.TB, orderNo, name string) {
 	t.Helper()
+	s.saveWorkflowHistory(t, workflows.WorkflowID(orderNo), "histories", name)
+}
+
+// saveWorkflowHistory writes a workflow's history to
+// workflows/testdata/<dir>/<name>.json when OSB_RECORD_HISTORIES is set.
+func (s *system) saveWorkflowHistory(t testing.TB, workflowID, dir, name string) {
+	t.Helper()
 	if os.Getenv("OSB_RECORD_HISTORIES") == "" {
 		return
 	}
-	iter := s.client.GetWorkflowHistory(context.Background(), workflows.WorkflowID(orderNo), "", false, enums.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	iter := s.client.GetWorkflowHistory(context.Background(), workflowID, "", false, enums.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
 	var h historypb.History
 	for iter.HasNext() {
 		e, err := iter.Next()
@@ -109,7 +116,7 @@ func (s *system) saveHistory(t testing.TB, orderNo, name string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join("..", "workflows", "testdata", "histories", name+".json")
+	path := filepath.Join("..", "workflows", "testdata", dir, name+".json")
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		t.Fatal(err)
 	}
