@@ -52,7 +52,7 @@ var settings = []struct{ name, def, doc string }{
 	{"OSB_UI_PORT", "8233", "port of the embedded Temporal Web UI"},
 	{"OSB_HTTP_ADDR", "127.0.0.1:8080", "address of the OSB HTTP API"},
 	{"OSB_WEBHOOK_URL", "", "where notifications are POSTed; empty = logged and listable through the API"},
-	{"OSB_POLICY_FILE", "", "JSON file overriding policy defaults (deadlines, dunning ladder, …)"},
+	{"OSB_POLICY_FILE", "", "JSON file overriding policy defaults: step deadlines, dunning ladder, … (`sales.Policy`) and under `credit` the credit formula (`sales.CreditPolicy`)"},
 	{"OSB_DEMO", "true in dev", "load the demo organisation, customers, SKUs and tokens"},
 	{"OSB_LOG_LEVEL", "info", "debug, info, warn or error"},
 }
@@ -97,9 +97,17 @@ func loadConfig() (config, error) {
 	return c, nil
 }
 
-// policy returns the defaults overridden by OSB_POLICY_FILE.
-func (c config) policy() (sales.Policy, error) {
-	pol := sales.DefaultPolicy()
+// policies is what OSB_POLICY_FILE holds: the order cycle's policy at the top
+// level and the credit policy under "credit"; what the file leaves out keeps
+// its default.
+type policies struct {
+	sales.Policy
+	Credit sales.CreditPolicy `json:"credit"`
+}
+
+// policies returns the defaults overridden by OSB_POLICY_FILE.
+func (c config) policies() (policies, error) {
+	pol := policies{Policy: sales.DefaultPolicy(), Credit: sales.DefaultCreditPolicy()}
 	if c.PolicyFile == "" {
 		return pol, nil
 	}
@@ -110,8 +118,11 @@ func (c config) policy() (sales.Policy, error) {
 	if err := json.Unmarshal(b, &pol); err != nil {
 		return pol, fmt.Errorf("OSB_POLICY_FILE %s is not valid policy JSON: %w", c.PolicyFile, err)
 	}
-	if err := pol.Validate(); err != nil {
+	if err := pol.Policy.Validate(); err != nil {
 		return pol, fmt.Errorf("OSB_POLICY_FILE %s: %w", c.PolicyFile, err)
+	}
+	if err := pol.Credit.Validate(); err != nil {
+		return pol, fmt.Errorf("OSB_POLICY_FILE %s, credit: %w", c.PolicyFile, err)
 	}
 	return pol, nil
 }

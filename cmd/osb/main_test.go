@@ -2,8 +2,12 @@ package main
 
 import (
 	"net"
+	"os"
 	"strings"
 	"testing"
+	"time"
+
+	"osb/sales"
 )
 
 // runErr runs the command with env and returns its error, which must be one
@@ -75,5 +79,29 @@ func TestConfigTableMatchesTheREADME(t *testing.T) {
 		if !strings.Contains(readme, "| `"+s.name+"` |") {
 			t.Errorf("README's configuration table lacks %s", s.name)
 		}
+	}
+}
+
+func TestPolicyFileOverridesOrderAndCreditDefaults(t *testing.T) {
+	dir := t.TempDir()
+	file := dir + "/policy.json"
+	if err := os.WriteFile(file, []byte(`{"hold_decision":"6h","credit":{"round_to_fen":500000}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pol, err := config{PolicyFile: file}.policies()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if time.Duration(pol.HoldDecision) != 6*time.Hour || pol.Credit.RoundTo != 500000 {
+		t.Errorf("overrides not applied: hold %s, round to %d", time.Duration(pol.HoldDecision), pol.Credit.RoundTo)
+	}
+	if pol.EscalateEvery != sales.DefaultPolicy().EscalateEvery || pol.Credit.OnTimeDays != sales.DefaultCreditPolicy().OnTimeDays {
+		t.Error("defaults not kept for what the file leaves out")
+	}
+	if err := os.WriteFile(file, []byte(`{"escalate_every":"-1h"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := (config{PolicyFile: file}).policies(); err == nil || !strings.Contains(err.Error(), "escalate_every") {
+		t.Errorf("a bad policy was accepted: %v", err)
 	}
 }

@@ -124,8 +124,12 @@ type services struct {
 // order: API first (no new work), then the worker (in-flight tasks finish).
 func (s services) run(ctx context.Context) error {
 	errc := make(chan error, 2)
+	pol, err := s.cfg.policies()
+	if err != nil {
+		return err
+	}
 	if s.worker {
-		w := worker.New(s.client, &activities.Activities{Store: s.store, Logger: s.log}, worker.Options{})
+		w := worker.New(s.client, &activities.Activities{Store: s.store, Logger: s.log, CreditPolicy: &pol.Credit}, worker.Options{})
 		if err := w.Start(); err != nil {
 			return fmt.Errorf("starting the worker failed: %w", err)
 		}
@@ -137,12 +141,8 @@ func (s services) run(ctx context.Context) error {
 		go d.Run(ctx)
 	}
 	if s.listener != nil {
-		policy, err := s.cfg.policy()
-		if err != nil {
-			return err
-		}
 		srv := &http.Server{
-			Handler:           starter.New(starter.Config{Store: s.store, Orders: starter.NewTemporalOrders(s.client), Policy: policy, Quota: s.store, Credit: starter.NewTemporalCredit(s.client, s.store, sales.DefaultCreditPolicy()), Reports: starter.NewReports(s.store, s.client), Logger: s.log}),
+			Handler:           starter.New(starter.Config{Store: s.store, Orders: starter.NewTemporalOrders(s.client), Policy: pol.Policy, Quota: s.store, Credit: starter.NewTemporalCredit(s.client, s.store, pol.Credit), Reports: starter.NewReports(s.store, s.client), Logger: s.log}),
 			ReadHeaderTimeout: 10 * time.Second,
 		}
 		go func() {
