@@ -137,28 +137,37 @@ func Backorder(lines []Line, shipments []Shipment) int64 {
 // ValidateShipLines checks a goods issue against what is still to ship: known
 // lines, positive quantities, nothing shipped twice, something shipped at all.
 func ValidateShipLines(lines []Line, shipments []Shipment, ship []LineQty) Problems {
+	p := checkLineQtys("lines", Remaining(lines, shipments), ship, false, func(q LineQty, left int64) string {
+		return fmt.Sprintf("%d is more than the %d still to ship on line %d", q.Quantity, left, q.LineNo)
+	})
+	if len(ship) == 0 {
+		p.Add("lines", "at least one line must ship")
+	}
+	return p
+}
+
+// checkLineQtys reports, for each of lines, a line the order does not have, a
+// line named twice, a quantity below one (below zero with allowZero), or
+// more than limit leaves, worded by tooMuch.
+func checkLineQtys(field string, limit map[int]int64, lines []LineQty, allowZero bool, tooMuch func(q LineQty, left int64) string) Problems {
 	var p Problems
-	left := Remaining(lines, shipments)
 	seen := map[int]bool{}
-	total := int64(0)
-	for i, q := range ship {
-		f := fmt.Sprintf("lines[%d]", i)
-		rem, ok := left[q.LineNo]
+	for i, q := range lines {
+		f := fmt.Sprintf("%s[%d]", field, i)
+		left, ok := limit[q.LineNo]
 		switch {
 		case !ok:
 			p.Add(f+".line_no", "the order has no line %d", q.LineNo)
 		case seen[q.LineNo]:
 			p.Add(f+".line_no", "line %d appears twice", q.LineNo)
-		case q.Quantity <= 0:
+		case q.Quantity < 0 && allowZero:
+			p.Add(f+".quantity", "must not be negative")
+		case q.Quantity <= 0 && !allowZero:
 			p.Add(f+".quantity", "must be positive")
-		case q.Quantity > rem:
-			p.Add(f+".quantity", "%d is more than the %d still to ship on line %d", q.Quantity, rem, q.LineNo)
+		case q.Quantity > left:
+			p.Add(f+".quantity", "%s", tooMuch(q, left))
 		}
 		seen[q.LineNo] = true
-		total += q.Quantity
-	}
-	if len(ship) == 0 {
-		p.Add("lines", "at least one line must ship")
 	}
 	return p
 }

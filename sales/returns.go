@@ -120,23 +120,9 @@ func Returnable(lines []Line, shipments []Shipment, returns []Return, now time.T
 // be returned: known lines, each once, positive quantities within what is
 // returnable, something returned at all.
 func ValidateReturnLines(field string, returnable map[int]int64, lines []LineQty) Problems {
-	var p Problems
-	seen := map[int]bool{}
-	for i, q := range lines {
-		f := fmt.Sprintf("%s[%d]", field, i)
-		left, ok := returnable[q.LineNo]
-		switch {
-		case !ok:
-			p.Add(f+".line_no", "the order has no line %d", q.LineNo)
-		case seen[q.LineNo]:
-			p.Add(f+".line_no", "line %d appears twice", q.LineNo)
-		case q.Quantity <= 0:
-			p.Add(f+".quantity", "must be positive")
-		case q.Quantity > left:
-			p.Add(f+".quantity", "%d is more than the %d of line %d that may be returned (delivered within the return window, not short, not returned already)", q.Quantity, left, q.LineNo)
-		}
-		seen[q.LineNo] = true
-	}
+	p := checkLineQtys(field, returnable, lines, false, func(q LineQty, left int64) string {
+		return fmt.Sprintf("%d is more than the %d of line %d that may be returned (delivered within the return window, not short, not returned already)", q.Quantity, left, q.LineNo)
+	})
 	if len(lines) == 0 {
 		p.Add(field, "at least one line must be returned")
 	}
@@ -147,23 +133,9 @@ func ValidateReturnLines(field string, returnable map[int]int64, lines []LineQty
 // differ from the request, but never exceeds what was delivered and not
 // returned otherwise; zero is allowed (nothing came back).
 func ValidateReceiptLines(field string, returnable map[int]int64, lines []LineQty) Problems {
-	var p Problems
-	seen := map[int]bool{}
-	for i, q := range lines {
-		f := fmt.Sprintf("%s[%d]", field, i)
-		left, ok := returnable[q.LineNo]
-		switch {
-		case !ok:
-			p.Add(f+".line_no", "the order has no line %d", q.LineNo)
-		case seen[q.LineNo]:
-			p.Add(f+".line_no", "line %d appears twice", q.LineNo)
-		case q.Quantity < 0:
-			p.Add(f+".quantity", "must not be negative")
-		case q.Quantity > left:
-			p.Add(f+".quantity", "%d is more than the %d of line %d delivered and not returned otherwise", q.Quantity, left, q.LineNo)
-		}
-		seen[q.LineNo] = true
-	}
+	p := checkLineQtys(field, returnable, lines, true, func(q LineQty, left int64) string {
+		return fmt.Sprintf("%d is more than the %d of line %d delivered and not returned otherwise", q.Quantity, left, q.LineNo)
+	})
 	if len(lines) == 0 {
 		p.Add(field, "list what came back, with 0 for lines that did not")
 	}
