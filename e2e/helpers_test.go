@@ -22,20 +22,6 @@ type created struct {
 	Existing bool   `json:"existing"`
 }
 
-// customer finds a demo customer the tests can order for.
-func (a *api) customer(id string) sales.Customer {
-	a.t.Helper()
-	var c []sales.Customer
-	a.must(200, token("ssg-lead"), "GET", "/v1/customers", nil, &c)
-	for _, x := range c {
-		if x.ID == id {
-			return x
-		}
-	}
-	a.t.Fatalf("no customer %s", id)
-	return sales.Customer{}
-}
-
 // plainSKU returns an active SKU that is not quota-controlled.
 func (a *api) plainSKU() sales.SKU {
 	a.t.Helper()

@@ -57,7 +57,7 @@ type OrderState struct {
 	ClosedAt  *time.Time       `json:"closed_at,omitempty"`
 
 	Seq     int                `json:"seq"`     // audit events so far
-	Pending sales.OrderChanges `json:"pending"` // written to the store at the next flush
+	Pending sales.OrderChanges `json:"pending"` // written to the store at the next flush; carried across continue-as-new
 	SA      savedAttrs         `json:"sa"`
 }
 
