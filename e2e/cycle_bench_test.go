@@ -48,7 +48,7 @@ func BenchmarkCycle(b *testing.B) {
 		runCycles(b, parallel, func(i int) error { return sys.bare(fmt.Sprintf("bare-%d-%d", time.Now().UnixNano(), i)) })
 	})
 	b.Run("osb", func(b *testing.B) {
-		a := &api{t: &testing.T{}, sys: sys}
+		a := &api{t: b, sys: sys}
 		a.url = newBenchAPI(b, sys)
 		sku := benchSKU(b, sys)
 		runCycles(b, parallel, func(int) error { return a.cycle(sku) })

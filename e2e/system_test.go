@@ -130,7 +130,7 @@ func testCustomers(org sales.Organisation) []sales.Customer {
 
 // api is one HTTP API over the shared system with its own policy.
 type api struct {
-	t   *testing.T
+	t   testing.TB
 	sys *system
 	url string
 }
