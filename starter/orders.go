@@ -163,7 +163,7 @@ func holdOrReason(p workflows.Progress) string {
 
 // orderInput is the workflow input of a new order made by the user of r.
 func (a *api) orderInput(r *http.Request, no string, req sales.OrderRequest) workflows.OrderInput {
-	return workflows.OrderInput{OrderNo: no, Request: req, CreatedBy: actorOf(r), Policy: a.policy}
+	return workflows.OrderInput{OrderNo: no, Request: req, CreatedBy: actorOf(r), Policy: a.policy, Code: workflows.CodeVersion}
 }
 
 // getOrder returns the live status of an order, or the store's snapshot once

@@ -81,6 +81,10 @@ func (r *orderRun) upsertAttributes() error {
 		want.Deadline = at.UTC()
 	}
 	old := s.SA
+	identity := old == (savedAttrs{})
+	if r.code >= 1 {
+		want.Identity, identity = true, !old.Identity
+	}
 	var upd []temporal.SearchAttributeUpdate
 	if want.Status != old.Status {
 		upd = append(upd, SAOrderStatus.ValueSet(want.Status))
@@ -101,9 +105,20 @@ func (r *orderRun) upsertAttributes() error {
 			upd = append(upd, SANextDeadline.ValueSet(want.Deadline))
 		}
 	}
-	if old == (savedAttrs{}) {
+	if identity {
 		upd = append(upd, SAOrderNo.ValueSet(s.OrderNo), SACustomerID.ValueSet(s.CustomerID),
 			SAMarket.ValueSet(s.Market), SAKAM.ValueSet(s.Ladder.KAM))
+	}
+	if r.code >= 1 {
+		// Each upsert is a write of the visibility record: the search
+		// attributes change at every step, the memo only with the total.
+		if len(upd) > 0 {
+			s.SA = want
+			if err := workflow.UpsertTypedSearchAttributes(r.ctx, upd...); err != nil {
+				return err
+			}
+		}
+		return r.upsertMemo()
 	}
 	if len(upd) == 0 {
 		return nil
@@ -120,5 +135,22 @@ func (r *orderRun) upsertAttributes() error {
 	return workflow.UpsertMemo(r.ctx, map[string]any{
 		"customer": s.CustomerName, "status": string(s.Status),
 		"total": s.Total().String() + " " + string(s.Currency),
+	})
+}
+
+// upsertMemo writes the memo when what it shows changed: the customer, the
+// total and the currency (status and step are search attributes).
+func (r *orderRun) upsertMemo() error {
+	s := r.s
+	if s.CustomerName == "" {
+		return nil // OP1 has not read the customer: nothing to show yet
+	}
+	want := memoAttrs{CustomerName: s.CustomerName, TotalFen: int64(s.Total()), Currency: string(s.Currency)}
+	if s.Memo != nil && *s.Memo == want {
+		return nil
+	}
+	s.Memo = &want
+	return workflow.UpsertMemo(r.ctx, map[string]any{
+		"customer_name": want.CustomerName, "total_fen": want.TotalFen, "currency": want.Currency,
 	})
 }

@@ -279,6 +279,7 @@ func newHarness(t *testing.T) *harness {
 	env.RegisterActivityWithOptions(w.reservePOP, activity.RegisterOptions{Name: ActivityReservePOP})
 	h := &harness{t: t, env: env, w: w, policy: sales.DefaultPolicy(), outcome: map[string]*updateOutcome{}}
 	h.input = OrderInput{
+		Code:      CodeVersion,
 		OrderNo:   "SO-2026-000001",
 		CreatedBy: ssg,
 		Request: sales.OrderRequest{CustomerID: "C001", Currency: sales.CNY, Lines: []sales.LineRequest{

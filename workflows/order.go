@@ -31,18 +31,27 @@ type orderRun struct {
 	// memoOnStatusOnly: the memo is rewritten when the status changes, not at
 	// every step (version 1 of "memo-on-status"; older runs keep every step).
 	memoOnStatusOnly bool
+	code             int // the input's code version (version.go)
+	// The deadline timer (code version 1 on): one at a time, for timerAt.
+	timer     workflow.Future
+	timerAt   time.Time
+	stopTimer workflow.CancelFunc
 }
 
 // Order is the workflow of one order's whole OTR cycle, from registration to
 // remittance.
 func Order(ctx workflow.Context, in OrderInput) (OrderResult, error) {
-	r := &orderRun{ctx: ctx, policy: in.Policy, now: workflow.Now(ctx), continueAfter: in.ContinueAfter, actorID: in.CreatedBy.UserID}
+	checkCode(in.Code)
+	r := &orderRun{ctx: ctx, policy: in.Policy, now: workflow.Now(ctx), continueAfter: in.ContinueAfter, actorID: in.CreatedBy.UserID, code: in.Code}
 	r.acks = workflow.GetSignalChannel(ctx, SignalInvoiceAcked)
-	r.memoOnStatusOnly = workflow.GetVersion(ctx, "memo-on-status", workflow.DefaultVersion, 1) >= 1
+	r.memoOnStatusOnly = r.versioned("memo-on-status")
 	if in.State != nil {
 		r.s = in.State
 	} else {
 		r.s = newState(in, r.now)
+		if r.code >= 1 {
+			r.s.SA, r.s.Memo = startAttrs(ctx)
+		}
 	}
 	if err := r.registerHandlers(); err != nil {
 		return OrderResult{}, err
@@ -81,7 +90,9 @@ func newState(in OrderInput, now time.Time) *OrderState {
 func (r *orderRun) openOrder(in OrderInput) error {
 	s := r.s
 	r.event("registered", map[string]string{"lines": fmt.Sprint(len(s.Lines)), "total": s.Total().String()})
-	s.OPVersion = int(workflow.GetVersion(r.ctx, opVersion, workflow.DefaultVersion, 1))
+	if r.versioned(opVersion) {
+		s.OPVersion = 1
+	}
 
 	var prep PrepareResult
 	if err := r.local(r.ctx, ActivityPrepareOrder, in.Request, &prep); err != nil {
@@ -217,6 +228,7 @@ func (r *orderRun) loop(in OrderInput) (OrderResult, error) {
 		if r.shouldContinueAsNew() {
 			next := in
 			next.State = r.s
+			next.Code = CodeVersion
 			return OrderResult{}, workflow.NewContinueAsNewError(r.ctx, Order, next)
 		}
 		if err := r.wait(); err != nil {
@@ -245,6 +257,9 @@ func (r *orderRun) wait() error {
 	at, ok := r.nextDeadline(true)
 	if r.takesReturns() && (!ok || r.s.ReturnsUntil.Before(at)) {
 		at, ok = *r.s.ReturnsUntil, true
+	}
+	if r.code >= 1 {
+		return r.waitTimer(at, ok, ready)
 	}
 	if !ok {
 		return workflow.Await(r.ctx, ready)
@@ -381,4 +396,48 @@ func invalid(p sales.Problems, message string) error {
 		parts[i] = f.Field + ": " + f.Message
 	}
 	return temporal.NewNonRetryableApplicationError(message+" ("+strings.Join(parts, "; ")+")", sales.ErrInvalid, nil, []sales.FieldError(p))
+}
+
+// waitTimer is wait from code version 1 on. The loop wakes once the handlers
+// that changed the order have finished, so an action that runs a local
+// activity of its own is written in one go; and one durable timer stands for
+// the next deadline, kept while the deadline stays and cancelled when it
+// moves, so no stale timer wakes the order later.
+func (r *orderRun) waitTimer(at time.Time, ok bool, ready func() bool) error {
+	if err := r.ctx.Err(); err != nil {
+		return err // the workflow was cancelled: a cancelled timer must not wake it again
+	}
+	settled := func() bool { return ready() && workflow.AllHandlersFinished(r.ctx) }
+	if r.timer != nil && (!ok || !r.timerAt.Equal(at)) {
+		r.cancelTimer()
+	}
+	if !ok {
+		return workflow.Await(r.ctx, settled)
+	}
+	d := at.Sub(workflow.Now(r.ctx))
+	if d <= 0 {
+		r.cancelTimer()
+		return nil
+	}
+	if r.timer == nil {
+		tctx, cancel := workflow.WithCancel(r.ctx)
+		r.timer, r.timerAt, r.stopTimer = workflow.NewTimer(tctx, d), at, cancel
+	}
+	timer := r.timer
+	err := workflow.Await(r.ctx, func() bool { return settled() || timer.IsReady() })
+	if timer.IsReady() {
+		r.timer, r.stopTimer = nil, nil
+	}
+	return err
+}
+
+// cancelTimer cancels the deadline timer if one is running.
+func (r *orderRun) cancelTimer() {
+	if r.timer == nil {
+		return
+	}
+	if !r.timer.IsReady() {
+		r.stopTimer()
+	}
+	r.timer, r.stopTimer = nil, nil
 }

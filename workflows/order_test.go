@@ -396,7 +396,7 @@ func TestRecheckHoldsWhenCustomerFrozenMeanwhile(t *testing.T) {
 
 func TestContinueAsNewCarriesTheOrder(t *testing.T) {
 	h := newHarness(t)
-	h.input.ContinueAfter = 2
+	h.input.ContinueAfter = 1 // continues at the first wake-up after the start: the acknowledgement
 	h.at(hour, func() {
 		h.update("ack", UpdateAcknowledge, AcknowledgeInput{Actor: logistics, PlannedDate: "2030-01-01"})
 	})

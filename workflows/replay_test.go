@@ -15,7 +15,7 @@ import (
 // TestReplaySavedHistories replays every history recorded from real runs
 // (`OSB_RECORD_HISTORIES=1 go test ./e2e/` writes them): a change to a
 // workflow that would break running ones fails here. Guard such changes with
-// workflow.GetVersion and record new histories beside the old ones.
+// the code version (version.go) and record new histories beside the old ones.
 func TestReplaySavedHistories(t *testing.T) {
 	sets := []struct {
 		dir      string

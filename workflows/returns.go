@@ -117,7 +117,7 @@ func (r *orderRun) takesReturns() bool {
 // keepOpenForReturns is called at remittance: the workflow stays until the
 // return window of the last delivery has passed.
 func (r *orderRun) keepOpenForReturns() {
-	if workflow.GetVersion(r.ctx, returnVersion, workflow.DefaultVersion, 1) < 1 {
+	if !r.versioned(returnVersion) {
 		return
 	}
 	window, _, _, _ := r.returnRules()
@@ -337,7 +337,7 @@ func (r *orderRun) issueCreditNote(rt *sales.Return, lines []sales.LineQty, amou
 // openShortageReturn turns units found missing at proof of delivery into a
 // return waiting for its approver: approved, they are credited at once.
 func (r *orderRun) openShortageReturn(ctx workflow.Context, sh *sales.Shipment, by sales.Actor) string {
-	if len(sh.Shortages) == 0 || workflow.GetVersion(ctx, returnVersion, workflow.DefaultVersion, 1) < 1 {
+	if len(sh.Shortages) == 0 || !r.versioned(returnVersion) {
 		return ""
 	}
 	rt := r.openReturn(sales.ReturnByShortage, sh.No, sh.Shortages, "shortage at the delivery of "+sh.No, by)

@@ -38,9 +38,11 @@ func TestSmallReturnApprovedByTheUMCreditsTheUnpaidInvoice(t *testing.T) {
 	h := newHarness(t)
 	quotaOrder(h, 50) // line 1 is 10 × SKU-Q at ¥80: quota-controlled
 	h.shipAll(hour)
-	h.requestReturn(sales.Day, "log", logistics, "broken", 1, 2)
-	h.requestReturn(sales.Day, "none", kam, "", 1, 2)
-	h.requestReturn(sales.Day, "too many", kam, "broken", 1, 11)
+	// The refusals come first: callbacks at the same virtual time run in no
+	// fixed order.
+	h.requestReturn(sales.Day-hour, "log", logistics, "broken", 1, 2)
+	h.requestReturn(sales.Day-hour, "none", kam, "", 1, 2)
+	h.requestReturn(sales.Day-hour, "too many", kam, "broken", 1, 11)
 	h.requestReturn(sales.Day, "req", kam, "two cases broken", 1, 3)
 	h.decideReturn(sales.Day+hour, "kam decides", kam, ReturnApprove)
 	h.decideReturn(sales.Day+hour, "um", um, ReturnApprove)

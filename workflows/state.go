@@ -59,6 +59,7 @@ type OrderState struct {
 	Seq     int                `json:"seq"`     // audit events so far
 	Pending sales.OrderChanges `json:"pending"` // written to the store at the next flush; carried across continue-as-new
 	SA      savedAttrs         `json:"sa"`
+	Memo    *memoAttrs         `json:"memo,omitempty"` // the memo last written (code version 1 on)
 }
 
 // Hold kinds: what the SLT decides on.
@@ -83,6 +84,9 @@ type savedAttrs struct {
 	Level       int64     `json:"level"`
 	Outstanding int64     `json:"outstanding"`
 	Deadline    time.Time `json:"deadline"`
+	// Identity: order number, customer, market and KAM are set (at the
+	// start, by the starter, or by the first upsert); code version 1 on.
+	Identity bool `json:"identity,omitempty"`
 }
 
 // Total is the value of the order's lines.

@@ -1,0 +1,90 @@
+package workflows
+
+import (
+	"fmt"
+
+	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/workflow"
+)
+
+// CodeVersion is the version of the order workflow's code that runs started
+// now follow. The starter writes it into OrderInput.Code, and continue-as-new
+// moves a run on to it, so a run's version is in its first event and replays
+// take the same path without a marker.
+//
+// Every change to what the order workflow commands bumps CodeVersion and
+// keeps the older path for runs that started before; the replay tests over
+// workflows/testdata prove both. Runs without a version (Code 0) started
+// before this scheme: they follow the GetVersion markers they recorded.
+//
+//	1: no GetVersion markers (each also upserts the TemporalChangeVersion
+//	   search attribute, one more visibility write per run and change): the
+//	   changes "memo-on-status", "quota-check" and "returns" are in; the memo
+//	   holds what the starter set (customer, total, currency) and changes only
+//	   with the total; the loop writes the store after the running handlers
+//	   finished (one write per action, not one per local activity); one
+//	   deadline timer at a time, cancelled when the deadline moves.
+const CodeVersion = 1
+
+// checkCode refuses a run whose version this worker does not know: its
+// workflow task fails and is retried until a newer worker takes it.
+func checkCode(code int) {
+	if code < 0 || code > CodeVersion {
+		panic(fmt.Sprintf("order workflow code version %d is not known to this worker (it knows up to %d)", code, CodeVersion))
+	}
+}
+
+// versioned answers whether a change is in: from the input's code version
+// for runs that have one, from the change's GetVersion marker for older runs.
+func (r *orderRun) versioned(change string) bool {
+	if r.code >= 1 {
+		return true
+	}
+	return workflow.GetVersion(r.ctx, change, workflow.DefaultVersion, 1) >= 1
+}
+
+// memoAttrs is the memo the Web UI shows beside the search attributes.
+type memoAttrs struct {
+	CustomerName string `json:"customer_name"`
+	TotalFen     int64  `json:"total_fen"`
+	Currency     string `json:"currency"`
+}
+
+// startAttrs reads the search attributes and the memo the run started with,
+// so that the first upsert writes only what changed since.
+func startAttrs(ctx workflow.Context) (savedAttrs, *memoAttrs) {
+	var sa savedAttrs
+	attrs := workflow.GetTypedSearchAttributes(ctx)
+	_, sa.Identity = attrs.GetKeyword(SAOrderNo)
+	sa.Status, _ = attrs.GetKeyword(SAOrderStatus)
+	sa.Step, _ = attrs.GetKeyword(SAStep)
+	sa.Level, _ = attrs.GetInt64(SAEscalationLevel)
+	sa.Outstanding, _ = attrs.GetInt64(SAAmountOutstanding)
+	sa.Deadline, _ = attrs.GetTime(SANextDeadline)
+	m := startMemo(ctx)
+	if m.CustomerName == "" {
+		return sa, nil
+	}
+	return sa, &m
+}
+
+// startMemo reads the memo the run started with.
+func startMemo(ctx workflow.Context) memoAttrs {
+	var m memoAttrs
+	memo := workflow.GetInfo(ctx).Memo
+	if memo == nil {
+		return m
+	}
+	dc := converter.GetDefaultDataConverter()
+	fields := memo.GetFields()
+	if p, ok := fields["customer_name"]; ok {
+		_ = dc.FromPayload(p, &m.CustomerName)
+	}
+	if p, ok := fields["total_fen"]; ok {
+		_ = dc.FromPayload(p, &m.TotalFen)
+	}
+	if p, ok := fields["currency"]; ok {
+		_ = dc.FromPayload(p, &m.Currency)
+	}
+	return m
+}

@@ -1,0 +1,49 @@
+package workflows
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"osb/sales"
+)
+
+// One durable timer stands for the next deadline: every action that moves
+// the deadline cancels the old timer, so no stale timer wakes the order
+// later, and an action with a local activity of its own (the re-check at
+// acknowledgement) is written to the store once.
+func TestOneDeadlineTimerAtATime(t *testing.T) {
+	h := newHarness(t)
+	scheduled, fired, cancelled := 0, 0, 0
+	h.env.SetOnTimerScheduledListener(func(string, time.Duration) { scheduled++ })
+	h.env.SetOnTimerFiredListener(func(string) { fired++ })
+	h.env.SetOnTimerCanceledListener(func(string) { cancelled++ })
+	h.shipAll(hour)
+	h.pay(4*hour, "pay", "BANK-1", sales.Yuan(2000))
+	if res := h.run(); res.Status != sales.StatusRemitted {
+		t.Fatalf("status %s", res.Status)
+	}
+	// Deadlines of SP1, SP3, SP5 and the invoice, then the end of the return
+	// window: each action cancelled the timer before it; only the last fired.
+	if scheduled != 5 || cancelled != 4 || fired != 1 {
+		t.Errorf("timers: %d scheduled, %d cancelled, %d fired; want 5, 4, 1", scheduled, cancelled, fired)
+	}
+	// Start, acknowledgement, goods issue, delivery, payment: one write each
+	// (the return window's end writes nothing).
+	if n := len(h.w.syncs); n != 5 {
+		t.Errorf("%d writes to the store, want 5", n)
+	}
+}
+
+// A run from a newer starter than the worker knows fails its workflow task
+// (and waits for a newer worker) instead of taking an older path.
+func TestUnknownCodeVersionIsRefused(t *testing.T) {
+	h := newHarness(t)
+	h.input.Code = CodeVersion + 1
+	h.input.Policy = h.policy
+	h.env.ExecuteWorkflow(Order, h.input)
+	err := h.env.GetWorkflowError()
+	if err == nil || !strings.Contains(err.Error(), "not known to this worker") {
+		t.Fatalf("got %v, want the unknown version refused", err)
+	}
+}
