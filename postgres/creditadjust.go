@@ -352,8 +352,8 @@ func markDunningFreeze(ctx context.Context, tx pgx.Tx, f *sales.Freeze) error {
 // invoice is at the rung that froze it any more: paying the overdue invoices
 // lifts it. A freeze by the SLT or the organisation data stays.
 func liftPaidFreeze(ctx context.Context, tx pgx.Tx, o *sales.OrderSnapshot) error {
-	if o == nil {
-		return nil
+	if o == nil || len(o.Invoices) == 0 {
+		return nil // no invoice changed: nothing overdue was settled
 	}
 	op := "lift the freeze of " + o.CustomerID
 	var level int

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"osb/sales"
 )
@@ -50,24 +51,35 @@ func (s *Store) ClaimClientRef(ctx context.Context, customerID, ref, orderNo str
 // ApplyOrderChanges writes what an order's workflow changed, in one
 // transaction. It is idempotent: the snapshot is written only if it is not
 // older than the stored one, and every other record is keyed so that
-// writing it again adds nothing.
+// writing it again adds nothing. The order, its lines, shipments, invoices,
+// receipts, events, escalations, notifications and credits go in one round
+// trip (a pipelined batch); what must read first follows.
 func (s *Store) ApplyOrderChanges(ctx context.Context, c sales.OrderChanges) error {
 	op := "apply order changes"
 	if c.Order != nil {
 		op += " of " + c.Order.OrderNo
 	}
+	if len(c.Events) > 0 && c.Order == nil {
+		return sales.Errorf(sales.ErrInvalid, "%s: events come with the order snapshot that names their order", op)
+	}
 	return s.inTx(ctx, op, func(tx pgx.Tx) error {
+		b := &pgx.Batch{}
 		if c.Order != nil {
-			if err := writeSnapshot(ctx, tx, c.Order); err != nil {
+			if err := queueSnapshot(b, c.Order); err != nil {
 				return err
 			}
 		}
+		if err := queueEvents(b, c.Order, c.Events); err != nil {
+			return err
+		}
+		queueEscalations(b, c.Escalations)
+		queueNotifications(b, c.Notifications)
+		queueCredits(b, c.Credits)
+		if err := tx.SendBatch(ctx, b).Close(); err != nil {
+			return translate(op, err)
+		}
 		for _, write := range []func() error{
-			func() error { return writeEvents(ctx, tx, c.Order, c.Events) },
-			func() error { return writeEscalations(ctx, tx, c.Escalations) },
-			func() error { return writeNotifications(ctx, tx, c.Notifications) },
 			func() error { return writeFreeze(ctx, tx, c.Freeze) },
-			func() error { return writeCredits(ctx, tx, c.Credits) },
 			func() error { return writeQuotaPOPReturns(ctx, tx, c) },
 			func() error { return liftPaidFreeze(ctx, tx, c.Order) }, // after the invoices and the freeze
 			func() error { return recordProblems(ctx, tx, c) },       // last: it reads what the others wrote
@@ -80,11 +92,35 @@ func (s *Store) ApplyOrderChanges(ctx context.Context, c sales.OrderChanges) err
 	})
 }
 
-// writeSnapshot upserts the order and, unless the stored version is newer,
-// replaces its lines and upserts its shipments, invoices and receipts.
-func writeSnapshot(ctx context.Context, tx pgx.Tx, o *sales.OrderSnapshot) error {
+// queue adds a statement to b whose result check runs when the batch is
+// read, in order; op names it in an error.
+func queue(b *pgx.Batch, op string, check func(pgconn.CommandTag) error, sql string, args ...any) {
+	b.Queue(sql, args...).Fn = func(br pgx.BatchResults) error {
+		tag, err := br.Exec()
+		if err != nil {
+			return translate(op, err)
+		}
+		if check != nil {
+			return check(tag)
+		}
+		return nil
+	}
+}
+
+// storedVersionIs guards the update of a line, shipment, invoice or receipt:
+// it is changed only while the stored order is this snapshot's version, so
+// a late retry of an older write changes nothing. $2 is the order number and
+// $3 the snapshot's version in every statement that uses it.
+const storedVersionIs = `(SELECT o.version FROM orders o WHERE o.order_no = $2) = $3`
+
+// queueSnapshot queues the upsert of the order and of the lines, shipments,
+// invoices and receipts it carries (a partial snapshot carries only those
+// that changed; none is ever deleted). A snapshot older than the stored one
+// changes nothing.
+func queueSnapshot(b *pgx.Batch, o *sales.OrderSnapshot) error {
 	op := "write order " + o.OrderNo
-	tag, err := tx.Exec(ctx, `
+	won := false
+	queue(b, op, func(tag pgconn.CommandTag) error { won = tag.RowsAffected() > 0; return nil }, `
 		INSERT INTO orders (order_no, customer_id, market, kam_id, client_ref, currency, total_fen, status,
 			step, escalation_level, unbilled_fen, outstanding_fen, next_deadline, requested_date,
 			hold_reason, created_by, created_at, updated_at, closed_at, version)
@@ -104,51 +140,82 @@ func writeSnapshot(ctx context.Context, tx pgx.Tx, o *sales.OrderSnapshot) error
 		string(o.Status), string(o.Step), int(o.Level), int64(o.Unbilled), int64(o.Outstanding),
 		o.NextDeadline, o.RequestedDate, o.HoldReason, o.CreatedBy, o.CreatedAt, o.UpdatedAt,
 		o.ClosedAt, o.Version)
-	if err != nil {
-		return translate(op, err)
-	}
-	if tag.RowsAffected() == 0 {
-		return nil // the stored snapshot is newer
-	}
-	if err := writeLines(ctx, tx, o); err != nil {
-		return translate(op+": lines", err)
-	}
-	for _, sh := range o.Shipments {
-		if err := writeShipment(ctx, tx, o, sh); err != nil {
-			return translate(op+": shipment "+sh.No, err)
+	// A row another order owns is refused; a row left alone because the
+	// stored order is newer is not an error.
+	owned := func(what, no string) func(pgconn.CommandTag) error {
+		return func(tag pgconn.CommandTag) error {
+			if won && tag.RowsAffected() == 0 {
+				return errOtherOrder(what, no, o.OrderNo)
+			}
+			return nil
 		}
 	}
-	for _, inv := range o.Invoices {
-		if err := writeInvoice(ctx, tx, o, inv); err != nil {
-			return translate(op+": invoice "+inv.No, err)
-		}
-	}
-	for _, r := range o.Receipts {
-		if err := writeReceipt(ctx, tx, o, r); err != nil {
-			return translate(op+": receipt "+r.Reference, err)
-		}
-	}
-	return nil
-}
-
-// writeLines replaces the order's lines, each with what its shipments took.
-func writeLines(ctx context.Context, tx pgx.Tx, o *sales.OrderSnapshot) error {
-	shipped := make(map[int]int64)
-	for _, sh := range o.Shipments {
-		for _, q := range sh.Lines {
-			shipped[q.LineNo] += q.Quantity
-		}
-	}
-	if _, err := tx.Exec(ctx, `DELETE FROM order_lines WHERE order_no = $1`, o.OrderNo); err != nil {
-		return err
-	}
+	shipped := o.ShippedByLine()
 	for _, l := range o.Lines {
-		if _, err := tx.Exec(ctx, `
-			INSERT INTO order_lines (order_no, line_no, sku, quantity, unit_price_fen, shipped)
-			VALUES ($1, $2, $3, $4, $5, $6)`,
-			o.OrderNo, l.LineNo, l.SKU, l.Quantity, int64(l.UnitPrice), shipped[l.LineNo]); err != nil {
+		queue(b, fmt.Sprintf("%s: line %d", op, l.LineNo), nil, `
+			INSERT INTO order_lines (line_no, order_no, sku, quantity, unit_price_fen, shipped)
+			SELECT $1, $2, $4, $5, $6, $7 WHERE `+storedVersionIs+`
+			ON CONFLICT (order_no, line_no) DO UPDATE SET sku = excluded.sku,
+				quantity = excluded.quantity, unit_price_fen = excluded.unit_price_fen,
+				shipped = excluded.shipped`,
+			l.LineNo, o.OrderNo, o.Version, l.SKU, l.Quantity, int64(l.UnitPrice), shipped[l.LineNo])
+	}
+	for _, sh := range o.Shipments {
+		lines, err := jsonText(sh.Lines, "[]")
+		if err != nil {
 			return err
 		}
+		shortages, err := jsonText(sh.Shortages, "[]")
+		if err != nil {
+			return err
+		}
+		queue(b, op+": shipment "+sh.No, owned("shipment", sh.No), `
+			INSERT INTO shipments (shipment_no, order_no, customer_id, carrier, waybill, lines, issued_at,
+				delivered_at, damaged, shortages, delivery_note, invoice_no)
+			SELECT $1, $2, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13 WHERE `+storedVersionIs+`
+			ON CONFLICT (shipment_no) DO UPDATE SET customer_id = excluded.customer_id,
+				carrier = excluded.carrier, waybill = excluded.waybill, lines = excluded.lines,
+				issued_at = excluded.issued_at, delivered_at = excluded.delivered_at,
+				damaged = excluded.damaged, shortages = excluded.shortages,
+				delivery_note = excluded.delivery_note, invoice_no = excluded.invoice_no
+			WHERE shipments.order_no = excluded.order_no`,
+			sh.No, o.OrderNo, o.Version, o.CustomerID, sh.Carrier, sh.Waybill, lines, sh.IssuedAt,
+			sh.DeliveredAt, sh.Damaged, shortages, sh.DeliveryNote, sh.InvoiceNo)
+	}
+	for _, inv := range o.Invoices {
+		queue(b, op+": invoice "+inv.No, owned("invoice", inv.No), `
+			INSERT INTO invoices (invoice_no, order_no, customer_id, shipment_no, currency, amount_fen,
+				paid_fen, credited_fen, issued_at, due_at, acknowledged, disputed, dispute, reminded,
+				dunning_level, paid_at)
+			SELECT $1, $2, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17
+			WHERE `+storedVersionIs+`
+			ON CONFLICT (invoice_no) DO UPDATE SET customer_id = excluded.customer_id,
+				shipment_no = excluded.shipment_no, currency = excluded.currency,
+				amount_fen = excluded.amount_fen, paid_fen = excluded.paid_fen,
+				credited_fen = excluded.credited_fen, issued_at = excluded.issued_at,
+				due_at = excluded.due_at, acknowledged = excluded.acknowledged,
+				disputed = excluded.disputed, dispute = excluded.dispute, reminded = excluded.reminded,
+				dunning_level = excluded.dunning_level, paid_at = excluded.paid_at
+			WHERE invoices.order_no = excluded.order_no`,
+			inv.No, o.OrderNo, o.Version, o.CustomerID, inv.ShipmentNo, currencyOr(inv.Currency, o.Currency),
+			int64(inv.Amount), int64(inv.Paid), int64(inv.Credited), inv.IssuedAt, inv.DueAt,
+			inv.Acknowledged, inv.Disputed, inv.Dispute, inv.Reminded, int(inv.Level), inv.PaidAt)
+	}
+	for _, r := range o.Receipts {
+		allocations, err := jsonText(r.Allocations, "[]")
+		if err != nil {
+			return err
+		}
+		queue(b, op+": receipt "+r.Reference, nil, `
+			INSERT INTO receipts (reference, order_no, customer_id, amount_fen, currency, received_at,
+				confirmed_by, allocations, excess_fen)
+			SELECT $1, $2, $4, $5, $6, $7, $8, $9, $10 WHERE `+storedVersionIs+`
+			ON CONFLICT (order_no, reference) DO UPDATE SET customer_id = excluded.customer_id,
+				amount_fen = excluded.amount_fen, currency = excluded.currency,
+				received_at = excluded.received_at, confirmed_by = excluded.confirmed_by,
+				allocations = excluded.allocations, excess_fen = excluded.excess_fen`,
+			r.Reference, o.OrderNo, o.Version, o.CustomerID, int64(r.Amount), currencyOr(r.Currency, o.Currency),
+			r.ReceivedAt, r.ConfirmedBy, allocations, int64(r.Excess))
 	}
 	return nil
 }
@@ -156,74 +223,6 @@ func writeLines(ctx context.Context, tx pgx.Tx, o *sales.OrderSnapshot) error {
 // errOtherOrder reports a shipment or invoice number already used by another order.
 func errOtherOrder(what, no, orderNo string) error {
 	return sales.Errorf(sales.ErrConflict, "%s %s belongs to another order than %s", what, no, orderNo)
-}
-
-func writeShipment(ctx context.Context, tx pgx.Tx, o *sales.OrderSnapshot, sh sales.Shipment) error {
-	lines, err := jsonText(sh.Lines, "[]")
-	if err != nil {
-		return err
-	}
-	shortages, err := jsonText(sh.Shortages, "[]")
-	if err != nil {
-		return err
-	}
-	tag, err := tx.Exec(ctx, `
-		INSERT INTO shipments (shipment_no, order_no, customer_id, carrier, waybill, lines, issued_at,
-			delivered_at, damaged, shortages, delivery_note, invoice_no)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-		ON CONFLICT (shipment_no) DO UPDATE SET customer_id = excluded.customer_id,
-			carrier = excluded.carrier, waybill = excluded.waybill, lines = excluded.lines,
-			issued_at = excluded.issued_at, delivered_at = excluded.delivered_at,
-			damaged = excluded.damaged, shortages = excluded.shortages,
-			delivery_note = excluded.delivery_note, invoice_no = excluded.invoice_no
-		WHERE shipments.order_no = excluded.order_no`,
-		sh.No, o.OrderNo, o.CustomerID, sh.Carrier, sh.Waybill, lines, sh.IssuedAt,
-		sh.DeliveredAt, sh.Damaged, shortages, sh.DeliveryNote, sh.InvoiceNo)
-	if err == nil && tag.RowsAffected() == 0 {
-		return errOtherOrder("shipment", sh.No, o.OrderNo)
-	}
-	return err
-}
-
-func writeInvoice(ctx context.Context, tx pgx.Tx, o *sales.OrderSnapshot, inv sales.Invoice) error {
-	tag, err := tx.Exec(ctx, `
-		INSERT INTO invoices (invoice_no, order_no, customer_id, shipment_no, currency, amount_fen,
-			paid_fen, credited_fen, issued_at, due_at, acknowledged, disputed, dispute, reminded,
-			dunning_level, paid_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
-		ON CONFLICT (invoice_no) DO UPDATE SET customer_id = excluded.customer_id,
-			shipment_no = excluded.shipment_no, currency = excluded.currency,
-			amount_fen = excluded.amount_fen, paid_fen = excluded.paid_fen,
-			credited_fen = excluded.credited_fen, issued_at = excluded.issued_at,
-			due_at = excluded.due_at, acknowledged = excluded.acknowledged,
-			disputed = excluded.disputed, dispute = excluded.dispute, reminded = excluded.reminded,
-			dunning_level = excluded.dunning_level, paid_at = excluded.paid_at
-		WHERE invoices.order_no = excluded.order_no`,
-		inv.No, o.OrderNo, o.CustomerID, inv.ShipmentNo, currencyOr(inv.Currency, o.Currency),
-		int64(inv.Amount), int64(inv.Paid), int64(inv.Credited), inv.IssuedAt, inv.DueAt,
-		inv.Acknowledged, inv.Disputed, inv.Dispute, inv.Reminded, int(inv.Level), inv.PaidAt)
-	if err == nil && tag.RowsAffected() == 0 {
-		return errOtherOrder("invoice", inv.No, o.OrderNo)
-	}
-	return err
-}
-
-func writeReceipt(ctx context.Context, tx pgx.Tx, o *sales.OrderSnapshot, r sales.Receipt) error {
-	allocations, err := jsonText(r.Allocations, "[]")
-	if err != nil {
-		return err
-	}
-	_, err = tx.Exec(ctx, `
-		INSERT INTO receipts (order_no, reference, customer_id, amount_fen, currency, received_at,
-			confirmed_by, allocations, excess_fen)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-		ON CONFLICT (order_no, reference) DO UPDATE SET customer_id = excluded.customer_id,
-			amount_fen = excluded.amount_fen, currency = excluded.currency,
-			received_at = excluded.received_at, confirmed_by = excluded.confirmed_by,
-			allocations = excluded.allocations, excess_fen = excluded.excess_fen`,
-		o.OrderNo, r.Reference, o.CustomerID, int64(r.Amount), currencyOr(r.Currency, o.Currency),
-		r.ReceivedAt, r.ConfirmedBy, allocations, int64(r.Excess))
-	return err
 }
 
 // currencyOr returns c, or the order's currency when c is empty.
@@ -234,16 +233,13 @@ func currencyOr(c, order sales.Currency) string {
 	return string(c)
 }
 
-// writeEvents appends the order's audit events; an event already stored
-// under its sequence number is left as it is.
-func writeEvents(ctx context.Context, tx pgx.Tx, o *sales.OrderSnapshot, events []sales.Event) error {
+// queueEvents appends the order's audit events in one statement (a step
+// writes several at once); an event already stored under its sequence number
+// is left as it is.
+func queueEvents(b *pgx.Batch, o *sales.OrderSnapshot, events []sales.Event) error {
 	if len(events) == 0 {
 		return nil
 	}
-	if o == nil {
-		return sales.Errorf(sales.ErrInvalid, "apply order changes: events come with the order snapshot that names their order")
-	}
-	// One statement for all the events: a step writes several at once.
 	n := len(events)
 	seqs, ats := make([]int32, n), make([]time.Time, n)
 	steps, kinds, actors, details := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
@@ -254,33 +250,28 @@ func writeEvents(ctx context.Context, tx pgx.Tx, o *sales.OrderSnapshot, events 
 		}
 		seqs[i], ats[i], steps[i], kinds[i], actors[i], details[i] = int32(e.Seq), e.At, string(e.Step), e.Kind, e.Actor, detail
 	}
-	if _, err := tx.Exec(ctx, `
+	queue(b, fmt.Sprintf("write %d events of %s", n, o.OrderNo), nil, `
 		INSERT INTO order_events (order_no, seq, at, step, kind, actor, detail)
 		SELECT $1, e.seq, e.at, e.step, e.kind, e.actor, e.detail::jsonb
 		FROM unnest($2::int[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[])
 			AS e(seq, at, step, kind, actor, detail)
 		ON CONFLICT (order_no, seq) DO NOTHING`,
-		o.OrderNo, seqs, ats, steps, kinds, actors, details); err != nil {
-		return translate(fmt.Sprintf("write %d events of %s", n, o.OrderNo), err)
-	}
+		o.OrderNo, seqs, ats, steps, kinds, actors, details)
 	return nil
 }
 
-// writeEscalations records escalations; one already recorded under its key is
-// left as it is.
-func writeEscalations(ctx context.Context, tx pgx.Tx, escalations []sales.Escalation) error {
+// queueEscalations records escalations; one already recorded under its key
+// is left as it is.
+func queueEscalations(b *pgx.Batch, escalations []sales.Escalation) {
 	for _, e := range escalations {
-		if _, err := tx.Exec(ctx, `
+		queue(b, "write escalation "+e.Key, nil, `
 			INSERT INTO escalations (dedupe_key, order_no, customer_id, market, kind, subject, level,
 				recipients, at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 			ON CONFLICT (dedupe_key) DO NOTHING`,
 			e.Key, e.OrderNo, e.CustomerID, e.Market, string(e.Kind), e.Subject, int(e.Level),
-			nonNil(e.Recipients), e.At); err != nil {
-			return translate("write escalation "+e.Key, err)
-		}
+			nonNil(e.Recipients), e.At)
 	}
-	return nil
 }
 
 // nonNil returns ids, or an empty list for nil, for NOT NULL array columns.
@@ -315,19 +306,16 @@ func writeFreeze(ctx context.Context, tx pgx.Tx, f *sales.Freeze) error {
 	return markDunningFreeze(ctx, tx, f) // see credit.go: paying lifts it
 }
 
-// writeCredits records credit balance movements; one already recorded under
+// queueCredits records credit balance movements; one already recorded under
 // its key is left as it is.
-func writeCredits(ctx context.Context, tx pgx.Tx, credits []sales.CreditEntry) error {
+func queueCredits(b *pgx.Batch, credits []sales.CreditEntry) {
 	for _, c := range credits {
-		if _, err := tx.Exec(ctx, `
+		queue(b, "write credit "+c.Key, nil, `
 			INSERT INTO customer_credit (source_key, customer_id, amount_fen, currency, note, at)
 			VALUES ($1, $2, $3, $4, $5, $6)
 			ON CONFLICT (source_key) DO NOTHING`,
-			c.Key, c.CustomerID, int64(c.Amount), currencyOr(c.Currency, sales.CNY), c.Note, c.At); err != nil {
-			return translate("write credit "+c.Key, err)
-		}
+			c.Key, c.CustomerID, int64(c.Amount), currencyOr(c.Currency, sales.CNY), c.Note, c.At)
 	}
-	return nil
 }
 
 // translateOrNil is translate for an error that may be nil.

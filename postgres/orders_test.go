@@ -185,6 +185,49 @@ func TestApplyOrderChangesKeepsTheNewerSnapshot(t *testing.T) {
 	}
 }
 
+// A write that carries only what changed (as the workflow's writes do) keeps
+// the rest of the order; a late older one changes nothing.
+func TestApplyOrderChangesTakesOnlyWhatChanged(t *testing.T) {
+	st, url := demoStore(t)
+	ctx := testContext(t)
+	full := fullChanges("SO-2026-000001", 5)
+	applyChanges(t, st, full)
+
+	paid := *full.Order
+	paid.Version, paid.Status, paid.Outstanding = 6, sales.StatusShipping, 0
+	inv := full.Order.Invoices[0]
+	inv.Paid, inv.PaidAt = 504000, at(40)
+	paid.Lines, paid.Shipments, paid.Receipts = nil, nil, []sales.Receipt{{
+		Reference: "BANK-002", Amount: 204000, Currency: sales.CNY, ReceivedAt: *at(40), ConfirmedBy: "fin1",
+	}}
+	paid.Invoices = []sales.Invoice{inv}
+	paid.Shipped = map[int]int64{1: 100, 2: 30}
+	applyChanges(t, st, sales.OrderChanges{Order: &paid})
+
+	late := paid
+	late.Version = 4
+	late.Invoices = []sales.Invoice{full.Order.Invoices[0]}
+	late.Lines = []sales.Line{{LineNo: 1, SKU: "SKU-1001", Quantity: 1, UnitPrice: 2880}}
+	applyChanges(t, st, sales.OrderChanges{Order: &late})
+
+	got, err := st.Order(ctx, "SO-2026-000001")
+	if err != nil {
+		t.Fatalf("Order: %v", err)
+	}
+	if got.Version != 6 || len(got.Lines) != 2 || got.Lines[0].Quantity != 100 || len(got.Shipments) != 1 {
+		t.Errorf("the rest of the order was lost: %+v", got)
+	}
+	if len(got.Invoices) != 1 || got.Invoices[0].Paid != 504000 || got.Invoices[0].PaidAt == nil {
+		t.Errorf("invoice %+v", got.Invoices)
+	}
+	if len(got.Receipts) != 2 {
+		t.Errorf("receipts %+v", got.Receipts)
+	}
+	if n := scalar[int](t, url, "SELECT sum(shipped) FROM order_lines WHERE order_no = 'SO-2026-000001'"); n != 130 {
+		t.Errorf("shipped %d, want 130", n)
+	}
+}
+
 func TestApplyOrderChangesRejectsBadChangesWhole(t *testing.T) {
 	st, url := demoStore(t)
 	ctx := testContext(t)

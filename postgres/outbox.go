@@ -15,17 +15,21 @@ import (
 // writeNotifications puts notifications in the outbox, due at once; one
 // already there under its key is left as it is.
 func writeNotifications(ctx context.Context, tx pgx.Tx, notifications []sales.Notification) error {
+	b := &pgx.Batch{}
+	queueNotifications(b, notifications)
+	return tx.SendBatch(ctx, b).Close()
+}
+
+// queueNotifications queues the notifications' inserts into b.
+func queueNotifications(b *pgx.Batch, notifications []sales.Notification) {
 	for _, n := range notifications {
-		if _, err := tx.Exec(ctx, `
+		queue(b, "write notification "+n.Key, nil, `
 			INSERT INTO notifications (dedupe_key, order_no, recipient_id, kind, subject, body,
 				created_at, next_attempt_at)
 			VALUES ($1, NULLIF($2, ''), $3, $4, $5, $6, $7, $7)
 			ON CONFLICT (dedupe_key) DO NOTHING`,
-			n.Key, n.OrderNo, n.RecipientID, n.Kind, n.Subject, n.Body, n.At); err != nil {
-			return translate("write notification "+n.Key, err)
-		}
+			n.Key, n.OrderNo, n.RecipientID, n.Kind, n.Subject, n.Body, n.At)
 	}
-	return nil
 }
 
 const notificationColumns = `id, dedupe_key, coalesce(order_no, ''), recipient_id, kind, subject, body,

@@ -70,10 +70,29 @@ type OrderSnapshot struct {
 	CreatedAt     time.Time   `json:"created_at"`
 	UpdatedAt     time.Time   `json:"updated_at"`
 	ClosedAt      *time.Time  `json:"closed_at,omitempty"`
-	Lines         []Line      `json:"lines"`
-	Shipments     []Shipment  `json:"shipments"`
-	Invoices      []Invoice   `json:"invoices"`
-	Receipts      []Receipt   `json:"receipts"`
+	// The order's lines, shipments, invoices and receipts; a write from the
+	// workflow carries only those that changed since its last write (none is
+	// ever removed), and Shipped then gives each line's shipped quantity.
+	Lines     []Line        `json:"lines"`
+	Shipments []Shipment    `json:"shipments"`
+	Invoices  []Invoice     `json:"invoices"`
+	Receipts  []Receipt     `json:"receipts"`
+	Shipped   map[int]int64 `json:"shipped,omitempty"`
+}
+
+// ShippedByLine returns the quantity shipped of each line: Shipped when set,
+// else the sum over the snapshot's shipments.
+func (o *OrderSnapshot) ShippedByLine() map[int]int64 {
+	if o.Shipped != nil {
+		return o.Shipped
+	}
+	shipped := make(map[int]int64)
+	for _, sh := range o.Shipments {
+		for _, q := range sh.Lines {
+			shipped[q.LineNo] += q.Quantity
+		}
+	}
+	return shipped
 }
 
 // Event is one audit entry: a step reached or an action taken.

@@ -1,7 +1,10 @@
 package workflows
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
+	"hash/fnv"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
@@ -28,6 +31,9 @@ func (r *orderRun) flush() error {
 		batch := s.Pending
 		s.Pending = sales.OrderChanges{}
 		err := r.local(r.ctx, ActivitySyncOrder, batch, nil)
+		if err == nil && batch.Order != nil {
+			s.Written = written(s.Written, batch.Order)
+		}
 		if err != nil && !isBusinessError(err) {
 			workflow.GetLogger(r.ctx).Warn("writing order to the store failed; retrying", "order", s.OrderNo, "error", err)
 			s.Pending = batch.Merge(s.Pending)
@@ -63,6 +69,8 @@ func (r *orderRun) snapshot() *sales.OrderSnapshot {
 		CreatedBy: s.CreatedBy.UserID, CreatedAt: s.CreatedAt, UpdatedAt: r.now, ClosedAt: s.ClosedAt,
 		Lines: s.Lines, Shipments: s.Shipments, Invoices: s.Invoices, Receipts: s.Receipts,
 	}
+	snap.Shipped = snap.ShippedByLine()
+	changedOnly(snap, s.Written)
 	if s.Hold != nil {
 		snap.HoldReason = s.Hold.Reason
 	}
@@ -153,4 +161,75 @@ func (r *orderRun) upsertMemo() error {
 	return workflow.UpsertMemo(r.ctx, map[string]any{
 		"customer_name": want.CustomerName, "total_fen": want.TotalFen, "currency": want.Currency,
 	})
+}
+
+// changedOnly leaves in snap the lines, shipments, invoices and receipts
+// that differ from what was last written: most steps change one of them, and
+// each costs a statement.
+func changedOnly(snap *sales.OrderSnapshot, last map[string]uint64) {
+	if len(last) == 0 {
+		return
+	}
+	keep := func(key string, v any) bool { return last[key] != hashOf(v) }
+	snap.Lines = filter(snap.Lines, func(l sales.Line) bool { return keep(lineKey(l, snap.Shipped)) })
+	snap.Shipments = filter(snap.Shipments, func(sh sales.Shipment) bool { return keep("shipment/"+sh.No, sh) })
+	snap.Invoices = filter(snap.Invoices, func(inv sales.Invoice) bool { return keep("invoice/"+inv.No, inv) })
+	snap.Receipts = filter(snap.Receipts, func(rc sales.Receipt) bool { return keep("receipt/"+rc.Reference, rc) })
+}
+
+// written returns last with the hashes of what snap carried, now stored.
+func written(last map[string]uint64, snap *sales.OrderSnapshot) map[string]uint64 {
+	out := make(map[string]uint64, len(last)+len(snap.Lines)+len(snap.Shipments)+len(snap.Invoices)+len(snap.Receipts))
+	// A copy: the order of iteration does not matter.
+	//workflowcheck:ignore
+	for k, v := range last {
+		out[k] = v
+	}
+	for _, l := range snap.Lines {
+		k, v := lineKey(l, snap.Shipped)
+		out[k] = hashOf(v)
+	}
+	for _, sh := range snap.Shipments {
+		out["shipment/"+sh.No] = hashOf(sh)
+	}
+	for _, inv := range snap.Invoices {
+		out["invoice/"+inv.No] = hashOf(inv)
+	}
+	for _, rc := range snap.Receipts {
+		out["receipt/"+rc.Reference] = hashOf(rc)
+	}
+	return out
+}
+
+// lineKey is a line's key and what is written of it: the line and its
+// shipped quantity.
+func lineKey(l sales.Line, shipped map[int]int64) (string, any) {
+	return fmt.Sprintf("line/%d", l.LineNo), struct {
+		Line    sales.Line
+		Shipped int64
+	}{l, shipped[l.LineNo]}
+}
+
+// hashOf hashes v's JSON encoding, which is deterministic for the plain
+// records it is given (struct fields in order, map keys sorted).
+//
+//workflowcheck:ignore
+func hashOf(v any) uint64 {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return 0 // never equal to a stored hash of a written value: written again
+	}
+	h := fnv.New64a()
+	_, _ = h.Write(b)
+	return h.Sum64()
+}
+
+func filter[T any](in []T, keep func(T) bool) []T {
+	out := make([]T, 0, len(in))
+	for _, v := range in {
+		if keep(v) {
+			out = append(out, v)
+		}
+	}
+	return out
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -176,15 +177,45 @@ func (w *world) setCredit(c sales.CreditPosition) {
 }
 
 // last returns the latest snapshot written.
+// last is the order as the store has it after every write so far: the
+// latest header, and each line, shipment, invoice and receipt as last written
+// (a write carries only what changed).
 func (w *world) last() *sales.OrderSnapshot {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	for i := len(w.syncs) - 1; i >= 0; i-- {
-		if w.syncs[i].Order != nil {
-			return w.syncs[i].Order
+	var out *sales.OrderSnapshot
+	for _, c := range w.syncs {
+		o := c.Order
+		if o == nil {
+			continue
+		}
+		if out == nil || o.Version >= out.Version {
+			merged := *o
+			if out != nil {
+				merged.Lines = upsertBy(out.Lines, o.Lines, func(l sales.Line) string { return fmt.Sprint(l.LineNo) })
+				merged.Shipments = upsertBy(out.Shipments, o.Shipments, func(s sales.Shipment) string { return s.No })
+				merged.Invoices = upsertBy(out.Invoices, o.Invoices, func(i sales.Invoice) string { return i.No })
+				merged.Receipts = upsertBy(out.Receipts, o.Receipts, func(r sales.Receipt) string { return r.Reference })
+			}
+			out = &merged
 		}
 	}
-	return nil
+	return out
+}
+
+// upsertBy returns have with each of later replacing the one of the same key,
+// or appended.
+func upsertBy[T any](have, later []T, key func(T) string) []T {
+	out := append([]T(nil), have...)
+	for _, v := range later {
+		i := slices.IndexFunc(out, func(h T) bool { return key(h) == key(v) })
+		if i < 0 {
+			out = append(out, v)
+		} else {
+			out[i] = v
+		}
+	}
+	return out
 }
 
 func (w *world) escalations() []sales.Escalation {

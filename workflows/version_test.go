@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -45,5 +46,34 @@ func TestUnknownCodeVersionIsRefused(t *testing.T) {
 	err := h.env.GetWorkflowError()
 	if err == nil || !strings.Contains(err.Error(), "not known to this worker") {
 		t.Fatalf("got %v, want the unknown version refused", err)
+	}
+}
+
+// Each write carries the order and only the lines, shipments, invoices and
+// receipts that changed since the write before.
+func TestWritesCarryOnlyWhatChanged(t *testing.T) {
+	h := newHarness(t)
+	h.shipAll(hour)
+	h.pay(4*hour, "pay", "BANK-1", sales.Yuan(2000))
+	if res := h.run(); res.Status != sales.StatusRemitted {
+		t.Fatalf("status %s", res.Status)
+	}
+	want := []string{
+		"lines 2, shipments 0, invoices 0, receipts 0", // registered and released
+		"lines 0, shipments 0, invoices 0, receipts 0", // acknowledged
+		"lines 2, shipments 1, invoices 1, receipts 0", // goods issue: shipped quantities, shipment, invoice
+		"lines 0, shipments 1, invoices 0, receipts 0", // proof of delivery
+		"lines 0, shipments 0, invoices 1, receipts 1", // payment
+	}
+	var got []string
+	for _, c := range h.w.syncs {
+		o := c.Order
+		got = append(got, fmt.Sprintf("lines %d, shipments %d, invoices %d, receipts %d", len(o.Lines), len(o.Shipments), len(o.Invoices), len(o.Receipts)))
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("writes carried\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if last := h.w.last(); last.Shipped[1] != 10 || last.Shipped[2] != 20 {
+		t.Errorf("shipped per line %v", last.Shipped)
 	}
 }
