@@ -51,9 +51,15 @@ func (s *Store) ClaimClientRef(ctx context.Context, customerID, ref, orderNo str
 // ApplyOrderChanges writes what an order's workflow changed, in one
 // transaction. It is idempotent: the snapshot is written only if it is not
 // older than the stored one, and every other record is keyed so that
-// writing it again adds nothing. The order, its lines, shipments, invoices,
-// receipts, events, escalations, notifications and credits go in one round
-// trip (a pipelined batch); what must read first follows.
+// writing it again adds nothing.
+//
+// The order, its lines, shipments, invoices, receipts, events, escalations,
+// notifications and credits go in one round trip (a pipelined batch). Most
+// steps change nothing else: then the batch also resolves the order's
+// problems whose cause is gone and is the whole transaction (a batch outside
+// a transaction block runs as one implicit transaction). Freezes, quota,
+// POP, returns, credit notes and problem filings read before they write and
+// follow the batch in an explicit transaction.
 func (s *Store) ApplyOrderChanges(ctx context.Context, c sales.OrderChanges) error {
 	op := "apply order changes"
 	if c.Order != nil {
@@ -62,19 +68,38 @@ func (s *Store) ApplyOrderChanges(ctx context.Context, c sales.OrderChanges) err
 	if len(c.Events) > 0 && c.Order == nil {
 		return sales.Errorf(sales.ErrInvalid, "%s: events come with the order snapshot that names their order", op)
 	}
-	return s.inTx(ctx, op, func(tx pgx.Tx) error {
-		b := &pgx.Batch{}
-		if c.Order != nil {
-			if err := queueSnapshot(b, c.Order); err != nil {
-				return err
-			}
-		}
-		if err := queueEvents(b, c.Order, c.Events); err != nil {
+	b := &pgx.Batch{}
+	if c.Order != nil {
+		if err := queueSnapshot(b, c.Order); err != nil {
 			return err
 		}
-		queueEscalations(b, c.Escalations)
-		queueNotifications(b, c.Notifications)
-		queueCredits(b, c.Credits)
+	}
+	if err := queueEvents(b, c.Order, c.Events); err != nil {
+		return err
+	}
+	queueEscalations(b, c.Escalations)
+	queueNotifications(b, c.Notifications)
+	queueCredits(b, c.Credits)
+	if plainChanges(c) {
+		frozen := false
+		if c.Order != nil {
+			queueResolveGoneProblems(b, c.Order.OrderNo)
+			if len(c.Order.Invoices) > 0 {
+				queueFrozenByDunning(b, c.Order.CustomerID, &frozen)
+			}
+		}
+		if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
+			return translate(op, err)
+		}
+		if !frozen {
+			return nil
+		}
+		// Rare: the customer is frozen for dunning and an invoice changed.
+		// The lift is derived from what was just written; should it fail,
+		// the workflow retries the whole write, which changes nothing else.
+		return s.inTx(ctx, op, func(tx pgx.Tx) error { return liftPaidFreeze(ctx, tx, c.Order) })
+	}
+	return s.inTx(ctx, op, func(tx pgx.Tx) error {
 		if err := tx.SendBatch(ctx, b).Close(); err != nil {
 			return translate(op, err)
 		}
@@ -90,6 +115,30 @@ func (s *Store) ApplyOrderChanges(ctx context.Context, c sales.OrderChanges) err
 		}
 		return nil
 	})
+}
+
+// plainChanges reports whether c holds nothing that must read the store
+// before it writes.
+func plainChanges(c sales.OrderChanges) bool {
+	if c.Freeze != nil || len(c.Quota) > 0 || len(c.POP) > 0 || len(c.Returns) > 0 || len(c.CreditNotes) > 0 ||
+		len(sales.AutoProblems(c)) > 0 {
+		return false
+	}
+	if c.Order != nil {
+		for _, sh := range c.Order.Shipments {
+			if len(sh.POP) > 0 {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// queueFrozenByDunning queues the check whether the customer is frozen for
+// dunning (liftPaidFreeze may then lift it).
+func queueFrozenByDunning(b *pgx.Batch, customerID string, frozen *bool) {
+	b.Queue(`SELECT EXISTS (SELECT 1 FROM customers WHERE id = $1 AND frozen AND frozen_by = 'dunning')`,
+		customerID).QueryRow(func(row pgx.Row) error { return row.Scan(frozen) })
 }
 
 // queue adds a statement to b whose result check runs when the batch is

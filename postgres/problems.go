@@ -93,7 +93,21 @@ func noteRung(ctx context.Context, tx pgx.Tx, f sales.ProblemFiling) (no string,
 // paid; a stuck step moved on or the order is closed; a held order was
 // decided. The time is the order's, so retrying the write changes nothing.
 func resolveGoneProblems(ctx context.Context, tx pgx.Tx, orderNo string) error {
-	_, err := tx.Exec(ctx, `
+	_, err := tx.Exec(ctx, resolveGoneSQL, resolveGoneArgs(orderNo)...)
+	return translateOrNil("resolve problems of "+orderNo, err)
+}
+
+// queueResolveGoneProblems is resolveGoneProblems in a batch.
+func queueResolveGoneProblems(b *pgx.Batch, orderNo string) {
+	queue(b, "resolve problems of "+orderNo, nil, resolveGoneSQL, resolveGoneArgs(orderNo)...)
+}
+
+func resolveGoneArgs(orderNo string) []any {
+	return []any{orderNo, sales.NoteInvoicePaid, sales.NoteStepMoved, sales.NoteOrderClosed, sales.NoteHoldDecided,
+		finalStatuses, sales.System.UserID}
+}
+
+const resolveGoneSQL = `
 		WITH gone AS (
 			SELECT p.id, o.updated_at AS at,
 				CASE
@@ -112,11 +126,7 @@ func resolveGoneProblems(ctx context.Context, tx pgx.Tx, orderNo string) error {
 		)
 		UPDATE problems p SET status = 'resolved', resolution = gone.note, resolved_at = gone.at,
 			resolved_by = $7, updated_at = gone.at
-		FROM gone WHERE p.id = gone.id AND gone.note IS NOT NULL`,
-		orderNo, sales.NoteInvoicePaid, sales.NoteStepMoved, sales.NoteOrderClosed, sales.NoteHoldDecided,
-		finalStatuses, sales.System.UserID)
-	return translateOrNil("resolve problems of "+orderNo, err)
-}
+		FROM gone WHERE p.id = gone.id AND gone.note IS NOT NULL`
 
 // FileProblem files a problem a person reported and returns it numbered.
 func (s *Store) FileProblem(ctx context.Context, f sales.ProblemFiling) (sales.Problem, error) {
