@@ -68,6 +68,9 @@ type Config struct {
 	Reports ReportService // the information system: problem log, reports, meeting packs
 	Logger  *slog.Logger
 	Now     func() time.Time // default time.Now
+	// AuthCacheTTL is how long an accepted token is trusted without asking
+	// the store again: zero means DefaultAuthCacheTTL, negative never.
+	AuthCacheTTL time.Duration
 }
 
 // requestTimeout bounds every /v1 request.
@@ -85,6 +88,7 @@ type api struct {
 	policy  sales.Policy
 	log     *slog.Logger
 	now     func() time.Time
+	auth    *authCache
 }
 
 // New returns the HTTP handler of the API.
@@ -97,6 +101,11 @@ func New(c Config) http.Handler {
 	if a.now == nil {
 		a.now = time.Now
 	}
+	ttl := c.AuthCacheTTL
+	if ttl == 0 {
+		ttl = DefaultAuthCacheTTL
+	}
+	a.auth = newAuthCache(ttl, a.now)
 
 	r := chi.NewRouter()
 	r.Use(middleware.RequestID, a.accessLog, a.recoverPanic, middleware.RequestSize(maxBodyBytes))

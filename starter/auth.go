@@ -20,9 +20,16 @@ func (a *api) authenticate(next http.Handler) http.Handler {
 			a.fail(w, r, sales.Errorf(sales.ErrUnauthorized, "send your API token as Authorization: Bearer <token>"))
 			return
 		}
-		u, err := a.store.Authenticate(r.Context(), token)
+		u, cached := a.auth.get(token)
+		var err error
+		if !cached {
+			u, err = a.store.Authenticate(r.Context(), token)
+		}
 		switch sales.ErrorCode(err) {
 		case "":
+			if !cached {
+				a.auth.put(token, u)
+			}
 		case sales.ErrUnauthorized, sales.ErrNotFound, sales.ErrInvalid:
 			a.fail(w, r, sales.Errorf(sales.ErrUnauthorized, "the bearer token is invalid or expired"))
 			return
