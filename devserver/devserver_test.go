@@ -93,6 +93,10 @@ func TestFileDatabaseKeepsWorkflowsAcrossRestarts(t *testing.T) {
 	}
 	disconnect()
 	first.Stop()
+	// Visibility records have a file of their own.
+	if _, err := os.Stat(filepath.Join(dir, "temporal-visibility.db")); err != nil {
+		t.Fatalf("no visibility database beside the main one: %v", err)
+	}
 
 	// The same file again, with one more search attribute.
 	attrs := map[string]enums.IndexedValueType{"Region": enums.INDEXED_VALUE_TYPE_KEYWORD}
@@ -108,8 +112,14 @@ func TestFileDatabaseKeepsWorkflowsAcrossRestarts(t *testing.T) {
 	copied := filepath.Join(dir, "copy.db")
 	copyFile(t, file, copied)
 	copyFile(t, file+"-wal", copied+"-wal")
+	copyFile(t, visibilityFile(file), visibilityFile(copied))
+	copyFile(t, visibilityFile(file)+"-wal", visibilityFile(copied)+"-wal")
 	third := startServer(t, Options{DatabaseFile: copied, SearchAttributes: attrs})
 	c, _ = connect(t, third, waitThenGo)
+	listed, err := c.ListWorkflow(t.Context(), &workflowservice.ListWorkflowExecutionsRequest{Query: `WorkflowId = "order/SO-1"`})
+	if err != nil || len(listed.Executions) != 1 {
+		t.Fatalf("the waiting workflow is not in the visibility records after the restart: %v %v", listed, err)
+	}
 	if err := c.SignalWorkflow(t.Context(), "order/SO-1", "", "go", "done"); err != nil {
 		t.Fatal(err)
 	}
@@ -275,5 +285,34 @@ func eventually(t *testing.T, timeout time.Duration, check func() error) {
 			t.Fatal(err)
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// A data folder from before the visibility records had a file of their own
+// keeps them in its main file; a new one gets both files.
+func TestVisibilityDatabaseOfOldAndNewDataFolders(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	old := filepath.Join(dir, "old.db")
+	if err := ensureSchema(sqlConfig(Options{}, old), old); err != nil {
+		t.Fatal(err)
+	}
+	dbs, err := prepareDatabase(Options{DatabaseFile: old, Namespace: "default", SearchAttributes: testAttributes})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dbs.visibility != dbs.main {
+		t.Errorf("an old data folder got a new visibility database %s", dbs.visibility.DatabaseName)
+	}
+	fresh := filepath.Join(dir, "fresh.db")
+	dbs, err = prepareDatabase(Options{DatabaseFile: fresh, Namespace: "default", SearchAttributes: testAttributes})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dbs.visibility.DatabaseName != filepath.Join(dir, "fresh-visibility.db") {
+		t.Errorf("visibility database %s", dbs.visibility.DatabaseName)
+	}
+	if _, err := os.Stat(dbs.visibility.DatabaseName); err != nil {
+		t.Errorf("visibility database not created: %v", err)
 	}
 }

@@ -16,13 +16,14 @@ import (
 const (
 	clusterName = "active"
 	// clusterID is fixed so that a file database meets the same cluster on every start.
-	clusterID = "9d1b0b5c-6a7e-4f5e-9a43-6f0d5e2b7c11"
-	storeName = "sqlite"
+	clusterID           = "9d1b0b5c-6a7e-4f5e-9a43-6f0d5e2b7c11"
+	storeName           = "sqlite"
+	visibilityStoreName = "sqlite-visibility"
 )
 
 // newTemporalServer builds, but does not start, a single-host server with all
 // services in this process.
-func newTemporalServer(o Options, p ports, db *config.SQL, log *slog.Logger) (temporal.Server, error) {
+func newTemporalServer(o Options, p ports, db databases, log *slog.Logger) (temporal.Server, error) {
 	conf := serverConfig(o, p, db)
 	host := func(port int) static.Hosts { return static.SingleLocalHost(hostPort(o.IP, port)) }
 	server, err := temporal.NewServer(
@@ -57,18 +58,21 @@ func dynamicConfig() dynamicconfig.StaticClient {
 	}
 }
 
-func serverConfig(o Options, p ports, db *config.SQL) *config.Config {
+func serverConfig(o Options, p ports, db databases) *config.Config {
 	frontend := hostPort(o.IP, p.frontend)
 	conf := &config.Config{}
 	conf.Global.Membership.MaxJoinDuration = 30 * time.Second
 	conf.Global.Membership.BroadcastAddress = o.IP
 	conf.Persistence = config.Persistence{
 		DefaultStore:    storeName,
-		VisibilityStore: storeName,
+		VisibilityStore: visibilityStoreName,
 		// Fixed when a database is created; more than one lets history work
 		// on several workflows at once.
 		NumHistoryShards: 4,
-		DataStores:       map[string]config.DataStore{storeName: {SQL: db}},
+		DataStores: map[string]config.DataStore{
+			storeName:           {SQL: db.main},
+			visibilityStoreName: {SQL: db.visibility},
+		},
 	}
 	conf.ClusterMetadata = &cluster.Config{
 		FailoverVersionIncrement: 10,

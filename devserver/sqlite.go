@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"go.temporal.io/server/common/config"
 	sqliteplugin "go.temporal.io/server/common/persistence/sql/sqlplugin/sqlite"
@@ -26,29 +27,60 @@ var filePragmas = map[string]string{
 	"synchronous":  "normal",
 }
 
-// prepareDatabase returns the persistence config of o's database, with the
-// schema created in a new file and the namespace created if it is missing.
-func prepareDatabase(o Options) (*config.SQL, error) {
-	conf := sqlConfig(o)
-	if o.DatabaseFile != "" {
+// databases are the two SQLite databases of the server: workflows and their
+// histories, and the visibility records the Web UI and list queries read.
+// The plugin reaches each database through one connection (SQLite has one
+// writer), so visibility writes, one per search attribute upsert, would
+// otherwise queue behind every workflow task; apart, they run side by side.
+type databases struct {
+	main, visibility *config.SQL
+}
+
+// visibilityFile is where file mode keeps the visibility records of file.
+func visibilityFile(file string) string {
+	return strings.TrimSuffix(file, filepath.Ext(file)) + "-visibility" + filepath.Ext(file)
+}
+
+// prepareDatabase returns the persistence config of o's databases, with the
+// schema created in new files and the namespace created if it is missing.
+// A data folder from before the visibility database had its own file keeps
+// its visibility records in the main file.
+func prepareDatabase(o Options) (databases, error) {
+	conf := sqlConfig(o, o.DatabaseFile)
+	dbs := databases{main: conf, visibility: sqlConfig(o, visibilityFile(o.DatabaseFile))}
+	if o.DatabaseFile == "" {
+		dbs.visibility = sqlConfig(o, "")
+	} else {
+		_, err := os.Stat(o.DatabaseFile)
+		mainExisted := err == nil
+		_, err = os.Stat(dbs.visibility.DatabaseName)
+		if mainExisted && errors.Is(err, fs.ErrNotExist) {
+			dbs.visibility = conf
+		}
 		if err := ensureSchema(conf, o.DatabaseFile); err != nil {
-			return nil, err
+			return databases{}, err
+		}
+		if dbs.visibility != conf {
+			if err := ensureSchema(dbs.visibility, dbs.visibility.DatabaseName); err != nil {
+				return databases{}, err
+			}
 		}
 	}
 	ns, err := sqliteschema.NewNamespaceConfig(clusterName, o.Namespace, false, o.SearchAttributes)
 	if err != nil {
-		return nil, fmt.Errorf("configure namespace %q: %w", o.Namespace, err)
+		return databases{}, fmt.Errorf("configure namespace %q: %w", o.Namespace, err)
 	}
 	// An existing namespace is left alone; its missing search attributes are
 	// added once the server runs.
 	if err := sqliteschema.CreateNamespaces(conf, ns); err != nil {
-		return nil, fmt.Errorf("create namespace %q: %w", o.Namespace, err)
+		return databases{}, fmt.Errorf("create namespace %q: %w", o.Namespace, err)
 	}
-	return conf, nil
+	return dbs, nil
 }
 
-func sqlConfig(o Options) *config.SQL {
-	if o.DatabaseFile == "" {
+// sqlConfig configures the database in file, or a new in-memory one.
+func sqlConfig(o Options, file string) *config.SQL {
+	if file == "" {
 		// The plugin creates the schema itself in a new in-memory database.
 		return &config.SQL{
 			PluginName:        sqliteplugin.PluginName,
@@ -64,7 +96,7 @@ func sqlConfig(o Options) *config.SQL {
 	maps.Copy(attrs, pragmas)
 	return &config.SQL{
 		PluginName:        sqliteplugin.PluginName,
-		DatabaseName:      o.DatabaseFile,
+		DatabaseName:      file,
 		ConnectAttributes: attrs,
 	}
 }

@@ -19,40 +19,123 @@ import (
 	"osb/workflows"
 )
 
-// BenchmarkCycle drives whole order cycles and, on the same server in the
-// same run, a bare Temporal workflow of the same shape, and prints cycles per
-// second and latency percentiles of both:
+// BenchmarkCycle drives whole order cycles through the HTTP API and, on the
+// same server in the same run, a bare Temporal workflow of the same shape,
+// and prints cycles per second and latency percentiles of both and their
+// ratio:
 //
-//	go test ./e2e -run '^$' -bench Cycle -benchtime 200x
+//	go test ./e2e -run '^$' -bench Cycle -benchtime 1600x
 //
 // osb: create (update-with-start, OP1–OP7 with their store writes),
 // acknowledge, goods issue (invoice, due timer), delivery and payment through
 // the HTTP API, until the workflow completes as remitted.
 // bare: start, four no-op activities, three signals, one due timer cancelled
 // by the payment signal.
+//
+// b.N cycles of each run in rounds of 400 (fewer for a small b.N), bare and
+// osb taking turns and the first of a round alternating, so a machine that
+// speeds up or slows down during the run weighs on both alike.
 func BenchmarkCycle(b *testing.B) {
 	sys := osb(b)
 	const parallel = 128
-	b.Run("bare", func(b *testing.B) {
-		// The same pollers as OSB's worker: the comparison is of the workflows.
-		w := sdkworker.New(sys.client, bareQueue, sdkworker.Options{
-			MaxConcurrentWorkflowTaskPollers: worker.DefaultPollers,
-			MaxConcurrentActivityTaskPollers: worker.DefaultPollers,
-		})
-		w.RegisterWorkflowWithOptions(bareCycle, workflow.RegisterOptions{Name: "BareCycle"})
-		w.RegisterActivityWithOptions(func(context.Context) error { return nil }, activityName("Noop"))
-		if err := w.Start(); err != nil {
-			b.Fatal(err)
+	// The same pollers as OSB's worker: the comparison is of the workflows.
+	w := sdkworker.New(sys.client, bareQueue, sdkworker.Options{
+		MaxConcurrentWorkflowTaskPollers: worker.DefaultPollers,
+		MaxConcurrentActivityTaskPollers: worker.DefaultPollers,
+	})
+	w.RegisterWorkflowWithOptions(bareCycle, workflow.RegisterOptions{Name: "BareCycle"})
+	w.RegisterActivityWithOptions(func(context.Context) error { return nil }, activityName("Noop"))
+	if err := w.Start(); err != nil {
+		b.Fatal(err)
+	}
+	defer w.Stop()
+	a := &api{t: b, sys: sys}
+	a.url = newBenchAPI(b, sys)
+	sku := benchSKU(b, sys)
+	kinds := []*cycleKind{
+		{name: "bare", run: func(i int) error { return sys.bare(fmt.Sprintf("bare-%d-%d", time.Now().UnixNano(), i)) }},
+		{name: "osb", run: func(int) error { return a.cycle(sku) }},
+	}
+	rounds := max(1, b.N/400)
+	b.ResetTimer()
+	for r := range rounds {
+		n := b.N / rounds
+		if r == rounds-1 {
+			n = b.N - n*(rounds-1)
 		}
-		defer w.Stop()
-		runCycles(b, parallel, func(i int) error { return sys.bare(fmt.Sprintf("bare-%d-%d", time.Now().UnixNano(), i)) })
-	})
-	b.Run("osb", func(b *testing.B) {
-		a := &api{t: b, sys: sys}
-		a.url = newBenchAPI(b, sys)
-		sku := benchSKU(b, sys)
-		runCycles(b, parallel, func(int) error { return a.cycle(sku) })
-	})
+		for k := range kinds {
+			kind := kinds[(k+r)%len(kinds)]
+			t0 := time.Now()
+			if err := kind.runCycles(parallel, n); err != nil {
+				b.Fatal(err)
+			}
+			b.Logf("round %d: %s %d cycles, %.1f/s", r+1, kind.name, n, float64(n)/time.Since(t0).Seconds())
+		}
+	}
+	b.StopTimer()
+	for _, k := range kinds {
+		k.report(b)
+	}
+	b.ReportMetric(kinds[1].perSecond()/kinds[0].perSecond(), "osb/bare")
+	b.ReportMetric(0, "ns/op")
+}
+
+// cycleKind is one of the two cycles the benchmark compares, with what its
+// rounds measured.
+type cycleKind struct {
+	name    string
+	run     func(i int) error
+	cycles  int
+	elapsed time.Duration
+	lat     []time.Duration
+}
+
+// runCycles runs n cycles, parallel at a time, and adds their time and
+// latencies to k.
+func (k *cycleKind) runCycles(parallel, n int) error {
+	lat := make([]time.Duration, n)
+	var next atomic.Int64
+	var failed atomic.Value
+	var wg sync.WaitGroup
+	start := time.Now()
+	for range min(parallel, n) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				t0 := time.Now()
+				if err := k.run(k.cycles + i); err != nil {
+					failed.Store(err)
+					return
+				}
+				lat[i] = time.Since(t0)
+			}
+		}()
+	}
+	wg.Wait()
+	k.elapsed += time.Since(start)
+	k.cycles += n
+	k.lat = append(k.lat, lat...)
+	if err, ok := failed.Load().(error); ok {
+		return fmt.Errorf("%s: %w", k.name, err)
+	}
+	return nil
+}
+
+func (k *cycleKind) perSecond() float64 { return float64(k.cycles) / k.elapsed.Seconds() }
+
+// report prints k's cycles per second and latency percentiles.
+func (k *cycleKind) report(b *testing.B) {
+	sort.Slice(k.lat, func(i, j int) bool { return k.lat[i] < k.lat[j] })
+	pct := func(p float64) float64 { return float64(k.lat[int(p*float64(len(k.lat)-1))].Microseconds()) / 1000 }
+	b.ReportMetric(k.perSecond(), k.name+"-cycles/s")
+	b.ReportMetric(pct(0.50), k.name+"-p50-ms")
+	b.ReportMetric(pct(0.95), k.name+"-p95-ms")
+	b.ReportMetric(pct(0.99), k.name+"-p99-ms")
 }
 
 const bareQueue = "bare-bench"
@@ -135,47 +218,4 @@ func (a *api) cycleOrder(sku sales.SKU) (string, error) {
 		return "", fmt.Errorf("%s ended %s", no, res.Status)
 	}
 	return no, nil
-}
-
-// runCycles runs b.N cycles, parallel at a time, and reports throughput and
-// latency percentiles.
-func runCycles(b *testing.B, parallel int, cycle func(i int) error) {
-	b.Helper()
-	lat := make([]time.Duration, b.N)
-	var next atomic.Int64
-	var failed atomic.Value
-	var wg sync.WaitGroup
-	b.ResetTimer()
-	start := time.Now()
-	for range parallel {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= b.N {
-					return
-				}
-				t0 := time.Now()
-				if err := cycle(i); err != nil {
-					failed.Store(err)
-					return
-				}
-				lat[i] = time.Since(t0)
-			}
-		}()
-	}
-	wg.Wait()
-	elapsed := time.Since(start)
-	b.StopTimer()
-	if err, ok := failed.Load().(error); ok {
-		b.Fatal(err)
-	}
-	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-	pct := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))].Microseconds()) / 1000 }
-	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "cycles/s")
-	b.ReportMetric(pct(0.50), "p50-ms")
-	b.ReportMetric(pct(0.95), "p95-ms")
-	b.ReportMetric(pct(0.99), "p99-ms")
-	b.ReportMetric(0, "ns/op")
 }
