@@ -29,6 +29,8 @@ type Store interface {
 	Customer(ctx context.Context, id string) (sales.Customer, error)
 	Customers(ctx context.Context, scope sales.Scope) ([]sales.Customer, error)
 	SKUs(ctx context.Context, codes []string) (map[string]sales.SKU, error) // nil = all
+	Ladder(ctx context.Context, customerID string) (sales.Ladder, error)
+	POPItems(ctx context.Context, codes []string) (map[string]sales.POPItem, error)
 	NextOrderNo(ctx context.Context, year int) (string, error)
 	ClaimClientRef(ctx context.Context, customerID, ref, orderNo string) (string, error) // returns the order owning the ref
 	Order(ctx context.Context, orderNo string) (sales.OrderSnapshot, error)

@@ -64,6 +64,24 @@ func (s *fakeStore) Customer(_ context.Context, id string) (sales.Customer, erro
 	return c, nil
 }
 
+func (s *fakeStore) Ladder(_ context.Context, customerID string) (sales.Ladder, error) {
+	c, ok := s.customers[customerID]
+	if !ok {
+		return sales.Ladder{}, notFound("customer " + customerID)
+	}
+	return sales.Ladder{KAM: c.KAMID, UM: "u-um", MM: "u-mm", SLT: "u-slt", GM: "u-gm"}, nil
+}
+
+func (s *fakeStore) POPItems(_ context.Context, codes []string) (map[string]sales.POPItem, error) {
+	out := map[string]sales.POPItem{}
+	for _, c := range codes {
+		if c == "POP-POSTER" {
+			out[c] = sales.POPItem{Code: c, Name: "海报", UnitCost: 500, Active: true}
+		}
+	}
+	return out, nil
+}
+
 func (s *fakeStore) Customers(_ context.Context, scope sales.Scope) ([]sales.Customer, error) {
 	s.customerScope = &scope
 	var out []sales.Customer

@@ -30,12 +30,12 @@ func (a *api) createOrder(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	req.Normalize()
-	customer, err := a.validOrder(r, req)
+	cat, err := a.validOrder(r, req)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	created, err := a.register(r, req, customer)
+	created, err := a.register(r, req, cat)
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -49,30 +49,52 @@ func (a *api) createOrder(w http.ResponseWriter, r *http.Request) {
 }
 
 // validOrder checks an order's shape, its customer and SKUs in the catalog and
-// whether the user may order for the customer, and returns the customer.
-func (a *api) validOrder(r *http.Request, req sales.OrderRequest) (sales.Customer, error) {
+// whether the user may order for the customer, and returns the catalog read
+// (its customer is set).
+func (a *api) validOrder(r *http.Request, req sales.OrderRequest) (sales.Catalog, error) {
 	problems := req.ValidateShape(a.now())
 	cat, err := a.catalog(r.Context(), req)
 	if err != nil {
-		return sales.Customer{}, err
+		return cat, err
 	}
 	if c := cat.Customer; c != nil {
 		scope, err := a.scopeOf(r)
 		if err != nil {
-			return sales.Customer{}, err
+			return cat, err
 		}
 		if !scope.Allows(c.KAMID) {
-			return sales.Customer{}, sales.Errorf(sales.ErrForbidden, "customer %s is not one of your customers", c.ID)
+			return cat, sales.Errorf(sales.ErrForbidden, "customer %s is not one of your customers", c.ID)
 		}
 	}
 	problems = append(problems, req.ValidateAgainst(cat, a.policy.DiscountBasisPoints)...)
 	if err := problems.Err("the order is invalid"); err != nil {
-		return sales.Customer{}, err
+		return cat, err
 	}
 	if cat.Customer == nil {
-		return sales.Customer{}, sales.Errorf(sales.ErrInvalid, "the order names no customer")
+		return cat, sales.Errorf(sales.ErrInvalid, "the order names no customer")
 	}
-	return *cat.Customer, nil
+	return cat, nil
+}
+
+// prepared is what OP1 registers with the order, read here once rather than
+// again by the workflow: the customer and SKUs validated, the customer's
+// escalation ladder and the POP items named.
+func (a *api) prepared(ctx context.Context, req sales.OrderRequest, cat sales.Catalog) (*workflows.PrepareResult, error) {
+	ladder, err := a.store.Ladder(ctx, cat.Customer.ID)
+	if err != nil {
+		return nil, err
+	}
+	p := &workflows.PrepareResult{Customer: cat.Customer, SKUs: cat.SKUs, Ladder: ladder}
+	if len(req.POP) > 0 {
+		codes := make([]string, 0, len(req.POP))
+		for _, item := range req.POP {
+			codes = append(codes, item.Item)
+		}
+		if p.POPItems, err = a.store.POPItems(ctx, codes); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
 }
 
 // catalog reads the customer and the SKUs an order names; missing ones are
@@ -108,8 +130,9 @@ func (a *api) catalog(ctx context.Context, req sales.OrderRequest) (sales.Catalo
 // register gives a valid order its number and starts its workflow. With a
 // client_ref the store decides the number: a reference seen before answers
 // with the order that owns it.
-func (a *api) register(r *http.Request, req sales.OrderRequest, customer sales.Customer) (createdOrder, error) {
+func (a *api) register(r *http.Request, req sales.OrderRequest, cat sales.Catalog) (createdOrder, error) {
 	ctx := r.Context()
+	customer := *cat.Customer
 	no, err := a.store.NextOrderNo(ctx, a.now().Year())
 	if err != nil {
 		return createdOrder{}, err
@@ -120,10 +143,14 @@ func (a *api) register(r *http.Request, req sales.OrderRequest, customer sales.C
 			return createdOrder{}, err
 		}
 		if owner != no {
-			return a.resume(r, owner, req, customer)
+			return a.resume(r, owner, req, cat)
 		}
 	}
-	v, existed, err := a.orders.Start(ctx, a.orderInput(r, no, req), customer)
+	in, err := a.orderInput(r, no, req, cat)
+	if err != nil {
+		return createdOrder{}, err
+	}
+	v, existed, err := a.orders.Start(ctx, in, customer)
 	if err != nil {
 		return createdOrder{}, err
 	}
@@ -137,7 +164,7 @@ func (a *api) register(r *http.Request, req sales.OrderRequest, customer sales.C
 // resume answers a client_ref seen before with the order that owns it. When
 // that order was never started (the first request failed after claiming the
 // reference), it starts now.
-func (a *api) resume(r *http.Request, owner string, req sales.OrderRequest, customer sales.Customer) (createdOrder, error) {
+func (a *api) resume(r *http.Request, owner string, req sales.OrderRequest, cat sales.Catalog) (createdOrder, error) {
 	o, err := a.findOrder(r.Context(), owner)
 	switch sales.ErrorCode(err) {
 	case "":
@@ -146,7 +173,11 @@ func (a *api) resume(r *http.Request, owner string, req sales.OrderRequest, cust
 	default:
 		return createdOrder{}, err
 	}
-	v, existed, err := a.orders.Start(r.Context(), a.orderInput(r, owner, req), customer)
+	in, err := a.orderInput(r, owner, req, cat)
+	if err != nil {
+		return createdOrder{}, err
+	}
+	v, existed, err := a.orders.Start(r.Context(), in, *cat.Customer)
 	if err != nil {
 		return createdOrder{}, err
 	}
@@ -162,8 +193,13 @@ func holdOrReason(p workflows.Progress) string {
 }
 
 // orderInput is the workflow input of a new order made by the user of r.
-func (a *api) orderInput(r *http.Request, no string, req sales.OrderRequest) workflows.OrderInput {
-	return workflows.OrderInput{OrderNo: no, Request: req, CreatedBy: actorOf(r), Policy: a.policy, Code: workflows.CodeVersion}
+func (a *api) orderInput(r *http.Request, no string, req sales.OrderRequest, cat sales.Catalog) (workflows.OrderInput, error) {
+	prep, err := a.prepared(r.Context(), req, cat)
+	if err != nil {
+		return workflows.OrderInput{}, err
+	}
+	return workflows.OrderInput{OrderNo: no, Request: req, CreatedBy: actorOf(r), Policy: a.policy,
+		Code: workflows.CodeVersion, Prepared: prep}, nil
 }
 
 // getOrder returns the live status of an order, or the store's snapshot once

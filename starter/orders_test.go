@@ -49,6 +49,14 @@ func TestCreateOrderStartsTheWorkflowAsTheTokenUser(t *testing.T) {
 	if start.customer.ID != "C-001" || start.customer.KAMID != "u-kam1" {
 		t.Errorf("customer = %+v", start.customer)
 	}
+	// What OP1 registers comes with the start: the workflow need not read it again.
+	p := in.Prepared
+	if p == nil || p.Customer == nil || p.Customer.ID != "C-001" || len(p.SKUs) != 2 || p.Ladder.KAM != "u-kam1" || p.Ladder.GM != "u-gm" {
+		t.Errorf("Prepared = %+v, want the customer, its SKUs and its ladder", p)
+	}
+	if in.Code != workflows.CodeVersion {
+		t.Errorf("Code = %d, want %d", in.Code, workflows.CodeVersion)
+	}
 }
 
 func TestCreateOrderReportsEveryProblemAndWritesNothing(t *testing.T) {

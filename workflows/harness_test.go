@@ -19,6 +19,7 @@ import (
 // credit position, and everything the workflow wrote.
 type world struct {
 	mu       sync.Mutex
+	prepares int // PrepareOrder calls
 	customer sales.Customer
 	skus     map[string]sales.SKU
 	ladder   sales.Ladder
@@ -135,6 +136,7 @@ func (w *world) lastReturn(no string) *sales.Return {
 func (w *world) prepare(_ context.Context, req sales.OrderRequest) (PrepareResult, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	w.prepares++
 	out := PrepareResult{SKUs: map[string]sales.SKU{}, Ladder: w.ladder, POPItems: map[string]sales.POPItem{}}
 	for _, p := range req.POP {
 		if it, ok := w.pop[p.Item]; ok {

@@ -17,6 +17,10 @@ type OrderInput struct {
 	// ContinueAfter forces continue-as-new after this many wake-ups; zero
 	// leaves it to the server's suggestion. Tests use it.
 	ContinueAfter int `json:"continue_after,omitempty"`
+	// Prepared is what OP1 registers, read by the starter when it validated
+	// the order (customer, SKUs, ladder, POP items); without it the workflow
+	// reads it itself (ActivityPrepareOrder).
+	Prepared *PrepareResult `json:"prepared,omitempty"`
 	// Code is the version of the workflow's code this run follows
 	// (CodeVersion when started; 0 for runs from before versions were set).
 	Code int `json:"code,omitempty"`

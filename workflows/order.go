@@ -95,7 +95,9 @@ func (r *orderRun) openOrder(in OrderInput) error {
 	}
 
 	var prep PrepareResult
-	if err := r.local(r.ctx, ActivityPrepareOrder, in.Request, &prep); err != nil {
+	if in.Prepared != nil {
+		prep = *in.Prepared
+	} else if err := r.local(r.ctx, ActivityPrepareOrder, in.Request, &prep); err != nil {
 		return err
 	}
 	if prep.Customer != nil {
@@ -229,6 +231,7 @@ func (r *orderRun) loop(in OrderInput) (OrderResult, error) {
 			next := in
 			next.State = r.s
 			next.Code = CodeVersion
+			next.Prepared = nil // registered in the state
 			return OrderResult{}, workflow.NewContinueAsNewError(r.ctx, Order, next)
 		}
 		if err := r.wait(); err != nil {

@@ -77,3 +77,34 @@ func TestWritesCarryOnlyWhatChanged(t *testing.T) {
 		t.Errorf("shipped per line %v", last.Shipped)
 	}
 }
+
+// An order started with what OP1 registers (as the API starts it) does not
+// read it again; one started without it does.
+func TestPreparedInputSkipsTheRegistrationRead(t *testing.T) {
+	h := newHarness(t)
+	prep, err := h.w.prepare(t.Context(), h.input.Request)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.w.prepares = 0
+	h.input.Prepared = &prep
+	h.shipAll(hour)
+	h.pay(4*hour, "pay", "BANK-1", sales.Yuan(2000))
+	if res := h.run(); res.Status != sales.StatusRemitted {
+		t.Fatalf("status %s", res.Status)
+	}
+	if h.w.prepares != 0 {
+		t.Errorf("PrepareOrder ran %d times with the registration in the input", h.w.prepares)
+	}
+	if v := h.query(); v.CustomerName == "" || v.Ladder.GM == "" {
+		t.Errorf("registration not taken from the input: %+v", v.OrderState)
+	}
+
+	h = newHarness(t)
+	h.shipAll(hour)
+	h.pay(4*hour, "pay", "BANK-1", sales.Yuan(2000))
+	h.run()
+	if h.w.prepares != 1 {
+		t.Errorf("PrepareOrder ran %d times without the registration in the input, want 1", h.w.prepares)
+	}
+}
