@@ -316,11 +316,14 @@ func (o order) hasInvoice(no string) bool {
 // liveOrder is the JSON of an order's live status.
 type liveOrder struct {
 	workflows.OrderView
-	// The workflow's own bookkeeping (its store outbox and last search
-	// attributes) is no business of clients: these shallower fields, always
+	// The workflow's own bookkeeping (its store outbox, the search
+	// attributes and memo last written, the hashes of what the store has) is
+	// no business of clients: these shallower fields, always
 	// empty, hide the embedded ones from encoding/json.
 	Pending *struct{} `json:"pending,omitempty"`
 	SA      *struct{} `json:"sa,omitempty"`
+	Memo    *struct{} `json:"memo,omitempty"`
+	Written *struct{} `json:"written,omitempty"`
 	Live    bool      `json:"live"`
 }
 

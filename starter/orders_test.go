@@ -1,6 +1,7 @@
 package starter
 
 import (
+	"encoding/json"
 	"net/http"
 	"reflect"
 	"slices"
@@ -195,8 +196,15 @@ func TestFSFSeesOnlyOrdersOfTheirCustomers(t *testing.T) {
 func TestGetOrderHidesTheWorkflowsBookkeeping(t *testing.T) {
 	f := newFixture(t)
 	no := f.startOrder(t, "C-001")
+	// The workflow's state as it carries its bookkeeping.
+	v := f.orders.views[no]
+	if err := json.Unmarshal([]byte(`{"pending":{"events":[{"seq":1}]},"sa":{"status":"released"},
+		"memo":{"customer_name":"上海分销"},"written":{"line/1":42}}`), &v.OrderState); err != nil {
+		t.Fatal(err)
+	}
+	f.orders.views[no] = v
 	got := decodeAs[map[string]any](t, f.do(t, "GET", "/v1/orders/"+no, "t-ssg", nil))
-	for _, k := range []string{"pending", "sa"} {
+	for _, k := range []string{"pending", "sa", "memo", "written"} {
 		if _, ok := got[k]; ok {
 			t.Errorf("the order shows %q", k)
 		}
