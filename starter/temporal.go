@@ -44,11 +44,11 @@ func (t temporalOrders) Start(ctx context.Context, in workflows.OrderInput, cust
 			workflows.SAEscalationLevel.ValueSet(0),
 			workflows.SAAmountOutstanding.ValueSet(0),
 		),
-		Memo: map[string]any{
-			"customer_name": customer.Name,
-			"total_fen":     int64(sales.Total(in.Request.OrderLines())),
-			"currency":      string(in.Request.Currency),
-		},
+		Memo: workflows.OrderMemo{
+			CustomerName: customer.Name,
+			TotalFen:     int64(sales.Total(in.Request.OrderLines())),
+			Currency:     string(in.Request.Currency),
+		}.Fields(),
 	}
 	var p workflows.Progress
 	h, err := t.c.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{

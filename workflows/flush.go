@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"maps"
+	"slices"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
@@ -117,23 +119,19 @@ func (r *orderRun) upsertAttributes() error {
 		upd = append(upd, SAOrderNo.ValueSet(s.OrderNo), SACustomerID.ValueSet(s.CustomerID),
 			SAMarket.ValueSet(s.Market), SAKAM.ValueSet(s.Ladder.KAM))
 	}
+	if len(upd) > 0 {
+		s.SA = want
+		if err := workflow.UpsertTypedSearchAttributes(r.ctx, upd...); err != nil {
+			return err
+		}
+	}
 	if r.code >= 1 {
 		// Each upsert is a write of the visibility record: the search
 		// attributes change at every step, the memo only with the total.
-		if len(upd) > 0 {
-			s.SA = want
-			if err := workflow.UpsertTypedSearchAttributes(r.ctx, upd...); err != nil {
-				return err
-			}
-		}
 		return r.upsertMemo()
 	}
 	if len(upd) == 0 {
 		return nil
-	}
-	s.SA = want
-	if err := workflow.UpsertTypedSearchAttributes(r.ctx, upd...); err != nil {
-		return err
 	}
 	if want.Status == old.Status && (r.memoOnStatusOnly || want.Step == old.Step) {
 		return nil
@@ -153,62 +151,68 @@ func (r *orderRun) upsertMemo() error {
 	if s.CustomerName == "" {
 		return nil // OP1 has not read the customer: nothing to show yet
 	}
-	want := memoAttrs{CustomerName: s.CustomerName, TotalFen: int64(s.Total()), Currency: string(s.Currency)}
+	want := OrderMemo{CustomerName: s.CustomerName, TotalFen: int64(s.Total()), Currency: string(s.Currency)}
 	if s.Memo != nil && *s.Memo == want {
 		return nil
 	}
 	s.Memo = &want
-	return workflow.UpsertMemo(r.ctx, map[string]any{
-		"customer_name": want.CustomerName, "total_fen": want.TotalFen, "currency": want.Currency,
-	})
+	return workflow.UpsertMemo(r.ctx, want.Fields())
 }
 
 // changedOnly leaves in snap the lines, shipments, invoices and receipts
 // that differ from what was last written: most steps change one of them, and
-// each costs a statement.
+// each costs a statement. snap's slices are the state's: they are copied,
+// never filtered in place.
 func changedOnly(snap *sales.OrderSnapshot, last map[string]uint64) {
 	if len(last) == 0 {
 		return
 	}
-	keep := func(key string, v any) bool { return last[key] != hashOf(v) }
-	snap.Lines = filter(snap.Lines, func(l sales.Line) bool { return keep(lineKey(l, snap.Shipped)) })
-	snap.Shipments = filter(snap.Shipments, func(sh sales.Shipment) bool { return keep("shipment/"+sh.No, sh) })
-	snap.Invoices = filter(snap.Invoices, func(inv sales.Invoice) bool { return keep("invoice/"+inv.No, inv) })
-	snap.Receipts = filter(snap.Receipts, func(rc sales.Receipt) bool { return keep("receipt/"+rc.Reference, rc) })
+	now := childHashes(snap)
+	same := func(key string) bool { return last[key] == now[key] }
+	snap.Lines = slices.DeleteFunc(slices.Clone(snap.Lines), func(l sales.Line) bool { return same(lineKey(l)) })
+	snap.Shipments = slices.DeleteFunc(slices.Clone(snap.Shipments), func(sh sales.Shipment) bool { return same(shipmentKey(sh)) })
+	snap.Invoices = slices.DeleteFunc(slices.Clone(snap.Invoices), func(inv sales.Invoice) bool { return same(invoiceKey(inv)) })
+	snap.Receipts = slices.DeleteFunc(slices.Clone(snap.Receipts), func(rc sales.Receipt) bool { return same(receiptKey(rc)) })
 }
 
 // written returns last with the hashes of what snap carried, now stored.
+//
+//workflowcheck:ignore
 func written(last map[string]uint64, snap *sales.OrderSnapshot) map[string]uint64 {
-	out := make(map[string]uint64, len(last)+len(snap.Lines)+len(snap.Shipments)+len(snap.Invoices)+len(snap.Receipts))
-	// A copy: the order of iteration does not matter.
-	//workflowcheck:ignore
-	for k, v := range last {
-		out[k] = v
+	out := maps.Clone(last) // the order of iteration does not matter
+	if out == nil {
+		out = map[string]uint64{}
 	}
+	maps.Copy(out, childHashes(snap))
+	return out
+}
+
+// childHashes hashes each line (with its shipped quantity), shipment,
+// invoice and receipt snap carries, by key.
+func childHashes(snap *sales.OrderSnapshot) map[string]uint64 {
+	out := make(map[string]uint64, len(snap.Lines)+len(snap.Shipments)+len(snap.Invoices)+len(snap.Receipts))
 	for _, l := range snap.Lines {
-		k, v := lineKey(l, snap.Shipped)
-		out[k] = hashOf(v)
+		out[lineKey(l)] = hashOf(struct {
+			Line    sales.Line
+			Shipped int64
+		}{l, snap.Shipped[l.LineNo]})
 	}
 	for _, sh := range snap.Shipments {
-		out["shipment/"+sh.No] = hashOf(sh)
+		out[shipmentKey(sh)] = hashOf(sh)
 	}
 	for _, inv := range snap.Invoices {
-		out["invoice/"+inv.No] = hashOf(inv)
+		out[invoiceKey(inv)] = hashOf(inv)
 	}
 	for _, rc := range snap.Receipts {
-		out["receipt/"+rc.Reference] = hashOf(rc)
+		out[receiptKey(rc)] = hashOf(rc)
 	}
 	return out
 }
 
-// lineKey is a line's key and what is written of it: the line and its
-// shipped quantity.
-func lineKey(l sales.Line, shipped map[int]int64) (string, any) {
-	return fmt.Sprintf("line/%d", l.LineNo), struct {
-		Line    sales.Line
-		Shipped int64
-	}{l, shipped[l.LineNo]}
-}
+func lineKey(l sales.Line) string          { return fmt.Sprintf("line/%d", l.LineNo) }
+func shipmentKey(sh sales.Shipment) string { return "shipment/" + sh.No }
+func invoiceKey(inv sales.Invoice) string  { return "invoice/" + inv.No }
+func receiptKey(rc sales.Receipt) string   { return "receipt/" + rc.Reference }
 
 // hashOf hashes v's JSON encoding, which is deterministic for the plain
 // records it is given (struct fields in order, map keys sorted).
@@ -222,14 +226,4 @@ func hashOf(v any) uint64 {
 	h := fnv.New64a()
 	_, _ = h.Write(b)
 	return h.Sum64()
-}
-
-func filter[T any](in []T, keep func(T) bool) []T {
-	out := make([]T, 0, len(in))
-	for _, v := range in {
-		if keep(v) {
-			out = append(out, v)
-		}
-	}
-	return out
 }

@@ -59,7 +59,7 @@ type OrderState struct {
 	Seq     int                `json:"seq"`     // audit events so far
 	Pending sales.OrderChanges `json:"pending"` // written to the store at the next flush; carried across continue-as-new
 	SA      savedAttrs         `json:"sa"`
-	Memo    *memoAttrs         `json:"memo,omitempty"` // the memo last written (code version 1 on)
+	Memo    *OrderMemo         `json:"memo,omitempty"` // the memo last written (code version 1 on)
 	// Written holds a hash of each line, shipment, invoice and receipt as
 	// last written to the store, so a write carries only what changed.
 	Written map[string]uint64 `json:"written,omitempty"`

@@ -43,16 +43,23 @@ func (r *orderRun) versioned(change string) bool {
 	return workflow.GetVersion(r.ctx, change, workflow.DefaultVersion, 1) >= 1
 }
 
-// memoAttrs is the memo the Web UI shows beside the search attributes.
-type memoAttrs struct {
+// OrderMemo is the memo of an order's workflow, which the Web UI shows
+// beside the search attributes: the starter sets it, the workflow keeps it
+// current (code version 1 on).
+type OrderMemo struct {
 	CustomerName string `json:"customer_name"`
 	TotalFen     int64  `json:"total_fen"`
 	Currency     string `json:"currency"`
 }
 
+// Fields is the memo as Temporal stores it, one field per attribute.
+func (m OrderMemo) Fields() map[string]any {
+	return map[string]any{"customer_name": m.CustomerName, "total_fen": m.TotalFen, "currency": m.Currency}
+}
+
 // startAttrs reads the search attributes and the memo the run started with,
 // so that the first upsert writes only what changed since.
-func startAttrs(ctx workflow.Context) (savedAttrs, *memoAttrs) {
+func startAttrs(ctx workflow.Context) (savedAttrs, *OrderMemo) {
 	var sa savedAttrs
 	attrs := workflow.GetTypedSearchAttributes(ctx)
 	_, sa.Identity = attrs.GetKeyword(SAOrderNo)
@@ -61,30 +68,18 @@ func startAttrs(ctx workflow.Context) (savedAttrs, *memoAttrs) {
 	sa.Level, _ = attrs.GetInt64(SAEscalationLevel)
 	sa.Outstanding, _ = attrs.GetInt64(SAAmountOutstanding)
 	sa.Deadline, _ = attrs.GetTime(SANextDeadline)
-	m := startMemo(ctx)
+	var m OrderMemo
+	fields := workflow.GetInfo(ctx).Memo.GetFields()
+	dc := converter.GetDefaultDataConverter()
+	// Each key is decoded on its own: the order of iteration does not matter.
+	//workflowcheck:ignore
+	for key, into := range map[string]any{"customer_name": &m.CustomerName, "total_fen": &m.TotalFen, "currency": &m.Currency} {
+		if p, ok := fields[key]; ok {
+			_ = dc.FromPayload(p, into)
+		}
+	}
 	if m.CustomerName == "" {
 		return sa, nil
 	}
 	return sa, &m
-}
-
-// startMemo reads the memo the run started with.
-func startMemo(ctx workflow.Context) memoAttrs {
-	var m memoAttrs
-	memo := workflow.GetInfo(ctx).Memo
-	if memo == nil {
-		return m
-	}
-	dc := converter.GetDefaultDataConverter()
-	fields := memo.GetFields()
-	if p, ok := fields["customer_name"]; ok {
-		_ = dc.FromPayload(p, &m.CustomerName)
-	}
-	if p, ok := fields["total_fen"]; ok {
-		_ = dc.FromPayload(p, &m.TotalFen)
-	}
-	if p, ok := fields["currency"]; ok {
-		_ = dc.FromPayload(p, &m.Currency)
-	}
-	return m
 }
