@@ -120,18 +120,8 @@ func (s *Store) ApplyOrderChanges(ctx context.Context, c sales.OrderChanges) err
 // plainChanges reports whether c holds nothing that must read the store
 // before it writes.
 func plainChanges(c sales.OrderChanges) bool {
-	if c.Freeze != nil || len(c.Quota) > 0 || len(c.POP) > 0 || len(c.Returns) > 0 || len(c.CreditNotes) > 0 ||
-		len(sales.AutoProblems(c)) > 0 {
-		return false
-	}
-	if c.Order != nil {
-		for _, sh := range c.Order.Shipments {
-			if len(sh.POP) > 0 {
-				return false
-			}
-		}
-	}
-	return true
+	return c.Freeze == nil && len(c.Quota) == 0 && len(c.POP) == 0 && len(c.Returns) == 0 &&
+		len(c.CreditNotes) == 0 && len(sales.AutoProblems(c)) == 0
 }
 
 // queueFrozenByDunning queues the check whether the customer is frozen for
@@ -218,18 +208,23 @@ func queueSnapshot(b *pgx.Batch, o *sales.OrderSnapshot) error {
 		if err != nil {
 			return err
 		}
+		pop, err := jsonText(sh.POP, "[]")
+		if err != nil {
+			return err
+		}
 		queue(b, op+": shipment "+sh.No, owned("shipment", sh.No), `
 			INSERT INTO shipments (shipment_no, order_no, customer_id, carrier, waybill, lines, issued_at,
-				delivered_at, damaged, shortages, delivery_note, invoice_no)
-			SELECT $1, $2, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13 WHERE `+storedVersionIs+`
+				delivered_at, damaged, shortages, delivery_note, invoice_no, pop)
+			SELECT $1, $2, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14 WHERE `+storedVersionIs+`
 			ON CONFLICT (shipment_no) DO UPDATE SET customer_id = excluded.customer_id,
 				carrier = excluded.carrier, waybill = excluded.waybill, lines = excluded.lines,
 				issued_at = excluded.issued_at, delivered_at = excluded.delivered_at,
 				damaged = excluded.damaged, shortages = excluded.shortages,
-				delivery_note = excluded.delivery_note, invoice_no = excluded.invoice_no
+				delivery_note = excluded.delivery_note, invoice_no = excluded.invoice_no,
+				pop = excluded.pop
 			WHERE shipments.order_no = excluded.order_no`,
 			sh.No, o.OrderNo, o.Version, o.CustomerID, sh.Carrier, sh.Waybill, lines, sh.IssuedAt,
-			sh.DeliveredAt, sh.Damaged, shortages, sh.DeliveryNote, sh.InvoiceNo)
+			sh.DeliveredAt, sh.Damaged, shortages, sh.DeliveryNote, sh.InvoiceNo, pop)
 	}
 	for _, inv := range o.Invoices {
 		queue(b, op+": invoice "+inv.No, owned("invoice", inv.No), `

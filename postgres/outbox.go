@@ -15,6 +15,9 @@ import (
 // writeNotifications puts notifications in the outbox, due at once; one
 // already there under its key is left as it is.
 func writeNotifications(ctx context.Context, tx pgx.Tx, notifications []sales.Notification) error {
+	if len(notifications) == 0 {
+		return nil
+	}
 	b := &pgx.Batch{}
 	queueNotifications(b, notifications)
 	return tx.SendBatch(ctx, b).Close()

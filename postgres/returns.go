@@ -12,8 +12,8 @@ import (
 // writeQuotaPOPReturns writes what an order's changes hold of quota, POP
 // material and returns, in the transaction of ApplyOrderChanges: quota moves
 // and POP releases (keyed ledgers), each return as it changed (a newer state
-// is never overwritten by an older one), credit notes (once) and the POP
-// material on shipments.
+// is never overwritten by an older one) and credit notes (once). The POP
+// material on shipments is written with the shipments (queueSnapshot).
 func writeQuotaPOPReturns(ctx context.Context, tx pgx.Tx, c sales.OrderChanges) error {
 	if err := writeQuotaMoves(ctx, tx, c.Quota); err != nil {
 		return err
@@ -29,21 +29,6 @@ func writeQuotaPOPReturns(ctx context.Context, tx pgx.Tx, c sales.OrderChanges) 
 	for _, cn := range c.CreditNotes {
 		if err := writeCreditNote(ctx, tx, cn); err != nil {
 			return translate("write credit note "+cn.No, err)
-		}
-	}
-	if c.Order != nil {
-		for _, sh := range c.Order.Shipments {
-			if len(sh.POP) == 0 {
-				continue
-			}
-			pop, err := jsonText(sh.POP, "[]")
-			if err != nil {
-				return err
-			}
-			if _, err := tx.Exec(ctx, `UPDATE shipments SET pop = $3 WHERE shipment_no = $1 AND order_no = $2`,
-				sh.No, c.Order.OrderNo, pop); err != nil {
-				return translate("write POP of shipment "+sh.No, err)
-			}
 		}
 	}
 	return nil

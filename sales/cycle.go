@@ -108,16 +108,23 @@ func AllocateReceipt(invoices []Invoice, amount Fen, preferred string) (allocs [
 // Remaining returns, per order line, what is still to ship: ordered (or
 // approved) quantity minus what shipments took.
 func Remaining(lines []Line, shipments []Shipment) map[int]int64 {
+	shipped := Shipped(shipments)
 	left := make(map[int]int64, len(lines))
 	for _, l := range lines {
-		left[l.LineNo] = l.Quantity
-	}
-	for _, s := range shipments {
-		for _, q := range s.Lines {
-			left[q.LineNo] -= q.Quantity
-		}
+		left[l.LineNo] = l.Quantity - shipped[l.LineNo]
 	}
 	return left
+}
+
+// Shipped returns, per order line, what shipments took.
+func Shipped(shipments []Shipment) map[int]int64 {
+	shipped := make(map[int]int64)
+	for _, s := range shipments {
+		for _, q := range s.Lines {
+			shipped[q.LineNo] += q.Quantity
+		}
+	}
+	return shipped
 }
 
 // Backorder is the total quantity still to ship.

@@ -81,18 +81,12 @@ type OrderSnapshot struct {
 }
 
 // ShippedByLine returns the quantity shipped of each line: Shipped when set,
-// else the sum over the snapshot's shipments.
+// else what the snapshot's shipments took.
 func (o *OrderSnapshot) ShippedByLine() map[int]int64 {
 	if o.Shipped != nil {
 		return o.Shipped
 	}
-	shipped := make(map[int]int64)
-	for _, sh := range o.Shipments {
-		for _, q := range sh.Lines {
-			shipped[q.LineNo] += q.Quantity
-		}
-	}
-	return shipped
+	return Shipped(o.Shipments)
 }
 
 // Event is one audit entry: a step reached or an action taken.
