@@ -94,11 +94,7 @@ func (a *api) customerCredit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v, err := a.credit.CustomerCredit(r.Context(), c.ID, a.now())
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, v)
+	a.reply(w, r, http.StatusOK, v, err)
 }
 
 // startReview starts a credit review on demand.
@@ -269,9 +265,5 @@ func (a *api) changeFreeze(w http.ResponseWriter, r *http.Request, freeze bool) 
 		return
 	}
 	v, err := a.credit.CustomerCredit(r.Context(), c.ID, now)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, v)
+	a.reply(w, r, http.StatusOK, v, err)
 }

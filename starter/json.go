@@ -90,6 +90,15 @@ func malformedField(field, problem, format string, args ...any) error {
 	return e
 }
 
+// reply answers with v and status, or with err when there is one.
+func (a *api) reply(w http.ResponseWriter, r *http.Request, status int, v any, err error) {
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, status, v)
+}
+
 // writeJSON writes v as the JSON response with status.
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")

@@ -69,11 +69,7 @@ func (a *api) focus(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f, err := a.reports.Focus(r.Context(), month)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, f)
+	a.reply(w, r, http.StatusOK, f, err)
 }
 
 // setFocus sets the focus of a month: one main item and two secondary.
@@ -94,11 +90,7 @@ func (a *api) setFocus(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f, err := a.reports.SetFocus(r.Context(), month, req, actorOf(r).UserID, a.now())
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, f)
+	a.reply(w, r, http.StatusOK, f, err)
 }
 
 // listPacks lists the stored meeting packs, newest month first.

@@ -106,11 +106,7 @@ func (a *api) visibleProblem(r *http.Request) (sales.Problem, error) {
 // getProblem returns one problem.
 func (a *api) getProblem(w http.ResponseWriter, r *http.Request) {
 	p, err := a.visibleProblem(r)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, p)
+	a.reply(w, r, http.StatusOK, p, err)
 }
 
 // updateProblem changes a problem's status, owner or resolution.
@@ -126,11 +122,7 @@ func (a *api) updateProblem(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p, err := a.reports.UpdateProblem(r.Context(), number, u, actorOf(r), a.now())
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, p)
+	a.reply(w, r, http.StatusOK, p, err)
 }
 
 // reviewProblems is the monthly OSB meeting view: per department what was

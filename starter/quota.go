@@ -108,11 +108,7 @@ func (a *api) writeQuotaReport(w http.ResponseWriter, r *http.Request, period st
 		return
 	}
 	rep, err := a.quota.QuotaReport(r.Context(), period, scope)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, rep)
+	a.reply(w, r, http.StatusOK, rep, err)
 }
 
 // popItems lists the POP items.
@@ -161,11 +157,7 @@ func (a *api) setPOPBudget(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	budget, err := a.quota.SetPOPBudget(r.Context(), month, chi.URLParam(r, "market"), b.Budget, userOf(r).ID, a.now())
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, budget)
+	a.reply(w, r, http.StatusOK, budget, err)
 }
 
 // requestPOP records POP material for a customer without an order, refused
@@ -186,11 +178,7 @@ func (a *api) requestPOP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rec, err := a.quota.RequestPOP(r.Context(), req, userOf(r).ID, a.now())
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, rec)
+	a.reply(w, r, http.StatusCreated, rec, err)
 }
 
 // popUsage reports a customer's POP material by month and item.
@@ -212,11 +200,7 @@ func (a *api) popUsage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rep, err := a.quota.POPUsage(r.Context(), customer, month)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, rep)
+	a.reply(w, r, http.StatusOK, rep, err)
 }
 
 // customerInScope refuses a customer the user may not act for.
