@@ -182,17 +182,10 @@ func (s *system) bare(id string) error {
 
 // cycle runs one order from creation to remittance through the API.
 func (a *api) cycle(sku sales.SKU) error {
-	_, err := a.cycleOrder(sku)
-	return err
-}
-
-// cycleOrder runs one cycle and returns the order's number.
-func (a *api) cycleOrder(sku sales.SKU) (string, error) {
-	tok := func(u string) string { return token(u) }
 	var c created
-	if st := a.call(tok("ssg-lead"), "POST", "/v1/orders", sales.OrderRequest{CustomerID: "C001",
+	if st := a.call(token("ssg-lead"), "POST", "/v1/orders", sales.OrderRequest{CustomerID: "C001",
 		Lines: []sales.LineRequest{{SKU: sku.Code, Quantity: 1, UnitPrice: sku.ListPrice}}}, &c); st != 201 {
-		return "", fmt.Errorf("create: %d", st)
+		return fmt.Errorf("create: %d", st)
 	}
 	no := c.OrderNo
 	steps := []struct {
@@ -206,16 +199,16 @@ func (a *api) cycleOrder(sku sales.SKU) (string, error) {
 		{"fin1", "/receipts", map[string]any{"reference": "B-" + no, "amount_fen": sku.ListPrice, "currency": "CNY"}, 201},
 	}
 	for _, s := range steps {
-		if st := a.call(tok(s.who), "POST", "/v1/orders/"+no+s.path, s.body, nil); st != s.want {
-			return "", fmt.Errorf("%s: %d", s.path, st)
+		if st := a.call(token(s.who), "POST", "/v1/orders/"+no+s.path, s.body, nil); st != s.want {
+			return fmt.Errorf("%s: %d", s.path, st)
 		}
 	}
 	var res workflows.OrderResult
 	if err := a.sys.client.GetWorkflow(context.Background(), workflows.WorkflowID(no), "").Get(context.Background(), &res); err != nil {
-		return "", err
+		return err
 	}
 	if res.Status != sales.StatusRemitted {
-		return "", fmt.Errorf("%s ended %s", no, res.Status)
+		return fmt.Errorf("%s ended %s", no, res.Status)
 	}
-	return no, nil
+	return nil
 }
