@@ -46,26 +46,11 @@ func visibilityFile(file string) string {
 // A data folder from before the visibility database had its own file keeps
 // its visibility records in the main file.
 func prepareDatabase(o Options) (databases, error) {
-	conf := sqlConfig(o, o.DatabaseFile)
-	dbs := databases{main: conf, visibility: sqlConfig(o, visibilityFile(o.DatabaseFile))}
-	if o.DatabaseFile == "" {
-		dbs.visibility = sqlConfig(o, "")
-	} else {
-		_, err := os.Stat(o.DatabaseFile)
-		mainExisted := err == nil
-		_, err = os.Stat(dbs.visibility.DatabaseName)
-		if mainExisted && errors.Is(err, fs.ErrNotExist) {
-			dbs.visibility = conf
-		}
-		if err := ensureSchema(conf, o.DatabaseFile); err != nil {
-			return databases{}, err
-		}
-		if dbs.visibility != conf {
-			if err := ensureSchema(dbs.visibility, dbs.visibility.DatabaseName); err != nil {
-				return databases{}, err
-			}
-		}
+	dbs, err := databasesOf(o)
+	if err != nil {
+		return dbs, err
 	}
+	conf := dbs.main
 	ns, err := sqliteschema.NewNamespaceConfig(clusterName, o.Namespace, false, o.SearchAttributes)
 	if err != nil {
 		return databases{}, fmt.Errorf("configure namespace %q: %w", o.Namespace, err)
@@ -74,6 +59,26 @@ func prepareDatabase(o Options) (databases, error) {
 	// added once the server runs.
 	if err := sqliteschema.CreateNamespaces(conf, ns); err != nil {
 		return databases{}, fmt.Errorf("create namespace %q: %w", o.Namespace, err)
+	}
+	return dbs, nil
+}
+
+// databasesOf configures o's databases, creating the schema in new files: a
+// visibility file beside the main one, unless the main file is older than
+// that layout (it exists, the visibility file does not).
+func databasesOf(o Options) (databases, error) {
+	if o.DatabaseFile == "" {
+		return databases{main: sqlConfig(o, ""), visibility: sqlConfig(o, "")}, nil
+	}
+	dbs := databases{main: sqlConfig(o, o.DatabaseFile), visibility: sqlConfig(o, visibilityFile(o.DatabaseFile))}
+	_, mainErr := os.Stat(o.DatabaseFile)
+	if _, err := os.Stat(dbs.visibility.DatabaseName); mainErr == nil && errors.Is(err, fs.ErrNotExist) {
+		dbs.visibility = dbs.main
+	}
+	for _, db := range []*config.SQL{dbs.main, dbs.visibility} {
+		if err := ensureSchema(db, db.DatabaseName); err != nil {
+			return databases{}, err
+		}
 	}
 	return dbs, nil
 }
