@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http/httptest"
 	"testing"
-	"time"
 
 	"go.temporal.io/sdk/activity"
 
@@ -17,10 +16,7 @@ func activityName(n string) activity.RegisterOptions { return activity.RegisterO
 // newBenchAPI serves the API for a benchmark and returns its URL.
 func newBenchAPI(b *testing.B, sys *system) string {
 	b.Helper()
-	// The cycle ends at remittance: no return window keeps the workflow open.
-	p := sales.DefaultPolicy()
-	p.ReturnWindow = sales.D(time.Nanosecond)
-	h := starter.New(starter.Config{Store: sys.store, Orders: starter.NewTemporalOrders(sys.client), Policy: p, Logger: sys.log})
+	h := starter.New(starter.Config{Store: sys.store, Orders: starter.NewTemporalOrders(sys.client), Policy: sales.DefaultPolicy(), Logger: sys.log})
 	srv := httptest.NewServer(h)
 	b.Cleanup(srv.Close)
 	return srv.URL

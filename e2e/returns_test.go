@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"go.temporal.io/api/enums/v1"
+
 	"osb/sales"
 	"osb/workflows"
 )
@@ -91,15 +93,23 @@ func TestLargeReturnAfterRemittanceNeedsTheSLTAndBecomesCustomerCredit(t *testin
 		t.Fatal("a remitted order takes returns until its window closes")
 	}
 	ctx := context.Background()
+	// The workflow completed at remittance; the return starts it again.
+	first := a.sys.completed(t, no)
 	before, err := a.sys.store.CustomerCreditBalance(ctx, returnCustomer)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var r workflows.ReturnResult
-	a.must(201, token("ssg-lead"), "POST", "/v1/orders/"+no+"/returns", map[string]any{
-		"lines": []sales.LineQty{{LineNo: 1, Quantity: 10}}, "reason": "整批过期"}, &r)
+	request := map[string]any{"lines": []sales.LineQty{{LineNo: 1, Quantity: 10}}, "reason": "整批过期"}
+	if got := a.callKeyed(token("ssg-lead"), "ret-"+no, "POST", "/v1/orders/"+no+"/returns", request, &r); got != 201 {
+		t.Fatalf("return request on a remitted order: %d", got)
+	}
 	if r.Return.Approver != sales.LevelSLT || r.Status != sales.StatusBilled {
 		t.Fatalf("a return worth %s on a remitted order: %+v, order %s", r.Return.Value, r.Return, r.Status)
+	}
+	if d, err := a.sys.client.DescribeWorkflowExecution(ctx, workflows.WorkflowID(no), ""); err != nil ||
+		d.WorkflowExecutionInfo.Status != enums.WORKFLOW_EXECUTION_STATUS_RUNNING || d.WorkflowExecutionInfo.Execution.RunId == first {
+		t.Fatalf("the return should run in a new run of the order's workflow: %v %v", d, err)
 	}
 	path := "/v1/orders/" + no + "/returns/" + r.Return.No
 	var e struct {
@@ -122,5 +132,40 @@ func TestLargeReturnAfterRemittanceNeedsTheSLTAndBecomesCustomerCredit(t *testin
 	if err != nil || len(notes) == 0 || notes[len(notes)-1].ReturnNo != r.Return.No {
 		t.Errorf("stored credit notes %+v %v", notes, err)
 	}
+	second := a.sys.completed(t, no)
 	a.sys.saveHistory(t, no, "return_after_remittance_refunded")
+
+	// The same request again (same Idempotency-Key) answers the same return
+	// (Temporal keeps the outcome of the run that took it) and opens none.
+	var again workflows.ReturnResult
+	if got := a.callKeyed(token("ssg-lead"), "ret-"+no, "POST", "/v1/orders/"+no+"/returns", request, &again); got != 201 || again.Return.No != r.Return.No {
+		t.Errorf("repeated request: %d %+v", got, again.Return)
+	}
+	if last := a.sys.completed(t, no); last != second {
+		t.Error("the repeated request started another run")
+	}
+	if v := a.status(no); len(v.Returns) != 1 || v.Status != sales.StatusRemitted {
+		t.Errorf("after the repeated request: %d returns, %s", len(v.Returns), v.Status)
+	}
+	// Other changes to a remitted order are refused as a conflict.
+	if got := a.call(token("log1"), "POST", "/v1/orders/"+no+"/returns/"+r.Return.No+"/receipt",
+		map[string]any{"lines": []sales.LineQty{{LineNo: 1, Quantity: 1}}}, nil); got != 409 {
+		t.Errorf("receipt on a remitted order: %d, want 409", got)
+	}
+}
+
+// completed waits until the order's workflow has completed and returns the
+// id of its last run.
+func (s *system) completed(t *testing.T, orderNo string) string {
+	t.Helper()
+	var run string
+	eventually(t, 15*time.Second, orderNo+"'s workflow to complete", func() bool {
+		d, err := s.client.DescribeWorkflowExecution(context.Background(), workflows.WorkflowID(orderNo), "")
+		if err != nil || d.WorkflowExecutionInfo.Status != enums.WORKFLOW_EXECUTION_STATUS_COMPLETED {
+			return false
+		}
+		run = d.WorkflowExecutionInfo.Execution.RunId
+		return true
+	})
+	return run
 }

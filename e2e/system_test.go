@@ -159,6 +159,12 @@ var httpClient = &http.Client{Transport: &http.Transport{
 // into out; it returns the HTTP status.
 func (a *api) call(token, method, path string, body, out any) int {
 	a.t.Helper()
+	return a.callKeyed(token, "", method, path, body, out)
+}
+
+// callKeyed is call with an Idempotency-Key (none when key is empty).
+func (a *api) callKeyed(token, key, method, path string, body, out any) int {
+	a.t.Helper()
 	var rd io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
@@ -174,6 +180,9 @@ func (a *api) call(token, method, path string, body, out any) int {
 	req.Header.Set("Content-Type", "application/json")
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if key != "" {
+		req.Header.Set("Idempotency-Key", key)
 	}
 	resp, err := httpClient.Do(req)
 	if err != nil {

@@ -108,6 +108,8 @@ func Returnable(lines []Line, shipments []Shipment, returns []Return, now time.T
 			out[q.LineNo] -= q.Quantity
 		}
 	}
+	// Each entry is clamped on its own: the order does not matter.
+	//workflowcheck:ignore
 	for k, v := range out {
 		if v < 0 {
 			out[k] = 0

@@ -92,7 +92,19 @@ func (t temporalOrders) Status(ctx context.Context, orderNo string) (workflows.O
 
 // Update sends an update and waits until it completes. The same updateID
 // sent again returns the first outcome instead of running twice.
+//
+// A remitted order's workflow completes at remittance; a return request
+// within the return window starts it again from where it ended (reopen).
 func (t temporalOrders) Update(ctx context.Context, orderNo, update, updateID string, arg, result any) error {
+	err := t.update(ctx, orderNo, update, updateID, arg, result)
+	var notFound *serviceerror.NotFound
+	if update == workflows.UpdateRequestReturn && errors.As(err, &notFound) {
+		err = t.reopen(ctx, orderNo, updateID, arg, result, err)
+	}
+	return translateError(orderNo, err)
+}
+
+func (t temporalOrders) update(ctx context.Context, orderNo, update, updateID string, arg, result any) error {
 	h, err := t.c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
 		UpdateID:     updateID,
 		WorkflowID:   workflows.WorkflowID(orderNo),
@@ -101,9 +113,61 @@ func (t temporalOrders) Update(ctx context.Context, orderNo, update, updateID st
 		WaitForStage: client.WorkflowUpdateStageCompleted,
 	})
 	if err != nil {
-		return translateError(orderNo, err)
+		return err
 	}
-	return translateError(orderNo, h.Get(ctx, result))
+	return h.Get(ctx, result)
+}
+
+// reopen sends a return request to a new run of the order's workflow when
+// the last run completed as remitted and still takes returns
+// (OrderResult.Reopen); refused is what the update to the closed run said.
+// Two requests at once meet in one run: the second start finds the first
+// one's run and sends its request there.
+func (t temporalOrders) reopen(ctx context.Context, orderNo, updateID string, arg, result any, refused error) error {
+	id := workflows.WorkflowID(orderNo)
+	d, err := t.c.DescribeWorkflowExecution(ctx, id, "")
+	if err != nil {
+		return err
+	}
+	switch d.GetWorkflowExecutionInfo().GetStatus() {
+	case enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING: // started again meanwhile
+		return t.update(ctx, orderNo, workflows.UpdateRequestReturn, updateID, arg, result)
+	case enumspb.WORKFLOW_EXECUTION_STATUS_COMPLETED:
+	default:
+		return refused
+	}
+	var last workflows.OrderResult
+	if err := t.c.GetWorkflow(ctx, id, d.GetWorkflowExecutionInfo().GetExecution().GetRunId()).Get(ctx, &last); err != nil {
+		return err
+	}
+	if last.Status != sales.StatusRemitted {
+		return refused
+	}
+	if last.Reopen == nil {
+		return sales.Errorf(sales.ErrConflict, "order %s is remitted and its return window has closed", orderNo)
+	}
+	attrs, memo := workflows.ReopenAttributes(*last.Reopen)
+	opts := client.StartWorkflowOptions{
+		ID:                       id,
+		TaskQueue:                workflows.TaskQueue,
+		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+		TypedSearchAttributes:    attrs,
+		Memo:                     memo,
+	}
+	h, err := t.c.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
+		StartWorkflowOperation: t.c.NewWithStartWorkflowOperation(opts, workflows.OrderWorkflowName, *last.Reopen),
+		UpdateOptions: client.UpdateWorkflowOptions{
+			UpdateID:     updateID,
+			UpdateName:   workflows.UpdateRequestReturn,
+			Args:         []any{arg},
+			WaitForStage: client.WorkflowUpdateStageCompleted,
+		},
+	})
+	if err != nil {
+		return err
+	}
+	return h.Get(ctx, result)
 }
 
 // Signal sends a signal to the order's workflow.
@@ -123,6 +187,10 @@ func (t temporalOrders) Healthy(ctx context.Context) error {
 func translateError(orderNo string, err error) error {
 	if err == nil {
 		return nil
+	}
+	var known *sales.Error
+	if errors.As(err, &known) {
+		return known
 	}
 	var app *temporal.ApplicationError
 	if errors.As(err, &app) {

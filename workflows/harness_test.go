@@ -301,9 +301,26 @@ var (
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
+	return harnessOf(t, newWorld())
+}
+
+// reopened is a harness for the run a return request starts after h's run
+// completed with res, at start: same world, input res.Reopen.
+func (h *harness) reopened(res OrderResult, start time.Time) *harness {
+	h.t.Helper()
+	if res.Reopen == nil {
+		h.t.Fatalf("run ended %s without a reopen input", res.Status)
+	}
+	next := harnessOf(h.t, h.w)
+	next.input, next.policy = *res.Reopen, res.Reopen.Policy
+	next.env.SetStartTime(start)
+	return next
+}
+
+func harnessOf(t *testing.T, w *world) *harness {
+	t.Helper()
 	var suite testsuite.WorkflowTestSuite
 	env := suite.NewTestWorkflowEnvironment()
-	w := newWorld()
 	env.RegisterWorkflowWithOptions(Order, RegisterOptions())
 	env.RegisterActivityWithOptions(w.prepare, activity.RegisterOptions{Name: ActivityPrepareOrder})
 	env.RegisterActivityWithOptions(w.checkCredit, activity.RegisterOptions{Name: ActivityCheckCredit})

@@ -24,6 +24,10 @@ type OrderInput struct {
 	// Code is the version of the workflow's code this run follows
 	// (CodeVersion when started; 0 for runs from before versions were set).
 	Code int `json:"code,omitempty"`
+	// Reopen marks a run started from where a remitted order's workflow
+	// ended, for a return request (code version 2 on): the request comes with
+	// the start.
+	Reopen bool `json:"reopen,omitempty"`
 }
 
 // OrderResult is how the cycle ended.
@@ -31,6 +35,9 @@ type OrderResult struct {
 	OrderNo string            `json:"order_no"`
 	Status  sales.OrderStatus `json:"status"`
 	Reason  string            `json:"reason,omitempty"`
+	// Reopen is set while a remitted order still takes returns: the input of
+	// the run that a return request starts (code version 2 on).
+	Reopen *OrderInput `json:"reopen,omitempty"`
 }
 
 // Decision kinds of the SLT on a held order (an order held over quota also

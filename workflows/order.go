@@ -32,6 +32,8 @@ type orderRun struct {
 	// every step (version 1 of "memo-on-status"; older runs keep every step).
 	memoOnStatusOnly bool
 	code             int // the input's code version (version.go)
+	// returnRequested: a return request reached its handler in this run.
+	returnRequested bool
 	// The deadline timer (code version 1 on): one at a time, for timerAt.
 	timer     workflow.Future
 	timerAt   time.Time
@@ -62,6 +64,11 @@ func Order(ctx workflow.Context, in OrderInput) (OrderResult, error) {
 		}
 	}
 	r.opened = true
+	if in.Reopen {
+		if err := r.awaitReturnRequest(); err != nil {
+			return OrderResult{}, err
+		}
+	}
 	return r.loop(in)
 }
 
@@ -225,7 +232,7 @@ func (r *orderRun) loop(in OrderInput) (OrderResult, error) {
 			if err := workflow.Await(r.ctx, func() bool { return workflow.AllHandlersFinished(r.ctx) }); err != nil {
 				return OrderResult{}, err
 			}
-			return OrderResult{OrderNo: r.s.OrderNo, Status: r.s.Status, Reason: r.s.Reason}, nil
+			return OrderResult{OrderNo: r.s.OrderNo, Status: r.s.Status, Reason: r.s.Reason, Reopen: r.reopenInput(in)}, nil
 		}
 		if r.shouldContinueAsNew() {
 			next := in
@@ -294,7 +301,7 @@ func (r *orderRun) settle() {
 		s.Status = sales.StatusRemitted
 		r.event("remitted", map[string]string{"paid": s.Billed().String()})
 		r.close()
-		r.keepOpenForReturns()
+		r.setReturnWindow()
 	}
 	if !s.Status.Final() {
 		if step := s.currentStep(r.now); step != s.Step {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"osb/sales"
@@ -108,15 +109,49 @@ func (s *OrderState) lastDelivery() time.Time {
 	return last
 }
 
-// takesReturns reports whether a remitted order still waits for returns.
-func (r *orderRun) takesReturns() bool {
+// returnWindowOpen reports whether a remitted order still takes returns.
+func (r *orderRun) returnWindowOpen() bool {
 	s := r.s
 	return s.Status == sales.StatusRemitted && s.ReturnsUntil != nil && r.now.Before(*s.ReturnsUntil)
 }
 
-// keepOpenForReturns is called at remittance: the workflow stays until the
-// return window of the last delivery has passed.
-func (r *orderRun) keepOpenForReturns() {
+// takesReturns reports whether the run waits for returns on a remitted order:
+// code version 1 stays open until the return window closes; from version 2
+// the workflow completes at remittance and a return request starts it again
+// (OrderResult.Reopen).
+func (r *orderRun) takesReturns() bool {
+	return r.code < 2 && r.returnWindowOpen()
+}
+
+// reopenInput is the input of the run a return request starts once this one
+// completed: nil when the order takes no more returns.
+func (r *orderRun) reopenInput(in OrderInput) *OrderInput {
+	if r.code < 2 || !r.returnWindowOpen() {
+		return nil
+	}
+	next := in
+	next.State = r.s
+	next.Code = CodeVersion
+	next.Prepared = nil
+	next.Reopen = true
+	return &next
+}
+
+// reopenGrace is how long a run started for a return request waits for the
+// request. The request comes with the start (update-with-start), so only a
+// refused request leaves the run waiting; it then ends as the last run did.
+const reopenGrace = time.Minute
+
+// awaitReturnRequest lets the return request that started this run in.
+func (r *orderRun) awaitReturnRequest() error {
+	_, err := workflow.AwaitWithTimeout(r.ctx, reopenGrace, func() bool { return r.returnRequested })
+	r.now = workflow.Now(r.ctx)
+	return err
+}
+
+// setReturnWindow is called at remittance: returns are taken until the return
+// window of the last delivery has passed.
+func (r *orderRun) setReturnWindow() {
 	if !r.versioned(returnVersion) {
 		return
 	}
@@ -126,9 +161,12 @@ func (r *orderRun) keepOpenForReturns() {
 	}
 }
 
-func (r *orderRun) validateRequestReturn(in ReturnRequestInput) error {
+func (r *orderRun) validateRequestReturn(ctx workflow.Context, in ReturnRequestInput) error {
 	if !in.Actor.Is(sales.RoleSSG, sales.RoleFSF) {
 		return refusal(sales.ErrForbidden, "only SSG or FSF may request a return")
+	}
+	if r.repeatedRequest(ctx) != nil {
+		return nil // answered with the return it opened
 	}
 	s := r.s
 	now := workflow.Now(r.ctx)
@@ -150,9 +188,27 @@ func (r *orderRun) validateRequestReturn(in ReturnRequestInput) error {
 // requestReturn records a return request; the UM or the SLT (by value) is
 // asked to decide. A remitted order is open again until the return is done.
 func (r *orderRun) requestReturn(ctx workflow.Context, in ReturnRequestInput) (ReturnResult, error) {
+	r.returnRequested = true
+	if rt := r.repeatedRequest(ctx); rt != nil {
+		return r.returnResult(rt), nil
+	}
 	r.begin(in.Actor)
 	rt := r.openReturn(sales.ReturnByRequest, "", in.Lines, strings.TrimSpace(in.Reason), in.Actor)
+	if r.s.ReturnRequests == nil {
+		r.s.ReturnRequests = map[string]string{}
+	}
+	r.s.ReturnRequests[workflow.GetCurrentUpdateInfo(ctx).ID] = rt.No
 	return r.returnResult(rt), nil
+}
+
+// repeatedRequest is the return a request with this update id opened before,
+// in this run or an earlier one (Temporal knows the ids of one run only).
+func (r *orderRun) repeatedRequest(ctx workflow.Context) *sales.Return {
+	no, ok := r.s.ReturnRequests[workflow.GetCurrentUpdateInfo(ctx).ID]
+	if !ok {
+		return nil
+	}
+	return r.s.returnOf(no)
 }
 
 // openReturn adds a return of lines (of shipmentNo, for a shortage) and asks
@@ -389,4 +445,26 @@ func lineList(lines []sales.LineQty) string {
 		parts[i] = fmt.Sprintf("line %d ×%d", q.LineNo, q.Quantity)
 	}
 	return strings.Join(parts, ", ")
+}
+
+// ReopenAttributes are the search attributes and the memo of a run started
+// from in (OrderResult.Reopen): those the last run left, so the Web UI finds
+// the new run where the order is and the run upserts only what changes.
+func ReopenAttributes(in OrderInput) (temporal.SearchAttributes, map[string]any) {
+	s := in.State
+	set := []temporal.SearchAttributeUpdate{
+		SAOrderNo.ValueSet(s.OrderNo), SACustomerID.ValueSet(s.CustomerID),
+		SAMarket.ValueSet(s.Market), SAKAM.ValueSet(s.Ladder.KAM),
+		SAOrderStatus.ValueSet(s.SA.Status), SAStep.ValueSet(s.SA.Step),
+		SAStage.ValueSet(string(sales.Step(s.SA.Step).Stage())),
+		SAEscalationLevel.ValueSet(s.SA.Level), SAAmountOutstanding.ValueSet(s.SA.Outstanding),
+	}
+	if !s.SA.Deadline.IsZero() {
+		set = append(set, SANextDeadline.ValueSet(s.SA.Deadline))
+	}
+	var memo map[string]any
+	if s.Memo != nil {
+		memo = s.Memo.Fields()
+	}
+	return temporal.NewSearchAttributes(set...), memo
 }

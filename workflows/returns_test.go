@@ -180,43 +180,64 @@ func TestUnansweredReturnEscalatesAndKeepsTheOrderOpen(t *testing.T) {
 	}
 }
 
-func TestRemittedOrderTakesReturnsUntilTheWindowCloses(t *testing.T) {
+// The workflow completes at remittance; within the return window a return
+// request starts the order again from where it ended (code version 2).
+func TestRemittedOrderCompletesAndAReturnStartsItAgain(t *testing.T) {
 	h := newHarness(t)
 	h.shipAll(hour)
 	h.pay(sales.Day, "pay", "P", sales.Yuan(2000))
-	h.at(2*sales.Day, func() {
-		if v := h.query(); v.Status != sales.StatusRemitted || v.ReturnsUntil == nil {
-			t.Errorf("after payment: %s, returns until %v", v.Status, v.ReturnsUntil)
-		}
-	})
-	h.requestReturn(10*sales.Day, "req", ssg, "customer overstocked", 1, 1)
-	h.at(10*sales.Day+time.Minute, func() {
-		if v := h.query(); v.Status != sales.StatusBilled || v.ClosedAt != nil {
+	res := h.run()
+	if res.Status != sales.StatusRemitted || res.Reopen == nil || res.Reopen.State.ReturnsUntil == nil || !res.Reopen.Reopen {
+		t.Fatalf("remitted run: %+v", res)
+	}
+	delivered := *h.w.last().Shipments[0].DeliveredAt
+	if until := *res.Reopen.State.ReturnsUntil; !until.Equal(delivered.Add(30 * sales.Day)) {
+		t.Errorf("returns until %s, want 30 days after delivery (%s)", until, delivered)
+	}
+	if ended := h.env.Now(); ended.Sub(delivered) > sales.Day {
+		t.Errorf("the workflow ended %s after delivery: it should complete at the payment", ended.Sub(delivered))
+	}
+
+	// Ten days later a return is requested: a new run takes it.
+	h2 := h.reopened(res, delivered.Add(10*sales.Day))
+	h2.requestReturn(0, "req", ssg, "customer overstocked", 1, 1)
+	h2.at(10*time.Minute, func() {
+		if v := h2.query(); v.Status != sales.StatusBilled || v.ClosedAt != nil {
 			t.Errorf("a return on a remitted order must reopen it: %s", v.Status)
 		}
 	})
-	h.decideReturn(11*sales.Day, "um", um, ReturnApprove)
-	h.receiveReturn(12*sales.Day, "got", 1, 1)
-	h.requestReturn(31*sales.Day, "late", ssg, "too late", 1, 1)
-	res := h.run()
-	if res.Status != sales.StatusRemitted {
-		t.Fatalf("status %s", res.Status)
+	h2.decideReturn(sales.Day, "um", um, ReturnApprove)
+	h2.receiveReturn(2*sales.Day, "got", 1, 1)
+	res2 := h2.run()
+	if res2.Status != sales.StatusRemitted || res2.Reopen == nil {
+		t.Fatalf("after the return: %+v", res2)
 	}
-	if cn := h.mustAccept("got").(ReturnResult).CreditNote; cn == nil || cn.Refund != sales.Yuan(100) {
+	if cn := h2.mustAccept("got").(ReturnResult).CreditNote; cn == nil || cn.Refund != sales.Yuan(100) {
 		t.Errorf("credit note %+v", cn)
-	}
-	// The window closed 30 days after delivery: the workflow ended then.
-	if o := h.outcome["late"]; o != nil && o.done && o.err == nil && o.rejected == nil {
-		t.Error("a return after the window was accepted")
-	}
-	end := h.env.Now()
-	delivered := h.w.last().Shipments[0].DeliveredAt
-	if d := end.Sub(*delivered); d < 30*sales.Day || d > 30*sales.Day+time.Hour {
-		t.Errorf("workflow ended %s after delivery, want when the 30-day window closed", d)
 	}
 	kinds := h.kinds()
 	if !contains(kinds, "reopened") || strings.Count(strings.Join(kinds, " "), "remitted") != 2 {
 		t.Errorf("events %v", kinds)
+	}
+
+	// The same request sent again (same update id) answers the same return
+	// and opens none.
+	h3 := h2.reopened(res2, delivered.Add(15*sales.Day))
+	h3.requestReturn(0, "req", ssg, "customer overstocked", 1, 1)
+	res3 := h3.run()
+	if got := h3.mustAccept("req").(ReturnResult); got.Return.No != rt1 || len(res3.Reopen.State.Returns) != 1 {
+		t.Errorf("repeated request: %+v, returns %d", got.Return, len(res3.Reopen.State.Returns))
+	}
+
+	// After the window a request is refused and the order takes no more.
+	h4 := h3.reopened(res3, delivered.Add(31*sales.Day))
+	h4.requestReturn(0, "late", ssg, "too late", 1, 1)
+	res4 := h4.run()
+	if err := h4.mustRefuse("late"); !strings.Contains(err.Error(), "return window has closed") {
+		t.Errorf("late return: %v", err)
+	}
+	if res4.Status != sales.StatusRemitted || res4.Reopen != nil {
+		t.Errorf("after the window: %+v", res4)
 	}
 }
 

@@ -38,9 +38,14 @@ type OrderState struct {
 	POPState  *POPState          `json:"pop_state,omitempty"`
 	Returns   []sales.Return     `json:"returns,omitempty"`
 	Credits   []sales.CreditNote `json:"credit_notes,omitempty"`
-	// ReturnsUntil is how long a remitted order still takes returns: the
-	// workflow waits until then.
+	// ReturnsUntil is how long a remitted order still takes returns (code
+	// version 1 waits until then; version 2 completes and is started again by
+	// a return request).
 	ReturnsUntil *time.Time `json:"returns_until,omitempty"`
+	// ReturnRequests maps the update id of each return request to its
+	// return, so that a request sent again answers the same return even in
+	// a later run.
+	ReturnRequests map[string]string `json:"return_requests,omitempty"`
 
 	// CreditDue is set by a quota decision: the credit check (OP4) comes next.
 	CreditDue bool `json:"credit_due,omitempty"`

@@ -24,7 +24,11 @@ import (
 //	   with the total; the loop writes the store after the running handlers
 //	   finished (one write per action, not one per local activity); one
 //	   deadline timer at a time, cancelled when the deadline moves.
-const CodeVersion = 1
+//	2: the workflow completes at remittance; its result carries the input
+//	   (OrderResult.Reopen) from which a return request within the return
+//	   window starts the order again (OrderInput.Reopen). Version 1 runs
+//	   stay open until the window closes.
+const CodeVersion = 2
 
 // checkCode refuses a run whose version this worker does not know: its
 // workflow task fails and is retried until a newer worker takes it.
