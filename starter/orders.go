@@ -317,14 +317,16 @@ func (o order) hasInvoice(no string) bool {
 type liveOrder struct {
 	workflows.OrderView
 	// The workflow's own bookkeeping (its store outbox, the search
-	// attributes and memo last written, the hashes of what the store has) is
-	// no business of clients: these shallower fields, always
-	// empty, hide the embedded ones from encoding/json.
-	Pending *struct{} `json:"pending,omitempty"`
-	SA      *struct{} `json:"sa,omitempty"`
-	Memo    *struct{} `json:"memo,omitempty"`
-	Written *struct{} `json:"written,omitempty"`
-	Live    bool      `json:"live"`
+	// attributes and memo last written, the hashes of what the store has,
+	// the update ids of return requests) is no business of clients: these
+	// shallower fields, always empty, hide the embedded ones from
+	// encoding/json.
+	Pending        *struct{} `json:"pending,omitempty"`
+	SA             *struct{} `json:"sa,omitempty"`
+	Memo           *struct{} `json:"memo,omitempty"`
+	Written        *struct{} `json:"written,omitempty"`
+	ReturnRequests *struct{} `json:"return_requests,omitempty"`
+	Live           bool      `json:"live"`
 }
 
 // storedOrder is the JSON of an order whose workflow is gone.

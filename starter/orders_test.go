@@ -199,12 +199,12 @@ func TestGetOrderHidesTheWorkflowsBookkeeping(t *testing.T) {
 	// The workflow's state as it carries its bookkeeping.
 	v := f.orders.views[no]
 	if err := json.Unmarshal([]byte(`{"pending":{"events":[{"seq":1}]},"sa":{"status":"released"},
-		"memo":{"customer_name":"上海分销"},"written":{"line/1":42}}`), &v.OrderState); err != nil {
+		"memo":{"customer_name":"上海分销"},"written":{"line/1":42},"return_requests":{"k1":"RT-1"}}`), &v.OrderState); err != nil {
 		t.Fatal(err)
 	}
 	f.orders.views[no] = v
 	got := decodeAs[map[string]any](t, f.do(t, "GET", "/v1/orders/"+no, "t-ssg", nil))
-	for _, k := range []string{"pending", "sa", "memo", "written"} {
+	for _, k := range []string{"pending", "sa", "memo", "written", "return_requests"} {
 		if _, ok := got[k]; ok {
 			t.Errorf("the order shows %q", k)
 		}
