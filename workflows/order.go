@@ -239,6 +239,7 @@ func (r *orderRun) loop(in OrderInput) (OrderResult, error) {
 			next.State = r.s
 			next.Code = CodeVersion
 			next.Prepared = nil // registered in the state
+			next.Reopen = false // the return request came in this run
 			return OrderResult{}, workflow.NewContinueAsNewError(r.ctx, Order, next)
 		}
 		if err := r.wait(); err != nil {

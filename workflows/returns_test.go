@@ -1,9 +1,13 @@
 package workflows
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
+
+	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/workflow"
 
 	"osb/sales"
 )
@@ -290,5 +294,30 @@ func TestShortageAtDeliveryIsAReturnCreditedOnApproval(t *testing.T) {
 	}
 	if !strings.Contains(body, rt1) {
 		t.Errorf("the KAM is not told of the shortage return: %q", body)
+	}
+}
+
+// A run started for a return that continues as new carries the return, and
+// the next run does not wait for another request.
+func TestReopenedRunContinuesAsNewWithoutWaitingAgain(t *testing.T) {
+	h := newHarness(t)
+	h.shipAll(hour)
+	h.pay(sales.Day, "pay", "P", sales.Yuan(2000))
+	res := h.run()
+	h2 := h.reopened(res, h.env.Now().Add(sales.Day))
+	h2.input.ContinueAfter = 1
+	h2.requestReturn(0, "req", ssg, "customer overstocked", 1, 1)
+	h2.decideReturn(10*time.Minute, "um", um, ReturnApprove) // the first wake-up: it continues
+	h2.runFor(hour)
+	var can *workflow.ContinueAsNewError
+	if err := h2.env.GetWorkflowError(); !errors.As(err, &can) {
+		t.Fatalf("want continue-as-new, got %v", err)
+	}
+	var next OrderInput
+	if err := converter.GetDefaultDataConverter().FromPayloads(can.Input, &next); err != nil {
+		t.Fatal(err)
+	}
+	if next.Reopen || next.State == nil || len(next.State.Returns) != 1 || next.State.Status != sales.StatusBilled {
+		t.Errorf("continued as new with reopen=%v, state %+v", next.Reopen, next.State)
 	}
 }
