@@ -21,7 +21,7 @@ type CreditStore interface {
 	CreditInputs(ctx context.Context, ids []string, asOf time.Time, p sales.CreditPolicy) ([]sales.CreditInputs, error)
 	ApplyCreditReview(ctx context.Context, reviewID, actor string, results []sales.CreditResult) (int, error)
 	RecordAdjustment(ctx context.Context, a sales.CreditAdjustment, notes []sales.Notification) (sales.CreditAdjustment, error)
-	EscalateAdjustment(ctx context.Context, id string, level sales.Level, notes []sales.Notification) error
+	EscalateAdjustment(ctx context.Context, id string, level sales.Level, notes []sales.Notification, esc *sales.Escalation) error
 	DecideAdjustment(ctx context.Context, d sales.AdjustmentDecision, notes []sales.Notification) (sales.CreditAdjustment, sales.Fen, error)
 	EndAdjustment(ctx context.Context, id string, at time.Time, notes []sales.Notification) (sales.CreditAdjustment, sales.Fen, error)
 }
@@ -118,7 +118,7 @@ func (a *Activities) RecordCreditAdjustment(ctx context.Context, adj sales.Credi
 // EscalateCreditAdjustment records the rung a waiting proposal reached and
 // tells its holder.
 func (a *Activities) EscalateCreditAdjustment(ctx context.Context, in workflows.EscalateAdjustmentInput) error {
-	return business(wrap("escalate credit adjustment "+in.ID, a.Store.EscalateAdjustment(ctx, in.ID, in.Level, in.Notifications)))
+	return business(wrap("escalate credit adjustment "+in.ID, a.Store.EscalateAdjustment(ctx, in.ID, in.Level, in.Notifications, in.Escalation)))
 }
 
 // DecideCreditAdjustment writes the SLT's decision; an approval changes the

@@ -306,3 +306,35 @@ func (a *api) credit(tok, customer string) sales.CreditView {
 	a.must(http.StatusOK, tok, "GET", "/v1/customers/"+customer+"/credit", nil, &v)
 	return v
 }
+
+// A proposal nobody decides climbs its ladder: the rung it reached is listed
+// with the orders' escalations, to those who see the customer.
+func TestAnUnansweredAdjustmentIsListedWithTheEscalations(t *testing.T) {
+	credit := sales.DefaultCreditPolicy()
+	credit.DecisionTime, credit.EscalateEvery = sales.D(2*time.Second), sales.D(time.Hour)
+	a := newAPIWith(t, sales.DefaultPolicy(), credit)
+	var adj sales.CreditAdjustment
+	a.must(http.StatusCreated, token("fin1"), "POST", "/v1/customers/C001/credit/adjustments", map[string]any{
+		"amount_fen": sales.Yuan(10_000), "reason": "旺季备货", "expires_on": time.Now().AddDate(0, 0, 30).In(sales.Beijing).Format(time.DateOnly),
+	}, &adj)
+	var list []sales.Escalation
+	eventually(t, 30*time.Second, "the proposal's escalation to the GM", func() bool {
+		a.must(http.StatusOK, token("sd"), "GET", "/v1/escalations?adjustment_id="+adj.ID, nil, &list)
+		return len(list) == 1
+	})
+	if e := list[0]; e.AdjustmentID != adj.ID || e.OrderNo != "" || e.CustomerID != "C001" || e.Kind != sales.EscalateAdjustment ||
+		e.Level != sales.LevelGM || strings.Join(e.Recipients, ",") != "gm" {
+		t.Errorf("escalation %+v", e)
+	}
+	c, err := a.sys.store.Customer(context.Background(), "C001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for tok, want := range map[string]int{c.KAMID: 1, "kam-huanan-1": 0} {
+		var mine []sales.Escalation
+		a.must(http.StatusOK, token(tok), "GET", "/v1/escalations?adjustment_id="+adj.ID, nil, &mine)
+		if len(mine) != want {
+			t.Errorf("%s sees %d escalations of %s, want %d", tok, len(mine), adj.ID, want)
+		}
+	}
+}

@@ -329,8 +329,25 @@ func TestApprovedAdjustmentChangesTheLimitAtOnceAndExpires(t *testing.T) {
 	if n := scalar[int](t, url, "SELECT count(*) FROM notifications WHERE order_no IS NULL"); n != 1 {
 		t.Errorf("%d notifications, want 1", n)
 	}
-	if err := st.EscalateAdjustment(ctx, adj.ID, sales.LevelGM, nil); err != nil {
-		t.Fatal(err)
+	esc := &sales.Escalation{Key: "credit-adjustment/CA-2026-000001/escalated/1", Kind: sales.EscalateAdjustment,
+		Subject: "still waits", Level: sales.LevelGM, Recipients: []string{"gm"}, At: bj(2026, 3, 4, 9)}
+	for range 2 { // a retried activity writes the escalation once
+		if err := st.EscalateAdjustment(ctx, adj.ID, sales.LevelGM, nil, esc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	escs, err := st.ListEscalations(ctx, sales.EscalationFilter{AdjustmentID: adj.ID, Scope: sales.Scope{All: true}})
+	if err != nil || len(escs) != 1 {
+		t.Fatalf("escalations of %s: %+v, %v", adj.ID, escs, err)
+	}
+	if e := escs[0]; e.OrderNo != "" || e.CustomerID != "C003" || e.Market == "" || e.Kind != sales.EscalateAdjustment || e.Level != sales.LevelGM {
+		t.Errorf("escalation %+v", e)
+	}
+	c3, _ := st.Customer(ctx, "C003")
+	for kam, want := range map[string]int{c3.KAMID: 1, "nobody": 0} {
+		if got, err := st.ListEscalations(ctx, sales.EscalationFilter{Scope: sales.Scope{KAMIDs: []string{kam}}}); err != nil || len(got) != want {
+			t.Errorf("escalations in the scope of %s: %d, %v; want %d", kam, len(got), err, want)
+		}
 	}
 
 	decide := func(approve bool, by string) (sales.CreditAdjustment, sales.Fen, error) {

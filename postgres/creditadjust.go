@@ -101,18 +101,33 @@ func (s *Store) RecordAdjustment(ctx context.Context, a sales.CreditAdjustment, 
 	return out, err
 }
 
-// EscalateAdjustment records that a waiting proposal reached level and tells
-// the notes' recipients. A decided proposal is left as it is.
-func (s *Store) EscalateAdjustment(ctx context.Context, id string, level sales.Level, notes []sales.Notification) error {
+// EscalateAdjustment records that a waiting proposal reached level, with esc
+// (when the rung is not the first) in the escalations, and tells the notes'
+// recipients. A decided proposal is left as it is; an escalation written
+// before (same key) is not written again.
+func (s *Store) EscalateAdjustment(ctx context.Context, id string, level sales.Level, notes []sales.Notification, esc *sales.Escalation) error {
 	op := "escalate credit adjustment " + id
 	return s.inTx(ctx, op, func(tx pgx.Tx) error {
-		if _, err := readAdjustment(ctx, tx, id, " FOR UPDATE"); err != nil {
+		a, err := readAdjustment(ctx, tx, id, " FOR UPDATE")
+		if err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `
 			UPDATE credit_adjustments SET escalation_level = greatest(escalation_level, $2)
 			WHERE id = $1 AND status = 'proposed'`, id, int(level)); err != nil {
 			return translate(op, err)
+		}
+		if esc != nil {
+			e := *esc
+			e.OrderNo, e.AdjustmentID, e.CustomerID = "", id, a.CustomerID
+			if err := tx.QueryRow(ctx, `SELECT market FROM customers WHERE id = $1`, a.CustomerID).Scan(&e.Market); err != nil {
+				return translate(op, err)
+			}
+			b := &pgx.Batch{}
+			queueEscalations(b, []sales.Escalation{e})
+			if err := tx.SendBatch(ctx, b).Close(); err != nil {
+				return translate(op, err)
+			}
 		}
 		return writeNotifications(ctx, tx, notes)
 	})

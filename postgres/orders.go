@@ -309,11 +309,11 @@ func queueEvents(b *pgx.Batch, o *sales.OrderSnapshot, events []sales.Event) err
 func queueEscalations(b *pgx.Batch, escalations []sales.Escalation) {
 	for _, e := range escalations {
 		queue(b, "write escalation "+e.Key, nil, `
-			INSERT INTO escalations (dedupe_key, order_no, customer_id, market, kind, subject, level,
-				recipients, at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+			INSERT INTO escalations (dedupe_key, order_no, adjustment_id, customer_id, market, kind,
+				subject, level, recipients, at)
+			VALUES ($1, nullif($2, ''), nullif($3, ''), $4, $5, $6, $7, $8, $9, $10)
 			ON CONFLICT (dedupe_key) DO NOTHING`,
-			e.Key, e.OrderNo, e.CustomerID, e.Market, string(e.Kind), e.Subject, int(e.Level),
+			e.Key, e.OrderNo, e.AdjustmentID, e.CustomerID, e.Market, string(e.Kind), e.Subject, int(e.Level),
 			nonNil(e.Recipients), e.At)
 	}
 }
@@ -550,6 +550,9 @@ func (s *Store) ListEscalations(ctx context.Context, f sales.EscalationFilter) (
 	if f.OrderNo != "" {
 		where.add("e.order_no = $?", f.OrderNo)
 	}
+	if f.AdjustmentID != "" {
+		where.add("e.adjustment_id = $?", f.AdjustmentID)
+	}
 	if f.Market != "" {
 		where.add("e.market = $?", f.Market)
 	}
@@ -561,14 +564,14 @@ func (s *Store) ListEscalations(ctx context.Context, f sales.EscalationFilter) (
 	}
 	limit := where.arg(pageSize(f.Limit))
 	return collect(ctx, s.pool, "list escalations", `
-		SELECT e.dedupe_key, e.order_no, e.customer_id, e.market, e.kind, e.subject, e.level,
-			e.recipients, e.at
+		SELECT e.dedupe_key, coalesce(e.order_no, ''), coalesce(e.adjustment_id, ''), e.customer_id,
+			e.market, e.kind, e.subject, e.level, e.recipients, e.at
 		FROM escalations e LEFT JOIN customers c ON c.id = e.customer_id`+where.sql()+`
 		ORDER BY e.at DESC, e.id DESC LIMIT `+limit,
 		func(r pgx.CollectableRow) (sales.Escalation, error) {
 			var e sales.Escalation
-			err := r.Scan(&e.Key, &e.OrderNo, &e.CustomerID, &e.Market, &e.Kind, &e.Subject, &e.Level,
-				&e.Recipients, &e.At)
+			err := r.Scan(&e.Key, &e.OrderNo, &e.AdjustmentID, &e.CustomerID, &e.Market, &e.Kind, &e.Subject,
+				&e.Level, &e.Recipients, &e.At)
 			return e, err
 		}, where.args...)
 }

@@ -19,6 +19,10 @@ const (
 	AdjustmentExpired  AdjustmentStatus = "expired"
 )
 
+// EscalateAdjustment is the escalation of a credit adjustment whose SLT
+// decision is late: the proposal climbed to the next rung of its ladder.
+const EscalateAdjustment EscalationKind = "credit_adjustment_pending"
+
 // Valid reports whether s is one of the statuses.
 func (s AdjustmentStatus) Valid() bool {
 	switch s {

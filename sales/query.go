@@ -66,11 +66,12 @@ type OrderSummary struct {
 
 // EscalationFilter selects escalations.
 type EscalationFilter struct {
-	OrderNo  string `json:"order_no,omitempty"`
-	Market   string `json:"market,omitempty"`
-	MinLevel Level  `json:"min_level,omitempty"`
-	Scope    Scope  `json:"-"`
-	Limit    int    `json:"limit,omitempty"`
+	OrderNo      string `json:"order_no,omitempty"`
+	AdjustmentID string `json:"adjustment_id,omitempty"`
+	Market       string `json:"market,omitempty"`
+	MinLevel     Level  `json:"min_level,omitempty"`
+	Scope        Scope  `json:"-"`
+	Limit        int    `json:"limit,omitempty"`
 }
 
 // NotificationFilter selects notifications.

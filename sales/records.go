@@ -101,15 +101,17 @@ type Event struct {
 
 // Escalation is a late thing reaching a rung of the ladder.
 type Escalation struct {
-	Key        string         `json:"key"` // order/kind/ref/level: never twice
-	OrderNo    string         `json:"order_no"`
-	CustomerID string         `json:"customer_id"`
-	Market     string         `json:"market"`
-	Kind       EscalationKind `json:"kind"`
-	Subject    string         `json:"subject"`
-	Level      Level          `json:"level"`
-	Recipients []string       `json:"recipients"`
-	At         time.Time      `json:"at"`
+	Key string `json:"key"` // order/kind/ref/level: never twice
+	// An escalation is of an order or of a credit adjustment.
+	OrderNo      string         `json:"order_no,omitempty"`
+	AdjustmentID string         `json:"adjustment_id,omitempty"`
+	CustomerID   string         `json:"customer_id"`
+	Market       string         `json:"market"`
+	Kind         EscalationKind `json:"kind"`
+	Subject      string         `json:"subject"`
+	Level        Level          `json:"level"`
+	Recipients   []string       `json:"recipients"`
+	At           time.Time      `json:"at"`
 }
 
 // Notification is one message to one recipient, delivered by the outbox.

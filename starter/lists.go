@@ -44,14 +44,16 @@ func (a *api) skus(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, list)
 }
 
-// escalations lists escalations of the orders the user may see.
+// escalations lists escalations of the orders and credit adjustments of the
+// customers the user may see.
 func (a *api) escalations(w http.ResponseWriter, r *http.Request) {
-	q := newParams(r, "order_no", "market", "min_level", "limit")
+	q := newParams(r, "order_no", "adjustment_id", "market", "min_level", "limit")
 	f := sales.EscalationFilter{
-		OrderNo:  q.orderNo("order_no"),
-		Market:   q.text("market"),
-		MinLevel: q.level("min_level"),
-		Limit:    q.limit("limit"),
+		OrderNo:      q.orderNo("order_no"),
+		AdjustmentID: q.text("adjustment_id"),
+		Market:       q.text("market"),
+		MinLevel:     q.level("min_level"),
+		Limit:        q.limit("limit"),
 	}
 	list, ok := listInScope(a, w, r, q, &f.Scope, func(ctx context.Context) ([]sales.Escalation, error) { return a.store.ListEscalations(ctx, f) })
 	if !ok {

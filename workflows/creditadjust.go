@@ -69,6 +69,9 @@ type EscalateAdjustmentInput struct {
 	ID            string               `json:"id"`
 	Level         sales.Level          `json:"level"`
 	Notifications []sales.Notification `json:"notifications"`
+	// Escalation is the record of a rung reached after the first (none for
+	// the first ask): listed with the orders' escalations.
+	Escalation *sales.Escalation `json:"escalation,omitempty"`
 }
 
 // DecideAdjustmentInput writes a decision and tells the proposer.
@@ -224,8 +227,19 @@ func (r *adjustmentRun) ask() error {
 			a.ProposedBy, a.Amount, a.ExpiresAt.In(sales.Beijing).Format(time.DateOnly), a.Reason, a.ID),
 		r.view.Ladder.Above(level))
 	r.view.Adjustment.Level = level
-	return workflow.ExecuteActivity(r.ctx, ActivityEscalateAdjustment,
-		EscalateAdjustmentInput{ID: a.ID, Level: level, Notifications: notes}).Get(r.ctx, nil)
+	in := EscalateAdjustmentInput{ID: a.ID, Level: level, Notifications: notes}
+	if r.rung > 0 {
+		e := &sales.Escalation{
+			Key:          fmt.Sprintf("%s/escalated/%d", AdjustmentWorkflowID(a.ID), r.rung),
+			AdjustmentID: a.ID, CustomerID: a.CustomerID, Kind: sales.EscalateAdjustment,
+			Subject: fmt.Sprintf(subject, a.ID, r.customer(), level), Level: level, At: workflow.Now(r.ctx),
+		}
+		for _, n := range notes {
+			e.Recipients = append(e.Recipients, n.RecipientID)
+		}
+		in.Escalation = e
+	}
+	return workflow.ExecuteActivity(r.ctx, ActivityEscalateAdjustment, in).Get(r.ctx, nil)
 }
 
 func (r *adjustmentRun) validateDecide(in AdjustmentDecisionInput) error {

@@ -272,6 +272,16 @@ func TestUnansweredProposalEscalatesThenLapses(t *testing.T) {
 	if strings.Join(levels, " ") != "SLT GM" || at[0] != 0 || at[1] != 2*sales.Day {
 		t.Errorf("asked %v at %v, want the SLT at once and the GM after 2 days", levels, at)
 	}
+	// The first ask is no escalation; the GM's rung is one, listed with the
+	// orders' escalations.
+	if e := h.w.escalations[0].Escalation; e != nil {
+		t.Errorf("the first ask wrote an escalation: %+v", e)
+	}
+	e := h.w.escalations[1].Escalation
+	if e == nil || e.Kind != sales.EscalateAdjustment || e.Level != sales.LevelGM || e.AdjustmentID != v.Adjustment.ID ||
+		strings.Join(e.Recipients, ",") != "gm" || e.At.Sub(proposedAt) != 2*sales.Day || !strings.Contains(e.Subject, "still waits") {
+		t.Errorf("escalation to the GM: %+v", e)
+	}
 	if len(h.w.ends) != 1 || h.w.ends[0].At.Sub(proposedAt) != 3*sales.Day {
 		t.Fatalf("ends %+v, want the proposal to lapse after the GM's day", h.w.ends)
 	}
