@@ -2,11 +2,15 @@ package e2e
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
 
+	"go.temporal.io/api/common/v1"
 	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/api/workflowservice/v1"
 
 	"osb/sales"
 	"osb/workflows"
@@ -93,8 +97,25 @@ func TestLargeReturnAfterRemittanceNeedsTheSLTAndBecomesCustomerCredit(t *testin
 		t.Fatal("a remitted order takes returns until its window closes")
 	}
 	ctx := context.Background()
-	// The workflow completed at remittance; the return starts it again.
+	// The workflow completed at remittance; the return starts it again, even
+	// once Temporal no longer keeps the closed run (namespace retention): the
+	// run left where it ended in the store.
 	first := a.sys.completed(t, no)
+	if _, err := a.sys.client.WorkflowService().DeleteWorkflowExecution(ctx, &workflowservice.DeleteWorkflowExecutionRequest{
+		Namespace:         a.sys.server.Namespace(),
+		WorkflowExecution: &common.WorkflowExecution{WorkflowId: workflows.WorkflowID(no), RunId: first},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// The server deletes a closed run once its queue's ack level has passed
+	// the close (history.transferProcessorUpdateAckInterval, 30 s).
+	t0 := time.Now()
+	eventually(t, 2*time.Minute, "the closed run to be deleted", func() bool {
+		_, err := a.sys.client.DescribeWorkflowExecution(ctx, workflows.WorkflowID(no), "")
+		var gone *serviceerror.NotFound
+		return errors.As(err, &gone)
+	})
+	t.Logf("the closed run was deleted after %s", time.Since(t0).Round(time.Second))
 	before, err := a.sys.store.CustomerCreditBalance(ctx, returnCustomer)
 	if err != nil {
 		t.Fatal(err)

@@ -437,6 +437,33 @@ func (s *Store) Order(ctx context.Context, orderNo string) (sales.OrderSnapshot,
 	return o, nil
 }
 
+// SaveOrderResume keeps the input (JSON) from which a return request starts
+// a remitted order's workflow again.
+func (s *Store) SaveOrderResume(ctx context.Context, orderNo string, resume []byte) error {
+	op := "save the reopen input of " + orderNo
+	tag, err := s.pool.Exec(ctx, `UPDATE orders SET resume = $2 WHERE order_no = $1`, orderNo, resume)
+	if err != nil {
+		return translate(op, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return sales.Errorf(sales.ErrNotFound, "%s: no such order", op)
+	}
+	return nil
+}
+
+// OrderResume returns what SaveOrderResume kept, nil if nothing.
+func (s *Store) OrderResume(ctx context.Context, orderNo string) ([]byte, error) {
+	var resume []byte
+	err := s.pool.QueryRow(ctx, `SELECT resume FROM orders WHERE order_no = $1`, orderNo).Scan(&resume)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return nil, sales.Errorf(sales.ErrNotFound, "no order %q", orderNo)
+	case err != nil:
+		return nil, translate("read the reopen input of "+orderNo, err)
+	}
+	return resume, nil
+}
+
 func scanLine(r pgx.CollectableRow) (sales.Line, error) {
 	var l sales.Line
 	err := r.Scan(&l.LineNo, &l.SKU, &l.Quantity, &l.UnitPrice)

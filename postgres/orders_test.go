@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -143,6 +144,23 @@ func TestOrderReturnsWhatWasWritten(t *testing.T) {
 	_, err = st.Order(ctx, "SO-2026-999999")
 	wantCode(t, err, sales.ErrNotFound)
 	_, err = st.OrderEvents(ctx, "SO-2026-999999")
+	wantCode(t, err, sales.ErrNotFound)
+
+	// A remitted order's reopen input: none until its run writes one, the
+	// last one written after.
+	if r, err := st.OrderResume(ctx, "SO-2026-000001"); err != nil || r != nil {
+		t.Errorf("resume before any: %s, %v", r, err)
+	}
+	for _, in := range []string{`{"order_no":"SO-2026-000001","reopen":true}`, `{"order_no":"SO-2026-000001","reopen":true,"code":3}`} {
+		if err := st.SaveOrderResume(ctx, "SO-2026-000001", []byte(in)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if r, err := st.OrderResume(ctx, "SO-2026-000001"); err != nil || !strings.Contains(string(r), `"code": 3`) {
+		t.Errorf("resume: %s, %v", r, err)
+	}
+	wantCode(t, st.SaveOrderResume(ctx, "SO-2026-999999", []byte(`{}`)), sales.ErrNotFound)
+	_, err = st.OrderResume(ctx, "SO-2026-999999")
 	wantCode(t, err, sales.ErrNotFound)
 }
 

@@ -34,6 +34,7 @@ type Store interface {
 	NextOrderNo(ctx context.Context, year int) (string, error)
 	ClaimClientRef(ctx context.Context, customerID, ref, orderNo string) (string, error) // returns the order owning the ref
 	Order(ctx context.Context, orderNo string) (sales.OrderSnapshot, error)
+	OrderResume(ctx context.Context, orderNo string) ([]byte, error) // a remitted order's reopen input, nil if none
 	ListOrders(ctx context.Context, f sales.OrderFilter) ([]sales.OrderSummary, error)
 	OrderEvents(ctx context.Context, orderNo string) ([]sales.Event, error)
 	ListEscalations(ctx context.Context, f sales.EscalationFilter) ([]sales.Escalation, error)
@@ -53,6 +54,10 @@ type Orders interface {
 	// Update sends an update and waits for its result; updateID makes a
 	// retried request count once ("" lets Temporal choose).
 	Update(ctx context.Context, orderNo, update, updateID string, arg, result any) error
+	// Reopen sends an update to a new run of a remitted order's workflow,
+	// started from from (nil: what the last run's result says, if Temporal
+	// still keeps it); not_found when there is nothing to start from.
+	Reopen(ctx context.Context, orderNo string, from *workflows.OrderInput, update, updateID string, arg, result any) error
 	// Signal sends a signal.
 	Signal(ctx context.Context, orderNo, signal string, arg any) error
 	// Healthy reports whether Temporal answers.

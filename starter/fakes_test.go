@@ -23,6 +23,7 @@ type fakeStore struct {
 	customers map[string]sales.Customer
 	skus      map[string]sales.SKU
 	snapshots map[string]sales.OrderSnapshot
+	resumes   map[string][]byte // order → reopen input (JSON)
 	refs      map[string]string // customer/ref → order number
 	summaries []sales.OrderSummary
 	pingErr   error
@@ -134,6 +135,13 @@ func (s *fakeStore) Order(_ context.Context, orderNo string) (sales.OrderSnapsho
 	return o, nil
 }
 
+func (s *fakeStore) OrderResume(_ context.Context, orderNo string) ([]byte, error) {
+	if _, ok := s.snapshots[orderNo]; !ok {
+		return nil, notFound("order " + orderNo)
+	}
+	return s.resumes[orderNo], nil
+}
+
 func (s *fakeStore) ListOrders(_ context.Context, f sales.OrderFilter) ([]sales.OrderSummary, error) {
 	s.orderFilter = &f
 	return s.summaries, s.listErr
@@ -168,12 +176,19 @@ type signalCall struct {
 	arg           any
 }
 
+// reopenCall is an update sent to a new run of a completed workflow.
+type reopenCall struct {
+	updateCall
+	from *workflows.OrderInput
+}
+
 // fakeOrders keeps running workflows as views and records every message.
 type fakeOrders struct {
 	mu        sync.Mutex
 	views     map[string]workflows.OrderView
 	starts    []startCall
 	updates   []updateCall
+	reopens   []reopenCall
 	signals   []signalCall
 	healthErr error
 	// updateErr refuses the next updates; updateResult answers them (as JSON).
@@ -233,6 +248,20 @@ func (o *fakeOrders) Update(_ context.Context, orderNo, name, id string, arg, re
 	return json.Unmarshal(b, result)
 }
 
+// Reopen starts a run from from (there must be one: the fake keeps no
+// results) and answers the update as Update does.
+func (o *fakeOrders) Reopen(_ context.Context, orderNo string, from *workflows.OrderInput, name, id string, arg, result any) error {
+	o.mu.Lock()
+	o.reopens = append(o.reopens, reopenCall{updateCall{orderNo: orderNo, name: name, id: id, arg: arg}, from})
+	if from == nil {
+		o.mu.Unlock()
+		return notFound("a workflow of order " + orderNo)
+	}
+	o.views[orderNo] = workflows.OrderView{OrderState: *from.State}
+	o.mu.Unlock()
+	return o.Update(context.Background(), orderNo, name, id, arg, result)
+}
+
 func (o *fakeOrders) Signal(_ context.Context, orderNo, name string, arg any) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
@@ -284,6 +313,7 @@ func newFixture(t *testing.T) *fixture {
 			"SKU-OLD": {Code: "SKU-OLD", Name: "Old", Unit: "箱", ListPrice: 1000, Currency: sales.CNY},
 		},
 		snapshots: map[string]sales.OrderSnapshot{},
+		resumes:   map[string][]byte{},
 		refs:      map[string]string{},
 	}
 	orders := &fakeOrders{views: map[string]workflows.OrderView{}}

@@ -2,8 +2,10 @@ package starter
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -206,5 +208,51 @@ func TestReturnsAreMessagesToTheOrder(t *testing.T) {
 	u = f.orders.updates[len(f.orders.updates)-1]
 	if rc, ok := u.arg.(workflows.ReturnReceiptInput); !ok || rc.Actor.UserID != "u-log" || rc.Lines[0].Quantity != 1 {
 		t.Errorf("receipt %+v", u.arg)
+	}
+}
+
+// A remitted order's workflow has completed: a return request within the
+// window starts it again from the input its last run left in the store; after
+// the window, or with nothing to start from, it is a conflict.
+func TestAReturnOnARemittedOrderReopensIt(t *testing.T) {
+	f := newFixture(t)
+	const no = "SO-2025-000007"
+	f.store.snapshots[no] = sales.OrderSnapshot{OrderNo: no, CustomerID: "C-001", KAMID: "u-kam1", Status: sales.StatusRemitted, Step: sales.BC7Close}
+	body := map[string]any{"lines": []sales.LineQty{{LineNo: 1, Quantity: 2}}, "reason": "过期"}
+	resume := func(until time.Time) {
+		in := workflows.OrderInput{OrderNo: no, Reopen: true, State: &workflows.OrderState{OrderNo: no, CustomerID: "C-001",
+			Status: sales.StatusRemitted, ReturnsUntil: &until}}
+		b, err := json.Marshal(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.store.resumes[no] = b
+	}
+
+	// Nothing to start from: the order takes no more changes.
+	wantError(t, f.do(t, "POST", "/v1/orders/"+no+"/returns", "t-kam1", body), http.StatusConflict, sales.ErrConflict)
+	if len(f.orders.reopens) != 1 || f.orders.reopens[0].from != nil {
+		t.Fatalf("reopens %+v", f.orders.reopens)
+	}
+
+	// The window has closed: refused without starting anything.
+	resume(now.Add(-time.Hour))
+	rec := f.do(t, "POST", "/v1/orders/"+no+"/returns", "t-kam1", body)
+	wantError(t, rec, http.StatusConflict, sales.ErrConflict)
+	if len(f.orders.reopens) != 1 || !strings.Contains(rec.Body.String(), "return window has closed") {
+		t.Errorf("after the window: %d reopens, %s", len(f.orders.reopens), rec.Body)
+	}
+
+	// Within the window the request goes to a new run, with its key.
+	resume(now.Add(24 * time.Hour))
+	f.orders.updateResult = workflows.ReturnResult{Return: sales.Return{No: "RT-2025-000007-1", Status: sales.ReturnRequested}}
+	rec = f.do(t, "POST", "/v1/orders/"+no+"/returns", "t-kam1", body, "Idempotency-Key", "k9")
+	wantStatus(t, rec, http.StatusCreated)
+	r := f.orders.reopens[len(f.orders.reopens)-1]
+	if r.from == nil || r.from.OrderNo != no || !r.from.Reopen || r.name != workflows.UpdateRequestReturn || r.id != workflows.UpdateRequestReturn+"/k9" {
+		t.Errorf("reopen %+v", r)
+	}
+	if got := decodeAs[workflows.ReturnResult](t, rec); got.Return.No != "RT-2025-000007-1" {
+		t.Errorf("answer %+v", got)
 	}
 }

@@ -92,16 +92,8 @@ func (t temporalOrders) Status(ctx context.Context, orderNo string) (workflows.O
 
 // Update sends an update and waits until it completes. The same updateID
 // sent again returns the first outcome instead of running twice.
-//
-// A remitted order's workflow completes at remittance; a return request
-// within the return window starts it again from where it ended (reopen).
 func (t temporalOrders) Update(ctx context.Context, orderNo, update, updateID string, arg, result any) error {
-	err := t.update(ctx, orderNo, update, updateID, arg, result)
-	var notFound *serviceerror.NotFound
-	if update == workflows.UpdateRequestReturn && errors.As(err, &notFound) {
-		err = t.reopen(ctx, orderNo, updateID, arg, result, err)
-	}
-	return translateError(orderNo, err)
+	return translateError(orderNo, t.update(ctx, orderNo, update, updateID, arg, result))
 }
 
 func (t temporalOrders) update(ctx context.Context, orderNo, update, updateID string, arg, result any) error {
@@ -118,35 +110,32 @@ func (t temporalOrders) update(ctx context.Context, orderNo, update, updateID st
 	return h.Get(ctx, result)
 }
 
-// reopen sends a return request to a new run of the order's workflow when
-// the last run completed as remitted and still takes returns
-// (OrderResult.Reopen); refused is what the update to the closed run said.
-// Two requests at once meet in one run: the second start finds the first
-// one's run and sends its request there.
-func (t temporalOrders) reopen(ctx context.Context, orderNo, updateID string, arg, result any, refused error) error {
+// Reopen sends an update to a new run of a remitted order's workflow,
+// started from from (what the last run left in the store). When the last run
+// is still kept and left no input there (code version 2), its result has it.
+// A run started meanwhile by another request takes the update instead: two
+// requests at once meet in one run.
+func (t temporalOrders) Reopen(ctx context.Context, orderNo string, from *workflows.OrderInput, update, updateID string, arg, result any) error {
 	id := workflows.WorkflowID(orderNo)
 	d, err := t.c.DescribeWorkflowExecution(ctx, id, "")
-	if err != nil {
-		return err
+	var notFound *serviceerror.NotFound
+	switch {
+	case errors.As(err, &notFound): // the last run is no longer kept
+	case err != nil:
+		return translateError(orderNo, err)
+	case d.GetWorkflowExecutionInfo().GetStatus() == enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING:
+		return t.Update(ctx, orderNo, update, updateID, arg, result)
+	case from == nil && d.GetWorkflowExecutionInfo().GetStatus() == enumspb.WORKFLOW_EXECUTION_STATUS_COMPLETED:
+		var last workflows.OrderResult
+		if err := t.c.GetWorkflow(ctx, id, d.GetWorkflowExecutionInfo().GetExecution().GetRunId()).Get(ctx, &last); err != nil {
+			return translateError(orderNo, err)
+		}
+		from = last.Reopen
 	}
-	switch d.GetWorkflowExecutionInfo().GetStatus() {
-	case enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING: // started again meanwhile
-		return t.update(ctx, orderNo, workflows.UpdateRequestReturn, updateID, arg, result)
-	case enumspb.WORKFLOW_EXECUTION_STATUS_COMPLETED:
-	default:
-		return refused
+	if from == nil || from.State == nil {
+		return sales.Errorf(sales.ErrNotFound, "order %s has no workflow to take the %s", orderNo, update)
 	}
-	var last workflows.OrderResult
-	if err := t.c.GetWorkflow(ctx, id, d.GetWorkflowExecutionInfo().GetExecution().GetRunId()).Get(ctx, &last); err != nil {
-		return err
-	}
-	if last.Status != sales.StatusRemitted {
-		return refused
-	}
-	if last.Reopen == nil {
-		return sales.Errorf(sales.ErrConflict, "order %s is remitted and its return window has closed", orderNo)
-	}
-	attrs, memo := workflows.ReopenAttributes(*last.Reopen)
+	attrs, memo := workflows.ReopenAttributes(*from)
 	opts := client.StartWorkflowOptions{
 		ID:                       id,
 		TaskQueue:                workflows.TaskQueue,
@@ -156,18 +145,18 @@ func (t temporalOrders) reopen(ctx context.Context, orderNo, updateID string, ar
 		Memo:                     memo,
 	}
 	h, err := t.c.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
-		StartWorkflowOperation: t.c.NewWithStartWorkflowOperation(opts, workflows.OrderWorkflowName, *last.Reopen),
+		StartWorkflowOperation: t.c.NewWithStartWorkflowOperation(opts, workflows.OrderWorkflowName, *from),
 		UpdateOptions: client.UpdateWorkflowOptions{
 			UpdateID:     updateID,
-			UpdateName:   workflows.UpdateRequestReturn,
+			UpdateName:   update,
 			Args:         []any{arg},
 			WaitForStage: client.WorkflowUpdateStageCompleted,
 		},
 	})
 	if err != nil {
-		return err
+		return translateError(orderNo, err)
 	}
-	return h.Get(ctx, result)
+	return translateError(orderNo, h.Get(ctx, result))
 }
 
 // Signal sends a signal to the order's workflow.

@@ -2,6 +2,8 @@ package starter
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -235,7 +237,38 @@ func (a *api) updateOrder(w http.ResponseWriter, r *http.Request, orderNo, updat
 // update sends one update to an order's workflow and waits for its result.
 func (a *api) update(ctx context.Context, orderNo, update, updateID string, arg, result any) error {
 	err := a.orders.Update(ctx, orderNo, update, updateID, arg, result)
+	if update == workflows.UpdateRequestReturn && sales.ErrorCode(err) == sales.ErrNotFound {
+		err = a.reopen(ctx, orderNo, updateID, arg, result, err)
+	}
 	return a.explain(ctx, orderNo, err)
+}
+
+// reopen sends a return request on a remitted order, whose workflow has
+// completed, to a new run started from where the last one ended (kept in
+// the store); refused is what the closed workflow answered.
+func (a *api) reopen(ctx context.Context, orderNo, updateID string, arg, result any, refused error) error {
+	raw, err := a.store.OrderResume(ctx, orderNo)
+	if err != nil {
+		if sales.ErrorCode(err) == sales.ErrNotFound {
+			return refused
+		}
+		return err
+	}
+	var from *workflows.OrderInput
+	if raw != nil {
+		from = new(workflows.OrderInput)
+		if err := json.Unmarshal(raw, from); err != nil {
+			return fmt.Errorf("reading the reopen input of %s: %w", orderNo, err)
+		}
+		if s := from.State; s == nil || s.ReturnsUntil == nil || !a.now().Before(*s.ReturnsUntil) {
+			return sales.Errorf(sales.ErrConflict, "order %s is remitted and its return window has closed", orderNo)
+		}
+	}
+	err = a.orders.Reopen(ctx, orderNo, from, workflows.UpdateRequestReturn, updateID, arg, result)
+	if sales.ErrorCode(err) == sales.ErrNotFound && from == nil {
+		return refused
+	}
+	return err
 }
 
 // explain turns "no such workflow" into why when the order exists: an order

@@ -232,7 +232,15 @@ func (r *orderRun) loop(in OrderInput) (OrderResult, error) {
 			if err := workflow.Await(r.ctx, func() bool { return workflow.AllHandlersFinished(r.ctx) }); err != nil {
 				return OrderResult{}, err
 			}
-			return OrderResult{OrderNo: r.s.OrderNo, Status: r.s.Status, Reason: r.s.Reason, Reopen: r.reopenInput(in)}, nil
+			res := OrderResult{OrderNo: r.s.OrderNo, Status: r.s.Status, Reason: r.s.Reason, Reopen: r.reopenInput(in)}
+			if r.code >= 3 && res.Reopen != nil {
+				// Temporal keeps a closed run only for the namespace's
+				// retention; the store keeps the input for the return window.
+				if err := r.local(r.ctx, ActivitySaveResume, ResumeInput{OrderNo: r.s.OrderNo, Input: res.Reopen}, nil); err != nil {
+					return OrderResult{}, err
+				}
+			}
+			return res, nil
 		}
 		if r.shouldContinueAsNew() {
 			next := in

@@ -243,6 +243,11 @@ func TestRemittedOrderCompletesAndAReturnStartsItAgain(t *testing.T) {
 	if res4.Status != sales.StatusRemitted || res4.Reopen != nil {
 		t.Errorf("after the window: %+v", res4)
 	}
+	// Each remitted run within the window left its reopen input in the store.
+	if n := len(h.w.resumes); n != 3 || h.w.resumes[2].OrderNo != h.input.OrderNo || h.w.resumes[2].Input == nil ||
+		len(h.w.resumes[2].Input.State.Returns) != 1 || !h.w.resumes[2].Input.Reopen {
+		t.Errorf("%d reopen inputs stored, want 3 (the last with the return): %+v", n, h.w.resumes)
+	}
 }
 
 func TestReturnWindowCountsFromDelivery(t *testing.T) {
