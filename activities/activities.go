@@ -5,7 +5,6 @@ package activities
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -25,7 +24,6 @@ type Store interface {
 	Ladder(ctx context.Context, customerID string) (sales.Ladder, error)
 	CreditPosition(ctx context.Context, customerID, orderNo string, amount sales.Fen) (sales.CreditPosition, error)
 	ApplyOrderChanges(ctx context.Context, c sales.OrderChanges) error
-	SaveOrderResume(ctx context.Context, orderNo string, resume []byte) error
 	QuotaStore
 	ReportStore
 	CreditStore
@@ -44,7 +42,6 @@ func (a *Activities) Register(r worker.ActivityRegistry) {
 	r.RegisterActivityWithOptions(a.PrepareOrder, activity.RegisterOptions{Name: workflows.ActivityPrepareOrder})
 	r.RegisterActivityWithOptions(a.CheckCredit, activity.RegisterOptions{Name: workflows.ActivityCheckCredit})
 	r.RegisterActivityWithOptions(a.SyncOrder, activity.RegisterOptions{Name: workflows.ActivitySyncOrder})
-	r.RegisterActivityWithOptions(a.SaveOrderResume, activity.RegisterOptions{Name: workflows.ActivitySaveResume})
 	a.registerQuota(r)
 	a.registerReports(r)
 	a.registerCredit(r)
@@ -100,16 +97,6 @@ func (a *Activities) SyncOrder(ctx context.Context, c sales.OrderChanges) error 
 		return business(fmt.Errorf("sync order %s: %w", no, err))
 	}
 	return nil
-}
-
-// SaveOrderResume keeps the input from which a return request starts a
-// remitted order again; writing it twice leaves the same.
-func (a *Activities) SaveOrderResume(ctx context.Context, in workflows.ResumeInput) error {
-	b, err := json.Marshal(in.Input)
-	if err != nil {
-		return business(fmt.Errorf("save the reopen input of %s: %w", in.OrderNo, err))
-	}
-	return business(wrap("save the reopen input of "+in.OrderNo, a.Store.SaveOrderResume(ctx, in.OrderNo, b)))
 }
 
 // business makes domain errors that retrying cannot fix non-retryable, typed

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -65,12 +66,12 @@ func (s *Store) ApplyOrderChanges(ctx context.Context, c sales.OrderChanges) err
 	if c.Order != nil {
 		op += " of " + c.Order.OrderNo
 	}
-	if len(c.Events) > 0 && c.Order == nil {
-		return sales.Errorf(sales.ErrInvalid, "%s: events come with the order snapshot that names their order", op)
+	if (len(c.Events) > 0 || len(c.Resume) > 0) && c.Order == nil {
+		return sales.Errorf(sales.ErrInvalid, "%s: events and the reopen input come with the order snapshot that names their order", op)
 	}
 	b := &pgx.Batch{}
 	if c.Order != nil {
-		if err := queueSnapshot(b, c.Order); err != nil {
+		if err := queueSnapshot(b, c.Order, c.Resume); err != nil {
 			return err
 		}
 	}
@@ -156,15 +157,15 @@ const storedVersionIs = `(SELECT o.version FROM orders o WHERE o.order_no = $2) 
 // invoices and receipts it carries (a partial snapshot carries only those
 // that changed; none is ever deleted). A snapshot older than the stored one
 // changes nothing.
-func queueSnapshot(b *pgx.Batch, o *sales.OrderSnapshot) error {
+func queueSnapshot(b *pgx.Batch, o *sales.OrderSnapshot, resume json.RawMessage) error {
 	op := "write order " + o.OrderNo
 	won := false
 	queue(b, op, func(tag pgconn.CommandTag) error { won = tag.RowsAffected() > 0; return nil }, `
 		INSERT INTO orders (order_no, customer_id, market, kam_id, client_ref, currency, total_fen, status,
 			step, escalation_level, unbilled_fen, outstanding_fen, next_deadline, requested_date,
-			hold_reason, created_by, created_at, updated_at, closed_at, version)
+			hold_reason, created_by, created_at, updated_at, closed_at, version, resume)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, NULLIF($14, '')::date,
-			$15, $16, $17, $18, $19, $20)
+			$15, $16, $17, $18, $19, $20, $21)
 		ON CONFLICT (order_no) DO UPDATE SET customer_id = excluded.customer_id,
 			market = excluded.market, kam_id = excluded.kam_id, client_ref = excluded.client_ref,
 			currency = excluded.currency, total_fen = excluded.total_fen, status = excluded.status,
@@ -173,12 +174,13 @@ func queueSnapshot(b *pgx.Batch, o *sales.OrderSnapshot) error {
 			next_deadline = excluded.next_deadline, requested_date = excluded.requested_date,
 			hold_reason = excluded.hold_reason, created_by = excluded.created_by,
 			created_at = excluded.created_at, updated_at = excluded.updated_at,
-			closed_at = excluded.closed_at, version = excluded.version
+			closed_at = excluded.closed_at, version = excluded.version,
+			resume = coalesce(excluded.resume, orders.resume)
 		WHERE excluded.version >= orders.version`,
 		o.OrderNo, o.CustomerID, o.Market, o.KAMID, o.ClientRef, string(o.Currency), int64(o.Total),
 		string(o.Status), string(o.Step), int(o.Level), int64(o.Unbilled), int64(o.Outstanding),
 		o.NextDeadline, o.RequestedDate, o.HoldReason, o.CreatedBy, o.CreatedAt, o.UpdatedAt,
-		o.ClosedAt, o.Version)
+		o.ClosedAt, o.Version, nullJSON(resume))
 	// A row another order owns is refused; a row left alone because the
 	// stored order is newer is not an error.
 	owned := func(what, no string) func(pgconn.CommandTag) error {
@@ -437,21 +439,8 @@ func (s *Store) Order(ctx context.Context, orderNo string) (sales.OrderSnapshot,
 	return o, nil
 }
 
-// SaveOrderResume keeps the input (JSON) from which a return request starts
-// a remitted order's workflow again.
-func (s *Store) SaveOrderResume(ctx context.Context, orderNo string, resume []byte) error {
-	op := "save the reopen input of " + orderNo
-	tag, err := s.pool.Exec(ctx, `UPDATE orders SET resume = $2 WHERE order_no = $1`, orderNo, resume)
-	if err != nil {
-		return translate(op, err)
-	}
-	if tag.RowsAffected() == 0 {
-		return sales.Errorf(sales.ErrNotFound, "%s: no such order", op)
-	}
-	return nil
-}
-
-// OrderResume returns what SaveOrderResume kept, nil if nothing.
+// OrderResume returns the input from which a return request starts a
+// remitted order's workflow again (written with its snapshot), nil if none.
 func (s *Store) OrderResume(ctx context.Context, orderNo string) ([]byte, error) {
 	var resume []byte
 	err := s.pool.QueryRow(ctx, `SELECT resume FROM orders WHERE order_no = $1`, orderNo).Scan(&resume)
@@ -462,6 +451,14 @@ func (s *Store) OrderResume(ctx context.Context, orderNo string) ([]byte, error)
 		return nil, translate("read the reopen input of "+orderNo, err)
 	}
 	return resume, nil
+}
+
+// nullJSON is raw for a jsonb parameter, NULL when empty.
+func nullJSON(raw json.RawMessage) any {
+	if len(raw) == 0 {
+		return nil
+	}
+	return string(raw)
 }
 
 func scanLine(r pgx.CollectableRow) (sales.Line, error) {

@@ -1,6 +1,9 @@
 package sales
 
-import "time"
+import (
+	"encoding/json"
+	"time"
+)
 
 // OrderChanges is one idempotent write of an order to the store: the whole
 // current snapshot plus what happened since the last write. Writing it twice
@@ -16,11 +19,15 @@ type OrderChanges struct {
 	POP           []POPUsage     `json:"pop,omitempty"`          // POP budget released
 	Returns       []Return       `json:"returns,omitempty"`      // each return as it changed
 	CreditNotes   []CreditNote   `json:"credit_notes,omitempty"` // issued for received returns
+	// Resume comes with the snapshot of a remitted order that still takes
+	// returns: the input (opaque JSON) from which a return request starts its
+	// workflow again once the run has completed.
+	Resume json.RawMessage `json:"resume,omitempty"`
 }
 
 // Empty reports whether there is nothing to write.
 func (c OrderChanges) Empty() bool {
-	return c.Order == nil && len(c.Events) == 0 && len(c.Escalations) == 0 &&
+	return c.Order == nil && len(c.Resume) == 0 && len(c.Events) == 0 && len(c.Escalations) == 0 &&
 		len(c.Notifications) == 0 && c.Freeze == nil && len(c.Credits) == 0 &&
 		len(c.Quota) == 0 && len(c.POP) == 0 && len(c.Returns) == 0 && len(c.CreditNotes) == 0
 }
@@ -29,6 +36,7 @@ func (c OrderChanges) Empty() bool {
 func (c OrderChanges) Merge(later OrderChanges) OrderChanges {
 	out := OrderChanges{
 		Order:         c.Order,
+		Resume:        c.Resume,
 		Events:        append(c.Events, later.Events...),
 		Escalations:   append(c.Escalations, later.Escalations...),
 		Notifications: append(c.Notifications, later.Notifications...),
@@ -40,7 +48,7 @@ func (c OrderChanges) Merge(later OrderChanges) OrderChanges {
 		CreditNotes:   append(c.CreditNotes, later.CreditNotes...),
 	}
 	if later.Order != nil {
-		out.Order = later.Order
+		out.Order, out.Resume = later.Order, later.Resume
 	}
 	if later.Freeze != nil {
 		out.Freeze = later.Freeze

@@ -25,6 +25,9 @@ func (r *orderRun) flush() error {
 	s := r.s
 	if r.dirty {
 		s.Pending.Order = r.snapshot()
+		if r.code >= 3 {
+			s.Pending.Resume = r.resume(s.Pending.Order)
+		}
 		r.dirty = false
 	}
 	if !s.Pending.Empty() {
@@ -48,6 +51,28 @@ func (r *orderRun) flush() error {
 		r.retryAt = time.Time{}
 	}
 	return r.upsertAttributes()
+}
+
+// resume is the reopen input of a remitted order that still takes returns,
+// as it will stand once snap is written (nil for any other order): Temporal
+// keeps a closed run only for the namespace's retention, the store keeps
+// this for the return window.
+func (r *orderRun) resume(snap *sales.OrderSnapshot) json.RawMessage {
+	in := r.reopenInput(r.in)
+	if in == nil {
+		return nil
+	}
+	st := *in.State
+	st.Pending = sales.OrderChanges{}
+	st.Written = written(st.Written, snap)
+	in.State = &st
+	// encoding/json writes maps with sorted keys: the same state, the same bytes.
+	//workflowcheck:ignore
+	b, err := json.Marshal(in)
+	if err != nil {
+		panic(fmt.Sprintf("order %s: encoding the reopen input: %v", r.s.OrderNo, err))
+	}
+	return b
 }
 
 func isBusinessError(err error) bool {

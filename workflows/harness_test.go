@@ -25,7 +25,6 @@ type world struct {
 	ladder   sales.Ladder
 	credit   sales.CreditPosition
 	syncs    []sales.OrderChanges
-	resumes  []ResumeInput // SaveOrderResume calls
 	// quota is the customer's allocation per SKU; pop the POP catalog and
 	// popLeft what the market's budget has left.
 	quota        map[string]sales.CustomerQuota
@@ -160,13 +159,6 @@ func (w *world) checkCredit(_ context.Context, _ CreditInput) (sales.CreditPosit
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.credit, nil
-}
-
-func (w *world) saveResume(_ context.Context, in ResumeInput) error {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.resumes = append(w.resumes, in)
-	return nil
 }
 
 func (w *world) sync(_ context.Context, in sales.OrderChanges) error {
@@ -333,7 +325,6 @@ func harnessOf(t *testing.T, w *world) *harness {
 	env.RegisterActivityWithOptions(w.prepare, activity.RegisterOptions{Name: ActivityPrepareOrder})
 	env.RegisterActivityWithOptions(w.checkCredit, activity.RegisterOptions{Name: ActivityCheckCredit})
 	env.RegisterActivityWithOptions(w.sync, activity.RegisterOptions{Name: ActivitySyncOrder})
-	env.RegisterActivityWithOptions(w.saveResume, activity.RegisterOptions{Name: ActivitySaveResume})
 	env.RegisterActivityWithOptions(w.checkQuota, activity.RegisterOptions{Name: ActivityCheckQuota})
 	env.RegisterActivityWithOptions(w.reservePOP, activity.RegisterOptions{Name: ActivityReservePOP})
 	h := &harness{t: t, env: env, w: w, policy: sales.DefaultPolicy(), outcome: map[string]*updateOutcome{}}

@@ -30,13 +30,6 @@ type OrderInput struct {
 	Reopen bool `json:"reopen,omitempty"`
 }
 
-// ResumeInput is what a remitted order's run leaves in the store for a
-// return request to start the order again from (OrderResult.Reopen).
-type ResumeInput struct {
-	OrderNo string      `json:"order_no"`
-	Input   *OrderInput `json:"input"`
-}
-
 // OrderResult is how the cycle ended.
 type OrderResult struct {
 	OrderNo string            `json:"order_no"`

@@ -36,9 +36,6 @@ const (
 	ActivityPrepareOrder = "PrepareOrder"
 	ActivityCheckCredit  = "CheckCredit"
 	ActivitySyncOrder    = "SyncOrder"
-	// ActivitySaveResume keeps a remitted order's reopen input in the store
-	// (code version 3 on).
-	ActivitySaveResume = "SaveOrderResume"
 )
 
 // WorkflowID derives the workflow id from the order number.

@@ -15,6 +15,7 @@ import (
 // move it.
 type orderRun struct {
 	ctx     workflow.Context
+	in      OrderInput // what this run started with
 	policy  sales.Policy
 	s       *OrderState
 	now     time.Time
@@ -44,7 +45,7 @@ type orderRun struct {
 // remittance.
 func Order(ctx workflow.Context, in OrderInput) (OrderResult, error) {
 	checkCode(in.Code)
-	r := &orderRun{ctx: ctx, policy: in.Policy, now: workflow.Now(ctx), continueAfter: in.ContinueAfter, actorID: in.CreatedBy.UserID, code: in.Code}
+	r := &orderRun{ctx: ctx, in: in, policy: in.Policy, now: workflow.Now(ctx), continueAfter: in.ContinueAfter, actorID: in.CreatedBy.UserID, code: in.Code}
 	r.acks = workflow.GetSignalChannel(ctx, SignalInvoiceAcked)
 	r.memoOnStatusOnly = r.versioned("memo-on-status")
 	if in.State != nil {
@@ -232,15 +233,7 @@ func (r *orderRun) loop(in OrderInput) (OrderResult, error) {
 			if err := workflow.Await(r.ctx, func() bool { return workflow.AllHandlersFinished(r.ctx) }); err != nil {
 				return OrderResult{}, err
 			}
-			res := OrderResult{OrderNo: r.s.OrderNo, Status: r.s.Status, Reason: r.s.Reason, Reopen: r.reopenInput(in)}
-			if r.code >= 3 && res.Reopen != nil {
-				// Temporal keeps a closed run only for the namespace's
-				// retention; the store keeps the input for the return window.
-				if err := r.local(r.ctx, ActivitySaveResume, ResumeInput{OrderNo: r.s.OrderNo, Input: res.Reopen}, nil); err != nil {
-					return OrderResult{}, err
-				}
-			}
-			return res, nil
+			return OrderResult{OrderNo: r.s.OrderNo, Status: r.s.Status, Reason: r.s.Reason, Reopen: r.reopenInput(in)}, nil
 		}
 		if r.shouldContinueAsNew() {
 			next := in

@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -243,10 +244,31 @@ func TestRemittedOrderCompletesAndAReturnStartsItAgain(t *testing.T) {
 	if res4.Status != sales.StatusRemitted || res4.Reopen != nil {
 		t.Errorf("after the window: %+v", res4)
 	}
-	// Each remitted run within the window left its reopen input in the store.
-	if n := len(h.w.resumes); n != 3 || h.w.resumes[2].OrderNo != h.input.OrderNo || h.w.resumes[2].Input == nil ||
-		len(h.w.resumes[2].Input.State.Returns) != 1 || !h.w.resumes[2].Input.Reopen {
-		t.Errorf("%d reopen inputs stored, want 3 (the last with the return): %+v", n, h.w.resumes)
+	// Each remitted run within the window wrote its reopen input with the
+	// remitted snapshot; the last one holds the return, ready to start from.
+	var resumes []OrderInput
+	for _, c := range h.w.syncs {
+		if len(c.Resume) > 0 {
+			var in OrderInput
+			if err := json.Unmarshal(c.Resume, &in); err != nil {
+				t.Fatal(err)
+			}
+			if c.Order == nil || c.Order.Status != sales.StatusRemitted {
+				t.Errorf("a reopen input with %+v", c.Order)
+			}
+			resumes = append(resumes, in)
+		}
+	}
+	if n := len(resumes); n != 2 || !resumes[1].Reopen || resumes[1].State == nil || len(resumes[1].State.Returns) != 1 ||
+		len(resumes[1].State.Pending.Events) != 0 || len(resumes[1].State.Written) == 0 {
+		t.Fatalf("%d reopen inputs written, want 2 (the last with the return): %+v", n, resumes)
+	}
+	// Started from the stored input, the order takes a return as from the result.
+	h5 := h2.reopened(OrderResult{Status: sales.StatusRemitted, Reopen: &resumes[1]}, delivered.Add(20*sales.Day))
+	h5.requestReturn(0, "req2", kam, "broken cases", 2, 1)
+	h5.runFor(hour)
+	if got := h5.mustAccept("req2").(ReturnResult); got.Return.No != "RT-2026-000001-2" || got.Status != sales.StatusBilled {
+		t.Errorf("return from the stored input: %+v", got)
 	}
 }
 

@@ -28,9 +28,9 @@ import (
 //	   (OrderResult.Reopen) from which a return request within the return
 //	   window starts the order again (OrderInput.Reopen). Version 1 runs
 //	   stay open until the window closes.
-//	3: before it completes, a remitted run also writes that input to the
-//	   store (ActivitySaveResume), so a return request can start the order
-//	   again after Temporal has deleted the closed run (namespace retention).
+//	3: the write of a remitted order's snapshot also carries that input
+//	   (OrderChanges.Resume) to the store, so a return request can start the
+//	   order again after Temporal has deleted the closed run (retention).
 const CodeVersion = 3
 
 // checkCode refuses a run whose version this worker does not know: its
