@@ -13,6 +13,11 @@ import (
 	"go.temporal.io/server/temporal"
 )
 
+// DefaultRetention keeps closed workflows for 30 days: a remitted order's
+// completed workflow stays in the Web UI through its return window (the
+// server's own default is a day).
+const DefaultRetention = 30 * 24 * time.Hour
+
 // startTimeout bounds how long Start waits for the server when ctx has no deadline.
 const startTimeout = time.Minute
 
@@ -24,7 +29,11 @@ type Options struct {
 	Namespace        string                            // default "default"
 	DatabaseFile     string                            // "" = in-memory SQLite; otherwise a file, created with schema on first start, reused after
 	SearchAttributes map[string]enums.IndexedValueType // custom search attributes to register in the namespace
-	Logger           *slog.Logger                      // server logs go here at LogLevel; default slog.Default()
+	// Retention is how long the namespace keeps a closed workflow (default
+	// DefaultRetention); a namespace from an earlier run that keeps less is
+	// raised to it.
+	Retention time.Duration
+	Logger    *slog.Logger // server logs go here at LogLevel; default slog.Default()
 	// LogLevel is the minimum level of server logs. The zero value (slog.LevelInfo)
 	// means slog.LevelWarn, because the server is too chatty at Info to be useful;
 	// use slog.LevelDebug to see everything.
@@ -90,7 +99,7 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 
 // start waits for the frontend, registers search attributes and starts the UI.
 func (s *Server) start(ctx context.Context, o Options) error {
-	if err := s.ready(ctx, o.SearchAttributes); err != nil {
+	if err := s.ready(ctx, o.SearchAttributes, o.Retention); err != nil {
 		return err
 	}
 	if o.UIPort == 0 {
@@ -125,6 +134,9 @@ func (s *Server) Stop() {
 func (o Options) withDefaults() Options {
 	if o.IP == "" {
 		o.IP = "127.0.0.1"
+	}
+	if o.Retention <= 0 {
+		o.Retention = DefaultRetention
 	}
 	if o.Namespace == "" {
 		o.Namespace = "default"

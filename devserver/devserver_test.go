@@ -84,8 +84,9 @@ func TestFileDatabaseKeepsWorkflowsAcrossRestarts(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	file := filepath.Join(dir, "temporal.db")
-	first := startServer(t, Options{DatabaseFile: file, SearchAttributes: testAttributes})
+	first := startServer(t, Options{DatabaseFile: file, SearchAttributes: testAttributes, Retention: 48 * time.Hour})
 	c, disconnect := connect(t, first, waitThenGo)
+	assertRetention(t, c, first.Namespace(), 48*time.Hour)
 	_, err := c.ExecuteWorkflow(t.Context(),
 		client.StartWorkflowOptions{ID: "order/SO-1", TaskQueue: testTaskQueue}, waitThenGo, 2*time.Second)
 	if err != nil {
@@ -104,6 +105,8 @@ func TestFileDatabaseKeepsWorkflowsAcrossRestarts(t *testing.T) {
 	second := startServer(t, Options{DatabaseFile: file, SearchAttributes: attrs})
 	c, disconnect = connect(t, second)
 	assertSearchAttributes(t, c, second.Namespace(), attrs)
+	// An older namespace that kept closed workflows for less is raised.
+	assertRetention(t, c, second.Namespace(), DefaultRetention)
 	disconnect()
 	second.Stop()
 
@@ -314,5 +317,17 @@ func TestVisibilityDatabaseOfOldAndNewDataFolders(t *testing.T) {
 	}
 	if _, err := os.Stat(dbs.visibility.DatabaseName); err != nil {
 		t.Errorf("visibility database not created: %v", err)
+	}
+}
+
+// assertRetention fails t unless the namespace keeps closed workflows for want.
+func assertRetention(t *testing.T, c client.Client, namespace string, want time.Duration) {
+	t.Helper()
+	ns, err := c.WorkflowService().DescribeNamespace(t.Context(), &workflowservice.DescribeNamespaceRequest{Namespace: namespace})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ns.GetConfig().GetWorkflowExecutionRetentionTtl().AsDuration(); got != want {
+		t.Errorf("retention of %s: %s, want %s", namespace, got, want)
 	}
 }

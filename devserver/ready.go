@@ -7,15 +7,18 @@ import (
 	"time"
 
 	"go.temporal.io/api/enums/v1"
+	namespacepb "go.temporal.io/api/namespace/v1"
 	"go.temporal.io/api/operatorservice/v1"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	sdklog "go.temporal.io/sdk/log"
+	"google.golang.org/protobuf/types/known/durationpb"
 )
 
 // ready waits until the frontend serves the namespace, then registers the
-// search attributes that an existing database does not have yet.
-func (s *Server) ready(ctx context.Context, attrs map[string]enums.IndexedValueType) error {
+// search attributes that an existing database does not have yet and raises
+// its retention to at least retention.
+func (s *Server) ready(ctx context.Context, attrs map[string]enums.IndexedValueType, retention time.Duration) error {
 	var c client.Client
 	err := poll(ctx, func(ctx context.Context) error {
 		var err error
@@ -30,13 +33,24 @@ func (s *Server) ready(ctx context.Context, attrs map[string]enums.IndexedValueT
 		return fmt.Errorf("wait for temporal frontend at %s: %w", s.frontend, err)
 	}
 	defer c.Close()
+	var ns *workflowservice.DescribeNamespaceResponse
 	err = poll(ctx, func(ctx context.Context) error {
-		_, err := c.WorkflowService().DescribeNamespace(ctx,
+		var err error
+		ns, err = c.WorkflowService().DescribeNamespace(ctx,
 			&workflowservice.DescribeNamespaceRequest{Namespace: s.namespace})
 		return err
 	})
 	if err != nil {
 		return fmt.Errorf("wait for namespace %q: %w", s.namespace, err)
+	}
+	if have := ns.GetConfig().GetWorkflowExecutionRetentionTtl().AsDuration(); have < retention {
+		s.log.Info("raising the namespace's retention", "namespace", s.namespace, "from", have, "to", retention)
+		if _, err := c.WorkflowService().UpdateNamespace(ctx, &workflowservice.UpdateNamespaceRequest{
+			Namespace: s.namespace,
+			Config:    &namespacepb.NamespaceConfig{WorkflowExecutionRetentionTtl: durationpb.New(retention)},
+		}); err != nil {
+			return fmt.Errorf("raise the retention of namespace %q: %w", s.namespace, err)
+		}
 	}
 	return addMissingSearchAttributes(ctx, c, s.namespace, attrs, s.log)
 }

@@ -14,6 +14,7 @@ import (
 	"go.temporal.io/server/common/config"
 	sqliteplugin "go.temporal.io/server/common/persistence/sql/sqlplugin/sqlite"
 	sqliteschema "go.temporal.io/server/schema/sqlite"
+	"google.golang.org/protobuf/types/known/durationpb"
 )
 
 // filePragmas are the SQLite settings of file mode. A write-ahead log with
@@ -55,8 +56,9 @@ func prepareDatabase(o Options) (databases, error) {
 	if err != nil {
 		return databases{}, fmt.Errorf("configure namespace %q: %w", o.Namespace, err)
 	}
+	ns.Detail.Config.Retention = durationpb.New(o.Retention)
 	// An existing namespace is left alone; its missing search attributes are
-	// added once the server runs.
+	// added, and its retention raised, once the server runs.
 	if err := sqliteschema.CreateNamespaces(conf, ns); err != nil {
 		return databases{}, fmt.Errorf("create namespace %q: %w", o.Namespace, err)
 	}
