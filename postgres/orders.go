@@ -418,7 +418,7 @@ func (s *Store) Order(ctx context.Context, orderNo string) (sales.OrderSnapshot,
 		}
 		if o.Shipments, err = collect(ctx, tx, op+": shipments", `
 			SELECT shipment_no, lines, carrier, waybill, issued_at, delivered_at, shortages, damaged,
-				delivery_note, invoice_no
+				delivery_note, invoice_no, pop
 			FROM shipments WHERE order_no = $1 ORDER BY issued_at, shipment_no`, scanShipment, orderNo); err != nil {
 			return err
 		}
@@ -470,9 +470,12 @@ func scanLine(r pgx.CollectableRow) (sales.Line, error) {
 func scanShipment(r pgx.CollectableRow) (sales.Shipment, error) {
 	var sh sales.Shipment
 	err := r.Scan(&sh.No, &sh.Lines, &sh.Carrier, &sh.Waybill, &sh.IssuedAt, &sh.DeliveredAt,
-		&sh.Shortages, &sh.Damaged, &sh.DeliveryNote, &sh.InvoiceNo)
+		&sh.Shortages, &sh.Damaged, &sh.DeliveryNote, &sh.InvoiceNo, &sh.POP)
 	if len(sh.Shortages) == 0 {
 		sh.Shortages = nil
+	}
+	if len(sh.POP) == 0 {
+		sh.POP = nil
 	}
 	return sh, err
 }

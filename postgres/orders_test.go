@@ -54,6 +54,7 @@ func fullChanges(no string, version int) sales.OrderChanges {
 		No: "SH-" + no + "-1", Lines: []sales.LineQty{{LineNo: 1, Quantity: 100}, {LineNo: 2, Quantity: 30}},
 		Carrier: "顺丰速运", Waybill: "SF1234567890", IssuedAt: *at(1), DeliveredAt: at(3),
 		Shortages: []sales.LineQty{{LineNo: 2, Quantity: 1}}, DeliveryNote: "一箱外包装破损", InvoiceNo: "IV-" + no + "-1",
+		POP: []sales.POPRequest{{Item: "POP-POSTER", Quantity: 20}},
 	}}
 	o.Invoices = []sales.Invoice{{
 		No: "IV-" + no + "-1", ShipmentNo: "SH-" + no + "-1", Currency: sales.CNY, Amount: 504000, Paid: 300000,

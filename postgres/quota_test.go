@@ -276,6 +276,12 @@ func TestReturnsAndCreditNotesAreWrittenOnce(t *testing.T) {
 	if err != nil || len(notes) != 1 || notes[0].Amount != 5760 || notes[0].Allocations[0].Amount != 5760 {
 		t.Errorf("credit notes %+v %v", notes, err)
 	}
+	if of, err := st.OrderCreditNotes(ctx, no); err != nil || !reflect.DeepEqual(of, notes) {
+		t.Errorf("credit notes of %s: %+v %v", no, of, err)
+	}
+	if none, err := st.OrderCreditNotes(ctx, "SO-2026-999999"); err != nil || len(none) != 0 {
+		t.Errorf("credit notes of an unknown order: %+v %v", none, err)
+	}
 	if n := rowCounts(t, url, "returns", "credit_notes"); n["returns"] != 1 || n["credit_notes"] != 1 {
 		t.Errorf("rows %v", n)
 	}

@@ -109,14 +109,26 @@ func (s *Store) Returns(ctx context.Context, orderNo string) ([]sales.Return, er
 
 // CreditNotes returns a customer's credit notes, oldest first.
 func (s *Store) CreditNotes(ctx context.Context, customerID string) ([]sales.CreditNote, error) {
-	return collect(ctx, s.pool, "read credit notes of "+customerID, `
+	return s.creditNotes(ctx, "customer_id", customerID)
+}
+
+// OrderCreditNotes returns the credit notes of an order's returns, oldest
+// first.
+func (s *Store) OrderCreditNotes(ctx context.Context, orderNo string) ([]sales.CreditNote, error) {
+	return s.creditNotes(ctx, "order_no", orderNo)
+}
+
+// creditNotes returns the credit notes whose column (customer_id or
+// order_no) is value.
+func (s *Store) creditNotes(ctx context.Context, column, value string) ([]sales.CreditNote, error) {
+	return collect(ctx, s.pool, "read credit notes of "+value, `
 		SELECT credit_note_no, return_no, order_no, customer_id, currency, lines, amount_fen, allocations,
 			refund_fen, issued_at
-		FROM credit_notes WHERE customer_id = $1 ORDER BY issued_at, credit_note_no`,
+		FROM credit_notes WHERE `+column+` = $1 ORDER BY issued_at, credit_note_no`,
 		func(row pgx.CollectableRow) (sales.CreditNote, error) {
 			var cn sales.CreditNote
 			err := row.Scan(&cn.No, &cn.ReturnNo, &cn.OrderNo, &cn.CustomerID, &cn.Currency, &cn.Lines, &cn.Amount,
 				&cn.Allocations, &cn.Refund, &cn.IssuedAt)
 			return cn, err
-		}, customerID)
+		}, value)
 }

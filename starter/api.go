@@ -35,6 +35,8 @@ type Store interface {
 	ClaimClientRef(ctx context.Context, customerID, ref, orderNo string) (string, error) // returns the order owning the ref
 	Order(ctx context.Context, orderNo string) (sales.OrderSnapshot, error)
 	OrderResume(ctx context.Context, orderNo string) ([]byte, error) // a remitted order's reopen input, nil if none
+	Returns(ctx context.Context, orderNo string) ([]sales.Return, error)
+	OrderCreditNotes(ctx context.Context, orderNo string) ([]sales.CreditNote, error)
 	ListOrders(ctx context.Context, f sales.OrderFilter) ([]sales.OrderSummary, error)
 	OrderEvents(ctx context.Context, orderNo string) ([]sales.Event, error)
 	ListEscalations(ctx context.Context, f sales.EscalationFilter) ([]sales.Escalation, error)

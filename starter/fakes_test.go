@@ -24,6 +24,8 @@ type fakeStore struct {
 	skus      map[string]sales.SKU
 	snapshots map[string]sales.OrderSnapshot
 	resumes   map[string][]byte // order → reopen input (JSON)
+	returns   map[string][]sales.Return
+	credits   map[string][]sales.CreditNote // by order
 	refs      map[string]string // customer/ref → order number
 	summaries []sales.OrderSummary
 	pingErr   error
@@ -140,6 +142,14 @@ func (s *fakeStore) OrderResume(_ context.Context, orderNo string) ([]byte, erro
 		return nil, notFound("order " + orderNo)
 	}
 	return s.resumes[orderNo], nil
+}
+
+func (s *fakeStore) Returns(_ context.Context, orderNo string) ([]sales.Return, error) {
+	return s.returns[orderNo], nil
+}
+
+func (s *fakeStore) OrderCreditNotes(_ context.Context, orderNo string) ([]sales.CreditNote, error) {
+	return s.credits[orderNo], nil
 }
 
 func (s *fakeStore) ListOrders(_ context.Context, f sales.OrderFilter) ([]sales.OrderSummary, error) {

@@ -210,7 +210,20 @@ func (a *api) getOrder(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, o.body())
+	if o.live != nil {
+		writeJSON(w, http.StatusOK, liveOrder{OrderView: *o.live, Live: true})
+		return
+	}
+	// The workflow is gone (Temporal's retention): the store has the rest.
+	body := storedOrder{OrderSnapshot: *o.snap}
+	if body.Returns, err = a.store.Returns(r.Context(), o.snap.OrderNo); err == nil {
+		body.CreditNotes, err = a.store.OrderCreditNotes(r.Context(), o.snap.OrderNo)
+	}
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, body)
 }
 
 // defaultLimit is the page size of lists when none is asked for.
@@ -329,18 +342,15 @@ type liveOrder struct {
 	Live           bool      `json:"live"`
 }
 
-// storedOrder is the JSON of an order whose workflow is gone.
+// storedOrder is the JSON of an order whose workflow is gone, with its
+// returns and their credit notes.
 type storedOrder struct {
 	sales.OrderSnapshot
-	Live bool `json:"live"`
+	Returns     []sales.Return     `json:"returns,omitempty"`
+	CreditNotes []sales.CreditNote `json:"credit_notes,omitempty"`
+	Live        bool               `json:"live"`
 }
 
-func (o order) body() any {
-	if o.live != nil {
-		return liveOrder{OrderView: *o.live, Live: true}
-	}
-	return storedOrder{OrderSnapshot: *o.snap}
-}
 
 // findOrder returns an order live, or from the store when its workflow is gone.
 func (a *api) findOrder(ctx context.Context, no string) (order, error) {

@@ -217,12 +217,15 @@ func TestGetOrderHidesTheWorkflowsBookkeeping(t *testing.T) {
 func TestGetOrderFallsBackToTheStoreWhenTheWorkflowIsGone(t *testing.T) {
 	f := newFixture(t)
 	f.store.snapshots["SO-2025-000007"] = sales.OrderSnapshot{OrderNo: "SO-2025-000007", CustomerID: "C-001", KAMID: "u-kam1", Status: sales.StatusRemitted, Step: sales.BC7Close}
+	f.store.returns = map[string][]sales.Return{"SO-2025-000007": {{No: "RT-2025-000007-1", Status: sales.ReturnReceived}}}
+	f.store.credits = map[string][]sales.CreditNote{"SO-2025-000007": {{No: "CN-2025-000007-1", ReturnNo: "RT-2025-000007-1"}}}
 
 	rec := f.do(t, "GET", "/v1/orders/SO-2025-000007", "t-kam1", nil)
 	wantStatus(t, rec, http.StatusOK)
-	got := decodeAs[map[string]any](t, rec)
-	if got["live"] != false || got["status"] != "remitted" {
-		t.Errorf("order = %v, want the snapshot with live false", got)
+	got := decodeAs[storedOrder](t, rec)
+	if got.Live || got.Status != sales.StatusRemitted || len(got.Returns) != 1 || len(got.CreditNotes) != 1 ||
+		got.CreditNotes[0].No != "CN-2025-000007-1" {
+		t.Errorf("order = %+v, want the snapshot with its returns and credit notes, live false", got)
 	}
 	wantError(t, f.do(t, "GET", "/v1/orders/SO-2025-000008", "t-ssg", nil), http.StatusNotFound, sales.ErrNotFound)
 	wantError(t, f.do(t, "GET", "/v1/orders/SO-1", "t-ssg", nil), http.StatusUnprocessableEntity, sales.ErrInvalid)
