@@ -26,7 +26,7 @@ type fakeStore struct {
 	resumes   map[string][]byte // order → reopen input (JSON)
 	returns   map[string][]sales.Return
 	credits   map[string][]sales.CreditNote // by order
-	refs      map[string]string // customer/ref → order number
+	refs      map[string]string             // customer/ref → order number
 	summaries []sales.OrderSummary
 	pingErr   error
 	listErr   error

@@ -351,7 +351,6 @@ type storedOrder struct {
 	Live        bool               `json:"live"`
 }
 
-
 // findOrder returns an order live, or from the store when its workflow is gone.
 func (a *api) findOrder(ctx context.Context, no string) (order, error) {
 	v, err := a.orders.Status(ctx, no)
