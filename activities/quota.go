@@ -15,12 +15,14 @@ import (
 // QuotaStore is what the quota and POP activities read and write.
 type QuotaStore interface {
 	CustomerQuota(ctx context.Context, customerID, period string, skus []string) ([]sales.CustomerQuota, error)
+	TakeQuota(ctx context.Context, customerID, period string, moves []sales.QuotaMove) (left map[string]int64, taken bool, err error)
 	POPItems(ctx context.Context, codes []string) (map[string]sales.POPItem, error)
 	ReservePOP(ctx context.Context, orderNo, customerID, month string, items []sales.POPRequest, at time.Time) (sales.POPReservation, error)
 }
 
 func (a *Activities) registerQuota(r worker.ActivityRegistry) {
 	r.RegisterActivityWithOptions(a.CheckQuota, activity.RegisterOptions{Name: workflows.ActivityCheckQuota})
+	r.RegisterActivityWithOptions(a.TakeQuota, activity.RegisterOptions{Name: workflows.ActivityTakeQuota})
 	r.RegisterActivityWithOptions(a.ReservePOP, activity.RegisterOptions{Name: workflows.ActivityReservePOP})
 }
 
@@ -33,6 +35,17 @@ func (a *Activities) CheckQuota(ctx context.Context, in workflows.QuotaInput) ([
 		return nil, business(fmt.Errorf("check quota of %s for %s: %w", in.CustomerID, in.OrderNo, err))
 	}
 	return q, nil
+}
+
+// TakeQuota checks an order's quota-controlled lines against what the
+// customer has left and, when all fit, consumes them in the same
+// transaction (OP3, code version 4).
+func (a *Activities) TakeQuota(ctx context.Context, in workflows.TakeQuotaInput) (workflows.TakeQuotaResult, error) {
+	left, taken, err := a.Store.TakeQuota(ctx, in.CustomerID, in.Period, in.Moves)
+	if err != nil {
+		return workflows.TakeQuotaResult{}, business(fmt.Errorf("take quota of %s for %s: %w", in.CustomerID, in.OrderNo, err))
+	}
+	return workflows.TakeQuotaResult{Left: left, Taken: taken}, nil
 }
 
 // ReservePOP reserves an order's POP material against its market's budget

@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -179,4 +180,44 @@ func TestPOPMaterialWithAnOrderAndAlone(t *testing.T) {
 		t.Fatal(err)
 	}
 	a.sys.saveHistory(t, no, "pop_shipped_remitted")
+}
+
+// Orders placed at the same moment cannot share the last units: the check
+// and the consumption at OP3 are one step, so of four orders of 4 against an
+// allocation of 10, two are confirmed and two wait for the SLT.
+func TestSimultaneousOrdersDoNotOvershootTheAllocation(t *testing.T) {
+	a := newAPI(t, sales.DefaultPolicy())
+	period := sales.PeriodOf(time.Now())
+	const customer, sku = "C006", "SKU-1006"
+	for _, s := range []struct{ token, path string }{{"ssg-lead", "/markets/华南"}, {"dsd", "/customers/" + customer}} {
+		a.must(200, token(s.token), "PUT", "/v1/quota/"+period+s.path, map[string]any{
+			"allocations": []sales.QuotaAllocation{{SKU: sku, Quantity: 10}}}, nil)
+	}
+	orders := make([]createdOrder, 4)
+	statuses := make([]int, 4)
+	var wg sync.WaitGroup
+	for i := range orders {
+		wg.Go(func() {
+			statuses[i] = a.call(token("ssg-lead"), "POST", "/v1/orders", sales.OrderRequest{CustomerID: customer,
+				Lines: []sales.LineRequest{{SKU: sku, Quantity: 4, UnitPrice: 7200}}}, &orders[i])
+		})
+	}
+	wg.Wait()
+	count := map[sales.OrderStatus]int{}
+	for i, o := range orders {
+		if statuses[i] != 201 {
+			t.Fatalf("order %d: status %d", i, statuses[i])
+		}
+		count[o.Status]++
+		if o.Status == sales.StatusHeld && (o.Step != sales.OP3Quota || !strings.Contains(o.Reason, "over quota")) {
+			t.Errorf("held order %+v", o)
+		}
+	}
+	if count[sales.StatusReleased] != 2 || count[sales.StatusHeld] != 2 {
+		t.Errorf("outcomes %v, want 2 released and 2 held over quota", count)
+	}
+	eventually(t, 15*time.Second, "8 units consumed", func() bool {
+		_, c := consumedBy(a.quotaReport(period), customer, sku)
+		return c == 8
+	})
 }

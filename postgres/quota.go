@@ -181,6 +181,71 @@ func (s *Store) CustomerQuota(ctx context.Context, customerID, period string, sk
 		ORDER BY k.code`, scanCustomerQuota, customerID, period, nonNil(skus))
 }
 
+// TakeQuota is OP3's check and consumption in one step, so that two orders
+// cannot both be confirmed on the same units: under a lock of the customer's
+// allocations for the period, it returns what the customer has left of each
+// SKU of moves apart from this order's own moves (a retry sees the same),
+// and records every move when all of them fit together (taken), none when
+// one does not.
+func (s *Store) TakeQuota(ctx context.Context, customerID, period string, moves []sales.QuotaMove) (left map[string]int64, taken bool, err error) {
+	op := "take quota of " + customerID + " for " + period
+	if len(moves) == 0 {
+		return map[string]int64{}, true, nil
+	}
+	need := map[string]int64{}
+	var skus []string
+	for _, m := range moves {
+		if m.CustomerID != customerID || m.Period != period || m.OrderNo != moves[0].OrderNo || m.Quantity <= 0 {
+			return nil, false, sales.Errorf(sales.ErrInvalid, "%s: move %s is not a consumption of one order of this customer and period", op, m.Key)
+		}
+		if _, ok := need[m.SKU]; !ok {
+			skus = append(skus, m.SKU)
+		}
+		need[m.SKU] += m.Quantity
+	}
+	err = s.inTx(ctx, op, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('quota/' || $1 || '/' || $2))`, customerID, period); err != nil {
+			return translate(op, err)
+		}
+		left = map[string]int64{}
+		rows, err := tx.Query(ctx, `
+			SELECT k.sku, coalesce(q.quantity, 0) - coalesce((SELECT sum(m.quantity) FROM quota_moves m
+				WHERE m.period = $1 AND m.sku = k.sku AND m.customer_id = $2 AND m.order_no <> $4), 0)
+			FROM unnest($3::text[]) AS k (sku)
+			LEFT JOIN quota_customers q ON q.period = $1 AND q.customer_id = $2 AND q.sku = k.sku`,
+			period, customerID, skus, moves[0].OrderNo)
+		if err != nil {
+			return translate(op, err)
+		}
+		for rows.Next() {
+			var sku string
+			var n int64
+			if err := rows.Scan(&sku, &n); err != nil {
+				rows.Close()
+				return translate(op, err)
+			}
+			left[sku] = n
+		}
+		if err := rows.Err(); err != nil {
+			return translate(op, err)
+		}
+		taken = true
+		for sku, n := range need {
+			if n > left[sku] {
+				taken = false
+			}
+		}
+		if !taken {
+			return nil
+		}
+		return writeQuotaMoves(ctx, tx, moves)
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	return left, taken, nil
+}
+
 func scanCustomerQuota(r pgx.CollectableRow) (sales.CustomerQuota, error) {
 	var q sales.CustomerQuota
 	err := r.Scan(&q.Period, &q.CustomerID, &q.Market, &q.SKU, &q.Allocated, &q.Consumed)

@@ -1,8 +1,10 @@
 package postgres_test
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 
 	"osb/postgres"
@@ -289,4 +291,63 @@ func TestReturnsAndCreditNotesAreWrittenOnce(t *testing.T) {
 	bad := cn
 	bad.No, bad.ReturnNo = "CN-2026-000001-2", "RT-2026-000001-9"
 	wantCode(t, st.ApplyOrderChanges(ctx, sales.OrderChanges{CreditNotes: []sales.CreditNote{bad}}), sales.ErrInvalid)
+}
+
+func TestTakeQuotaConsumesWhatIsLeftOnceAndOneOrderAtATime(t *testing.T) {
+	st, url := demoStore(t)
+	ctx := testContext(t)
+	if err := st.SetMarketQuota(ctx, period, "华东", allocs(quotaSK, 100), "ssg-lead", t0); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetCustomerQuota(ctx, period, "C001", allocs(quotaSK, 12), "ssg-lead", t0); err != nil {
+		t.Fatal(err)
+	}
+	take := func(no string, qty int64) (int64, bool, error) {
+		left, taken, err := st.TakeQuota(ctx, "C001", period, []sales.QuotaMove{move(no, "confirm", qty)})
+		return left[quotaSK], taken, err
+	}
+	// 10 of the 12 fit; the same take again (a retried activity) sees the
+	// same and consumes nothing more.
+	for range 2 {
+		if left, taken, err := take("SO-2026-000001", 10); err != nil || !taken || left != 12 {
+			t.Fatalf("take 10: left %d, taken %v, %v", left, taken, err)
+		}
+	}
+	// 5 more do not fit: nothing is consumed.
+	if left, taken, err := take("SO-2026-000002", 5); err != nil || taken || left != 2 {
+		t.Errorf("take 5 of 2: left %d, taken %v, %v", left, taken, err)
+	}
+	// Two orders at once for the last 2 units: one gets them.
+	var wg sync.WaitGroup
+	results := make([]bool, 4)
+	errs := make([]error, 4)
+	for i := range results {
+		wg.Go(func() { _, results[i], errs[i] = take(fmt.Sprintf("SO-2026-00001%d", i), 2) })
+	}
+	wg.Wait()
+	won := 0
+	for i, ok := range results {
+		if errs[i] != nil {
+			t.Fatal(errs[i])
+		}
+		if ok {
+			won++
+		}
+	}
+	if won != 1 {
+		t.Errorf("%d of 4 simultaneous orders took the last 2 units, want 1", won)
+	}
+	if net := scalar[int64](t, url, "SELECT sum(quantity) FROM quota_moves WHERE customer_id = 'C001'"); net != 12 {
+		t.Errorf("consumed %d, want the 12 allocated", net)
+	}
+	// Moves of another customer, period or order, or give-backs, are refused.
+	for _, bad := range [][]sales.QuotaMove{
+		{move("SO-2026-000003", "confirm", 1), move("SO-2026-000004", "confirm", 1)},
+		{move("SO-2026-000003", "cancel", -1)},
+	} {
+		_, _, err := st.TakeQuota(ctx, "C001", period, bad)
+		wantCode(t, err, sales.ErrInvalid)
+	}
+	_, _, err := st.TakeQuota(ctx, "C002", period, []sales.QuotaMove{move("SO-2026-000003", "confirm", 1)})
+	wantCode(t, err, sales.ErrInvalid)
 }

@@ -31,6 +31,7 @@ type world struct {
 	pop          map[string]sales.POPItem
 	popLeft      sales.Fen
 	reservations []POPInput
+	taken        []sales.QuotaMove // consumed by TakeQuota
 }
 
 func newWorld() *world {
@@ -64,6 +65,33 @@ func (w *world) checkQuota(_ context.Context, in QuotaInput) ([]sales.CustomerQu
 	return out, nil
 }
 
+// takeQuota consumes the moves when they all fit what is left (code version
+// 4's OP3), keeping them in taken.
+func (w *world) takeQuota(_ context.Context, in TakeQuotaInput) (TakeQuotaResult, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	res := TakeQuotaResult{Left: map[string]int64{}, Taken: true}
+	need := map[string]int64{}
+	for _, m := range in.Moves {
+		res.Left[m.SKU] = w.quota[m.SKU].Remaining()
+		need[m.SKU] += m.Quantity
+	}
+	for _, m := range in.Moves {
+		if need[m.SKU] > res.Left[m.SKU] {
+			res.Taken = false
+		}
+	}
+	if res.Taken {
+		for _, m := range in.Moves {
+			q := w.quota[m.SKU]
+			q.Consumed += m.Quantity
+			w.quota[m.SKU] = q
+		}
+		w.taken = append(w.taken, in.Moves...)
+	}
+	return res, nil
+}
+
 func (w *world) reservePOP(_ context.Context, in POPInput) (sales.POPReservation, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -91,7 +119,7 @@ func (w *world) setQuota(sku string, allocated, consumed int64) {
 func (w *world) quotaMoves() []sales.QuotaMove {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	var out []sales.QuotaMove
+	out := append([]sales.QuotaMove(nil), w.taken...) // OP3 comes before any write
 	for _, s := range w.syncs {
 		out = append(out, s.Quota...)
 	}
@@ -326,6 +354,7 @@ func harnessOf(t *testing.T, w *world) *harness {
 	env.RegisterActivityWithOptions(w.checkCredit, activity.RegisterOptions{Name: ActivityCheckCredit})
 	env.RegisterActivityWithOptions(w.sync, activity.RegisterOptions{Name: ActivitySyncOrder})
 	env.RegisterActivityWithOptions(w.checkQuota, activity.RegisterOptions{Name: ActivityCheckQuota})
+	env.RegisterActivityWithOptions(w.takeQuota, activity.RegisterOptions{Name: ActivityTakeQuota})
 	env.RegisterActivityWithOptions(w.reservePOP, activity.RegisterOptions{Name: ActivityReservePOP})
 	h := &harness{t: t, env: env, w: w, policy: sales.DefaultPolicy(), outcome: map[string]*updateOutcome{}}
 	h.input = OrderInput{

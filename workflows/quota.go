@@ -13,6 +13,7 @@ import (
 // Activities of quota (OP3) and POP material (OP6).
 const (
 	ActivityCheckQuota = "CheckQuota"
+	ActivityTakeQuota  = "TakeQuota" // code version 4 on
 	ActivityReservePOP = "ReservePOP"
 )
 
@@ -34,6 +35,22 @@ type QuotaInput struct {
 	CustomerID string   `json:"customer_id"`
 	Period     string   `json:"period"`
 	SKUs       []string `json:"skus"`
+}
+
+// TakeQuotaInput is OP3 from code version 4: the consumption of every
+// quota-controlled line, taken only if all fit what the customer has left.
+type TakeQuotaInput struct {
+	OrderNo    string            `json:"order_no"`
+	CustomerID string            `json:"customer_id"`
+	Period     string            `json:"period"`
+	Moves      []sales.QuotaMove `json:"moves"`
+}
+
+// TakeQuotaResult is what the customer had left of each SKU before the
+// order, and whether the order's lines were consumed.
+type TakeQuotaResult struct {
+	Left  map[string]int64 `json:"left"`
+	Taken bool             `json:"taken"`
 }
 
 // POPInput reserves an order's POP material against its market's budget.
@@ -81,17 +98,20 @@ func (r *orderRun) checkQuota(ctx workflow.Context, skus map[string]sales.SKU) (
 		r.event("quota_checked", map[string]string{"quota_controlled_lines": "0", "period": s.Period})
 		return "", nil
 	}
-	var alloc []sales.CustomerQuota
-	in := QuotaInput{OrderNo: s.OrderNo, CustomerID: s.CustomerID, Period: s.Period, SKUs: codes}
-	if err := r.local(ctx, ActivityCheckQuota, in, &alloc); err != nil {
+	left, taken, err := r.readQuota(ctx, codes, skus)
+	if err != nil {
 		return "", err
-	}
-	left := make(map[string]int64, len(alloc))
-	for _, a := range alloc {
-		left[a.SKU] = a.Remaining()
 	}
 	s.Quota = sales.CheckQuota(s.Lines, skus, left)
 	reason := sales.QuotaHoldReason(s.Period, s.Quota)
+	switch {
+	case taken: // consumed at once (code version 4): OP6 has nothing left to take
+		for i := range s.Quota {
+			s.Quota[i].Consumed = s.Quota[i].Requested
+		}
+	case r.code >= 4 && reason == "":
+		reason = "over quota for " + s.Period + ": the lines of one SKU together ask for more than is left"
+	}
 	over := 0
 	for _, q := range s.Quota {
 		if q.Over() {
@@ -102,6 +122,41 @@ func (r *orderRun) checkQuota(ctx workflow.Context, skus map[string]sales.SKU) (
 		"quota_controlled_lines": fmt.Sprint(len(s.Quota)), "over_quota_lines": fmt.Sprint(over), "period": s.Period,
 	})
 	return reason, nil
+}
+
+// readQuota returns what the customer has left of each quota-controlled SKU
+// of the order. From code version 4 the same local activity consumes the
+// lines when they all fit (taken), under a lock of the customer's
+// allocations, so two orders cannot both be confirmed on the last units;
+// before, OP6 consumed what OP3 had only read.
+func (r *orderRun) readQuota(ctx workflow.Context, codes []string, skus map[string]sales.SKU) (map[string]int64, bool, error) {
+	s := r.s
+	if r.code >= 4 {
+		in := TakeQuotaInput{OrderNo: s.OrderNo, CustomerID: s.CustomerID, Period: s.Period}
+		for _, l := range s.Lines {
+			if skus[l.SKU].Quota && l.Quantity > 0 {
+				in.Moves = append(in.Moves, sales.QuotaMove{
+					Key: sales.QuotaMoveKey(s.OrderNo, l.LineNo, "confirm"), Period: s.Period, SKU: l.SKU,
+					CustomerID: s.CustomerID, OrderNo: s.OrderNo, LineNo: l.LineNo, Quantity: l.Quantity, At: r.now,
+				})
+			}
+		}
+		var res TakeQuotaResult
+		if err := r.local(ctx, ActivityTakeQuota, in, &res); err != nil {
+			return nil, false, err
+		}
+		return res.Left, res.Taken, nil
+	}
+	var alloc []sales.CustomerQuota
+	in := QuotaInput{OrderNo: s.OrderNo, CustomerID: s.CustomerID, Period: s.Period, SKUs: codes}
+	if err := r.local(ctx, ActivityCheckQuota, in, &alloc); err != nil {
+		return nil, false, err
+	}
+	left := make(map[string]int64, len(alloc))
+	for _, a := range alloc {
+		left[a.SKU] = a.Remaining()
+	}
+	return left, false, nil
 }
 
 // creditAfterQuota runs OP4 after an SLT quota decision: a credit hold, or

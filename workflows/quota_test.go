@@ -271,3 +271,55 @@ func TestCancelReleasesThePOPBudget(t *testing.T) {
 		t.Errorf("released usage %+v", u)
 	}
 }
+
+// From code version 4, OP3 consumes an order within quota in the same step
+// as the check: the units are the order's before the credit check, a partial
+// approval gives back what the lines no longer need, and OP6 takes nothing
+// more.
+func TestOrderWithinQuotaHoldsItsUnitsFromTheCheck(t *testing.T) {
+	h := newHarness(t)
+	quotaOrder(h, 10)
+	overLimit(h)
+	h.at(hour, func() {
+		if v := h.query(); v.Hold == nil || v.Hold.Kind != HoldCredit || v.Quota[0].Consumed != 10 {
+			t.Errorf("held for credit, want the quota line to hold its 10 units: %+v %+v", v.Hold, v.Quota)
+		}
+		h.update("part", UpdateDecide, DecideInput{Actor: slt, Decision: DecisionApprovePart, Lines: lineQty(1, 6, 2, 20)})
+	})
+	h.at(2*hour, func() {
+		h.update("cancel", UpdateCancel, CancelInput{Actor: ssg, Reason: "customer withdrew"})
+	})
+	if res := h.run(); res.Status != sales.StatusCancelled {
+		t.Fatalf("status %s", res.Status)
+	}
+	if len(h.w.taken) != 1 || h.w.taken[0].Quantity != 10 {
+		t.Errorf("consumed at OP3: %+v", h.w.taken)
+	}
+	got := strings.Join(movesOf(h.w.quotaMoves()), " ")
+	if got != "1/confirm=10.00 1/approve_part=-4.00 1/cancel=-6.00" {
+		t.Errorf("quota moves %q: 10 taken at OP3, 4 back at the partial approval, 6 on cancel", got)
+	}
+}
+
+// Two lines of one SKU that fit each alone but not together wait for the
+// SLT, and nothing is consumed.
+func TestLinesOfOneSKUTogetherOverQuotaAreHeld(t *testing.T) {
+	h := newHarness(t)
+	quotaOrder(h, 15)
+	h.input.Request.Lines = []sales.LineRequest{
+		{SKU: "SKU-Q", Quantity: 10, UnitPrice: sales.Yuan(80)},
+		{SKU: "SKU-Q", Quantity: 10, UnitPrice: sales.Yuan(80)},
+	}
+	h.at(hour, func() {
+		if v := h.query(); v.Hold == nil || v.Hold.Kind != HoldQuota || !strings.Contains(v.Hold.Reason, "together") {
+			t.Errorf("want a quota hold for the lines together: %+v", v.Hold)
+		}
+		h.update("no", UpdateDecide, DecideInput{Actor: slt, Decision: DecisionReject, Reason: "quota"})
+	})
+	if res := h.run(); res.Status != sales.StatusRejected {
+		t.Fatalf("status %s", res.Status)
+	}
+	if ms := h.w.quotaMoves(); len(ms) != 0 {
+		t.Errorf("quota moved: %+v", ms)
+	}
+}

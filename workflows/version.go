@@ -31,7 +31,12 @@ import (
 //	3: the write of a remitted order's snapshot also carries that input
 //	   (OrderChanges.Resume) to the store, so a return request can start the
 //	   order again after Temporal has deleted the closed run (retention).
-const CodeVersion = 3
+//	4: OP3 consumes the quota-controlled lines when they all fit, in the
+//	   same local activity and transaction as the check (ActivityTakeQuota),
+//	   so two orders cannot both be confirmed on the last units; OP6 then
+//	   has nothing left to take, and a partial approval at OP5 gives back
+//	   what the lines no longer need.
+const CodeVersion = 4
 
 // checkCode refuses a run whose version this worker does not know: its
 // workflow task fails and is retried until a newer worker takes it.
