@@ -39,7 +39,7 @@ func (a *Activities) CheckQuota(ctx context.Context, in workflows.QuotaInput) ([
 
 // TakeQuota checks an order's quota-controlled lines against what the
 // customer has left and, when all fit, consumes them in the same
-// transaction (OP3, code version 4).
+// transaction (OP3, code version 2).
 func (a *Activities) TakeQuota(ctx context.Context, in workflows.TakeQuotaInput) (workflows.TakeQuotaResult, error) {
 	left, taken, err := a.Store.TakeQuota(ctx, in.CustomerID, in.Period, in.Moves)
 	if err != nil {

@@ -57,9 +57,8 @@ type Orders interface {
 	// retried request count once ("" lets Temporal choose).
 	Update(ctx context.Context, orderNo, update, updateID string, arg, result any) error
 	// Reopen sends an update to a new run of a remitted order's workflow,
-	// started from from (nil: what the last run's result says, if Temporal
-	// still keeps it); not_found when there is nothing to start from.
-	Reopen(ctx context.Context, orderNo string, from *workflows.OrderInput, update, updateID string, arg, result any) error
+	// started from from (what its last run left in the store).
+	Reopen(ctx context.Context, orderNo string, from workflows.OrderInput, update, updateID string, arg, result any) error
 	// Signal sends a signal.
 	Signal(ctx context.Context, orderNo, signal string, arg any) error
 	// Healthy reports whether Temporal answers.

@@ -189,7 +189,7 @@ type signalCall struct {
 // reopenCall is an update sent to a new run of a completed workflow.
 type reopenCall struct {
 	updateCall
-	from *workflows.OrderInput
+	from workflows.OrderInput
 }
 
 // fakeOrders keeps running workflows as views and records every message.
@@ -258,15 +258,10 @@ func (o *fakeOrders) Update(_ context.Context, orderNo, name, id string, arg, re
 	return json.Unmarshal(b, result)
 }
 
-// Reopen starts a run from from (there must be one: the fake keeps no
-// results) and answers the update as Update does.
-func (o *fakeOrders) Reopen(_ context.Context, orderNo string, from *workflows.OrderInput, name, id string, arg, result any) error {
+// Reopen starts a run from from and answers the update as Update does.
+func (o *fakeOrders) Reopen(_ context.Context, orderNo string, from workflows.OrderInput, name, id string, arg, result any) error {
 	o.mu.Lock()
 	o.reopens = append(o.reopens, reopenCall{updateCall{orderNo: orderNo, name: name, id: id, arg: arg}, from})
-	if from == nil {
-		o.mu.Unlock()
-		return notFound("a workflow of order " + orderNo)
-	}
 	o.views[orderNo] = workflows.OrderView{OrderState: *from.State}
 	o.mu.Unlock()
 	return o.Update(context.Background(), orderNo, name, id, arg, result)

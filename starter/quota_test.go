@@ -231,7 +231,7 @@ func TestAReturnOnARemittedOrderReopensIt(t *testing.T) {
 
 	// Nothing to start from: the order takes no more changes.
 	wantError(t, f.do(t, "POST", "/v1/orders/"+no+"/returns", "t-kam1", body), http.StatusConflict, sales.ErrConflict)
-	if len(f.orders.reopens) != 1 || f.orders.reopens[0].from != nil {
+	if len(f.orders.reopens) != 0 {
 		t.Fatalf("reopens %+v", f.orders.reopens)
 	}
 
@@ -239,7 +239,7 @@ func TestAReturnOnARemittedOrderReopensIt(t *testing.T) {
 	resume(now.Add(-time.Hour))
 	rec := f.do(t, "POST", "/v1/orders/"+no+"/returns", "t-kam1", body)
 	wantError(t, rec, http.StatusConflict, sales.ErrConflict)
-	if len(f.orders.reopens) != 1 || !strings.Contains(rec.Body.String(), "return window has closed") {
+	if len(f.orders.reopens) != 0 || !strings.Contains(rec.Body.String(), "return window has closed") {
 		t.Errorf("after the window: %d reopens, %s", len(f.orders.reopens), rec.Body)
 	}
 
@@ -249,7 +249,7 @@ func TestAReturnOnARemittedOrderReopensIt(t *testing.T) {
 	rec = f.do(t, "POST", "/v1/orders/"+no+"/returns", "t-kam1", body, "Idempotency-Key", "k9")
 	wantStatus(t, rec, http.StatusCreated)
 	r := f.orders.reopens[len(f.orders.reopens)-1]
-	if r.from == nil || r.from.OrderNo != no || !r.from.Reopen || r.name != workflows.UpdateRequestReturn || r.id != workflows.UpdateRequestReturn+"/k9" {
+	if r.from.OrderNo != no || !r.from.Reopen || r.name != workflows.UpdateRequestReturn || r.id != workflows.UpdateRequestReturn+"/k9" {
 		t.Errorf("reopen %+v", r)
 	}
 	if got := decodeAs[workflows.ReturnResult](t, rec); got.Return.No != "RT-2025-000007-1" {

@@ -111,11 +111,10 @@ func (t temporalOrders) update(ctx context.Context, orderNo, update, updateID st
 }
 
 // Reopen sends an update to a new run of a remitted order's workflow,
-// started from from (what the last run left in the store). When the last run
-// is still kept and left no input there (code version 2), its result has it.
-// A run started meanwhile by another request takes the update instead: two
-// requests at once meet in one run.
-func (t temporalOrders) Reopen(ctx context.Context, orderNo string, from *workflows.OrderInput, update, updateID string, arg, result any) error {
+// started from from (what the last run left in the store, whether or not
+// Temporal still keeps that run). A run started meanwhile by another request
+// takes the update instead: two requests at once meet in one run.
+func (t temporalOrders) Reopen(ctx context.Context, orderNo string, from workflows.OrderInput, update, updateID string, arg, result any) error {
 	id := workflows.WorkflowID(orderNo)
 	d, err := t.c.DescribeWorkflowExecution(ctx, id, "")
 	var notFound *serviceerror.NotFound
@@ -125,17 +124,11 @@ func (t temporalOrders) Reopen(ctx context.Context, orderNo string, from *workfl
 		return translateError(orderNo, err)
 	case d.GetWorkflowExecutionInfo().GetStatus() == enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING:
 		return t.Update(ctx, orderNo, update, updateID, arg, result)
-	case from == nil && d.GetWorkflowExecutionInfo().GetStatus() == enumspb.WORKFLOW_EXECUTION_STATUS_COMPLETED:
-		var last workflows.OrderResult
-		if err := t.c.GetWorkflow(ctx, id, d.GetWorkflowExecutionInfo().GetExecution().GetRunId()).Get(ctx, &last); err != nil {
-			return translateError(orderNo, err)
-		}
-		from = last.Reopen
 	}
-	if from == nil || from.State == nil {
-		return sales.Errorf(sales.ErrNotFound, "order %s has no workflow to take the %s", orderNo, update)
+	if from.State == nil {
+		return sales.Errorf(sales.ErrInvalid, "order %s: the input to start it again has no state", orderNo)
 	}
-	attrs, memo := workflows.ReopenAttributes(*from)
+	attrs, memo := workflows.ReopenAttributes(from)
 	opts := client.StartWorkflowOptions{
 		ID:                       id,
 		TaskQueue:                workflows.TaskQueue,
@@ -145,7 +138,7 @@ func (t temporalOrders) Reopen(ctx context.Context, orderNo string, from *workfl
 		Memo:                     memo,
 	}
 	h, err := t.c.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
-		StartWorkflowOperation: t.c.NewWithStartWorkflowOperation(opts, workflows.OrderWorkflowName, *from),
+		StartWorkflowOperation: t.c.NewWithStartWorkflowOperation(opts, workflows.OrderWorkflowName, from),
 		UpdateOptions: client.UpdateWorkflowOptions{
 			UpdateID:     updateID,
 			UpdateName:   update,

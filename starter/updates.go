@@ -248,27 +248,20 @@ func (a *api) update(ctx context.Context, orderNo, update, updateID string, arg,
 // the store); refused is what the closed workflow answered.
 func (a *api) reopen(ctx context.Context, orderNo, updateID string, arg, result any, refused error) error {
 	raw, err := a.store.OrderResume(ctx, orderNo)
-	if err != nil {
-		if sales.ErrorCode(err) == sales.ErrNotFound {
-			return refused
-		}
+	switch {
+	case sales.ErrorCode(err) == sales.ErrNotFound || (err == nil && raw == nil):
+		return refused // no such order, or one that takes no returns
+	case err != nil:
 		return err
 	}
-	var from *workflows.OrderInput
-	if raw != nil {
-		from = new(workflows.OrderInput)
-		if err := json.Unmarshal(raw, from); err != nil {
-			return fmt.Errorf("reading the reopen input of %s: %w", orderNo, err)
-		}
-		if s := from.State; s == nil || s.ReturnsUntil == nil || !a.now().Before(*s.ReturnsUntil) {
-			return sales.Errorf(sales.ErrConflict, "order %s is remitted and its return window has closed", orderNo)
-		}
+	var from workflows.OrderInput
+	if err := json.Unmarshal(raw, &from); err != nil {
+		return fmt.Errorf("reading the reopen input of %s: %w", orderNo, err)
 	}
-	err = a.orders.Reopen(ctx, orderNo, from, workflows.UpdateRequestReturn, updateID, arg, result)
-	if sales.ErrorCode(err) == sales.ErrNotFound && from == nil {
-		return refused
+	if s := from.State; s == nil || s.ReturnsUntil == nil || !a.now().Before(*s.ReturnsUntil) {
+		return sales.Errorf(sales.ErrConflict, "order %s is remitted and its return window has closed", orderNo)
 	}
-	return err
+	return a.orders.Reopen(ctx, orderNo, from, workflows.UpdateRequestReturn, updateID, arg, result)
 }
 
 // explain turns "no such workflow" into why when the order exists: an order

@@ -25,7 +25,7 @@ func (r *orderRun) flush() error {
 	s := r.s
 	if r.dirty {
 		s.Pending.Order = r.snapshot()
-		if r.code >= 3 {
+		if r.code >= 2 {
 			s.Pending.Resume = r.resume(s.Pending.Order)
 		}
 		r.dirty = false

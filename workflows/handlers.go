@@ -145,9 +145,9 @@ func (r *orderRun) decide(ctx workflow.Context, in DecideInput) (Progress, error
 	}
 	s.Hold = nil
 	r.event("decided", map[string]string{"decision": in.Decision, "reason": in.Reason, "total": s.Total().String()})
-	if h.Step == sales.SP2Recheck || r.code >= 4 {
+	if h.Step == sales.SP2Recheck || r.code >= 2 {
 		// What the lines hold beyond their approved quantities goes back (from
-		// code version 4 an order within quota holds its lines from OP3).
+		// code version 2 an order within quota holds its lines from OP3).
 		r.trimQuota("approve_part")
 	}
 	if h.Step == sales.SP2Recheck {

@@ -13,7 +13,7 @@ import (
 // Activities of quota (OP3) and POP material (OP6).
 const (
 	ActivityCheckQuota = "CheckQuota"
-	ActivityTakeQuota  = "TakeQuota" // code version 4 on
+	ActivityTakeQuota  = "TakeQuota" // code version 2 on
 	ActivityReservePOP = "ReservePOP"
 )
 
@@ -37,7 +37,7 @@ type QuotaInput struct {
 	SKUs       []string `json:"skus"`
 }
 
-// TakeQuotaInput is OP3 from code version 4: the consumption of every
+// TakeQuotaInput is OP3 from code version 2: the consumption of every
 // quota-controlled line, taken only if all fit what the customer has left.
 type TakeQuotaInput struct {
 	OrderNo    string            `json:"order_no"`
@@ -105,11 +105,11 @@ func (r *orderRun) checkQuota(ctx workflow.Context, skus map[string]sales.SKU) (
 	s.Quota = sales.CheckQuota(s.Lines, skus, left)
 	reason := sales.QuotaHoldReason(s.Period, s.Quota)
 	switch {
-	case taken: // consumed at once (code version 4): OP6 has nothing left to take
+	case taken: // consumed at once (code version 2): OP6 has nothing left to take
 		for i := range s.Quota {
 			s.Quota[i].Consumed = s.Quota[i].Requested
 		}
-	case r.code >= 4 && reason == "":
+	case r.code >= 2 && reason == "":
 		reason = "over quota for " + s.Period + ": the lines of one SKU together ask for more than is left"
 	}
 	over := 0
@@ -125,13 +125,13 @@ func (r *orderRun) checkQuota(ctx workflow.Context, skus map[string]sales.SKU) (
 }
 
 // readQuota returns what the customer has left of each quota-controlled SKU
-// of the order. From code version 4 the same local activity consumes the
+// of the order. From code version 2 the same local activity consumes the
 // lines when they all fit (taken), under a lock of the customer's
 // allocations, so two orders cannot both be confirmed on the last units;
 // before, OP6 consumed what OP3 had only read.
 func (r *orderRun) readQuota(ctx workflow.Context, codes []string, skus map[string]sales.SKU) (map[string]int64, bool, error) {
 	s := r.s
-	if r.code >= 4 {
+	if r.code >= 2 {
 		in := TakeQuotaInput{OrderNo: s.OrderNo, CustomerID: s.CustomerID, Period: s.Period}
 		for _, l := range s.Lines {
 			if skus[l.SKU].Quota && l.Quantity > 0 {

@@ -272,7 +272,7 @@ func TestCancelReleasesThePOPBudget(t *testing.T) {
 	}
 }
 
-// From code version 4, OP3 consumes an order within quota in the same step
+// From code version 2, OP3 consumes an order within quota in the same step
 // as the check: the units are the order's before the credit check, a partial
 // approval gives back what the lines no longer need, and OP6 takes nothing
 // more.

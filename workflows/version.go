@@ -24,19 +24,17 @@ import (
 //	   with the total; the loop writes the store after the running handlers
 //	   finished (one write per action, not one per local activity); one
 //	   deadline timer at a time, cancelled when the deadline moves.
-//	2: the workflow completes at remittance; its result carries the input
-//	   (OrderResult.Reopen) from which a return request within the return
-//	   window starts the order again (OrderInput.Reopen). Version 1 runs
-//	   stay open until the window closes.
-//	3: the write of a remitted order's snapshot also carries that input
-//	   (OrderChanges.Resume) to the store, so a return request can start the
-//	   order again after Temporal has deleted the closed run (retention).
-//	4: OP3 consumes the quota-controlled lines when they all fit, in the
-//	   same local activity and transaction as the check (ActivityTakeQuota),
-//	   so two orders cannot both be confirmed on the last units; OP6 then
-//	   has nothing left to take, and a partial approval at OP5 gives back
-//	   what the lines no longer need.
-const CodeVersion = 4
+//	2: the workflow completes at remittance. The write of the remitted
+//	   snapshot carries the input (OrderChanges.Resume, also in
+//	   OrderResult.Reopen) from which a return request within the return
+//	   window starts the order again (OrderInput.Reopen), even after
+//	   Temporal has deleted the closed run (retention); version 1 runs stay
+//	   open until the window closes. OP3 consumes the quota-controlled lines
+//	   when they all fit, in the same local activity and transaction as the
+//	   check (ActivityTakeQuota), so two orders cannot both be confirmed on
+//	   the last units; OP6 then has nothing left to take, and a partial
+//	   approval at OP5 gives back what the lines no longer need.
+const CodeVersion = 2
 
 // checkCode refuses a run whose version this worker does not know: its
 // workflow task fails and is retried until a newer worker takes it.
