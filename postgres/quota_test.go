@@ -97,15 +97,22 @@ func move(no, why string, qty int64) sales.QuotaMove {
 		OrderNo: no, LineNo: 1, Quantity: qty, At: t0}
 }
 
-func TestQuotaMovesCountOnceAndNeverGoBelowZero(t *testing.T) {
-	st, url := demoStore(t)
+// allocateC001 gives 华东 100 of quotaSK for the period and C001 qty of them.
+func allocateC001(t *testing.T, st *postgres.Store, qty int) {
+	t.Helper()
 	ctx := testContext(t)
 	if err := st.SetMarketQuota(ctx, period, "华东", allocs(quotaSK, 100), "ssg-lead", t0); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.SetCustomerQuota(ctx, period, "C001", allocs(quotaSK, 12), "ssg-lead", t0); err != nil {
+	if err := st.SetCustomerQuota(ctx, period, "C001", allocs(quotaSK, qty), "ssg-lead", t0); err != nil {
 		t.Fatal(err)
 	}
+}
+
+func TestQuotaMovesCountOnceAndNeverGoBelowZero(t *testing.T) {
+	st, url := demoStore(t)
+	ctx := testContext(t)
+	allocateC001(t, st, 12)
 	const no = "SO-2026-000001"
 	confirm := consumption(no, 1, move(no, "confirm", 10))
 	applyChanges(t, st, confirm)
@@ -296,12 +303,7 @@ func TestReturnsAndCreditNotesAreWrittenOnce(t *testing.T) {
 func TestTakeQuotaConsumesWhatIsLeftOnceAndOneOrderAtATime(t *testing.T) {
 	st, url := demoStore(t)
 	ctx := testContext(t)
-	if err := st.SetMarketQuota(ctx, period, "华东", allocs(quotaSK, 100), "ssg-lead", t0); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.SetCustomerQuota(ctx, period, "C001", allocs(quotaSK, 12), "ssg-lead", t0); err != nil {
-		t.Fatal(err)
-	}
+	allocateC001(t, st, 12)
 	take := func(no string, qty int64) (int64, bool, error) {
 		left, taken, err := st.TakeQuota(ctx, "C001", period, []sales.QuotaMove{move(no, "confirm", qty)})
 		return left[quotaSK], taken, err

@@ -3,6 +3,7 @@ package workflows
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -10,7 +11,9 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
 
 	"osb/sales"
 )
@@ -411,6 +414,21 @@ func (h *harness) runFor(limit time.Duration) {
 	h.env.SetTestTimeout(30 * time.Second)
 	h.at(limit, func() { h.env.CancelWorkflow() })
 	h.env.ExecuteWorkflow(Order, h.input)
+}
+
+// continuedAsNew returns the input the run continued as new with, failing
+// the test if it did not.
+func (h *harness) continuedAsNew() OrderInput {
+	h.t.Helper()
+	var can *workflow.ContinueAsNewError
+	if err := h.env.GetWorkflowError(); !errors.As(err, &can) {
+		h.t.Fatalf("want continue-as-new, got %v", err)
+	}
+	var next OrderInput
+	if err := converter.GetDefaultDataConverter().FromPayloads(can.Input, &next); err != nil {
+		h.t.Fatal(err)
+	}
+	return next
 }
 
 func (h *harness) mustAccept(label string) any {

@@ -1,13 +1,9 @@
 package workflows
 
 import (
-	"errors"
 	"strings"
 	"testing"
 	"time"
-
-	"go.temporal.io/sdk/converter"
-	"go.temporal.io/sdk/workflow"
 
 	"osb/sales"
 )
@@ -401,14 +397,7 @@ func TestContinueAsNewCarriesTheOrder(t *testing.T) {
 		h.update("ack", UpdateAcknowledge, AcknowledgeInput{Actor: logistics, PlannedDate: "2030-01-01"})
 	})
 	h.runFor(3 * hour)
-	var can *workflow.ContinueAsNewError
-	if err := h.env.GetWorkflowError(); !errors.As(err, &can) {
-		t.Fatalf("want continue-as-new, got %v", err)
-	}
-	var next OrderInput
-	if err := converter.GetDefaultDataConverter().FromPayloads(can.Input, &next); err != nil {
-		t.Fatal(err)
-	}
+	next := h.continuedAsNew()
 	s := next.State
 	if s == nil || s.AcknowledgedAt == nil || !s.Rechecked || s.Status != sales.StatusReleased || s.Seq == 0 {
 		t.Fatalf("state not carried over: %+v", s)

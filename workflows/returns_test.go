@@ -2,13 +2,9 @@ package workflows
 
 import (
 	"encoding/json"
-	"errors"
 	"strings"
 	"testing"
 	"time"
-
-	"go.temporal.io/sdk/converter"
-	"go.temporal.io/sdk/workflow"
 
 	"osb/sales"
 )
@@ -336,14 +332,7 @@ func TestReopenedRunContinuesAsNewWithoutWaitingAgain(t *testing.T) {
 	h2.requestReturn(0, "req", ssg, "customer overstocked", 1, 1)
 	h2.decideReturn(10*time.Minute, "um", um, ReturnApprove) // the first wake-up: it continues
 	h2.runFor(hour)
-	var can *workflow.ContinueAsNewError
-	if err := h2.env.GetWorkflowError(); !errors.As(err, &can) {
-		t.Fatalf("want continue-as-new, got %v", err)
-	}
-	var next OrderInput
-	if err := converter.GetDefaultDataConverter().FromPayloads(can.Input, &next); err != nil {
-		t.Fatal(err)
-	}
+	next := h2.continuedAsNew()
 	if next.Reopen || next.State == nil || len(next.State.Returns) != 1 || next.State.Status != sales.StatusBilled {
 		t.Errorf("continued as new with reopen=%v, state %+v", next.Reopen, next.State)
 	}
