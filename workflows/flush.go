@@ -62,9 +62,13 @@ func (r *orderRun) resume(snap *sales.OrderSnapshot) json.RawMessage {
 	if in == nil {
 		return nil
 	}
+	// As the state will stand once this write and its upsert are done: the
+	// new run starts with these search attributes and memo.
 	st := *in.State
 	st.Pending = sales.OrderChanges{}
 	st.Written = written(st.Written, snap)
+	memo := r.wantMemo()
+	st.SA, st.Memo = r.wantAttrs(), &memo
 	in.State = &st
 	// encoding/json writes maps with sorted keys: the same state, the same bytes.
 	//workflowcheck:ignore
@@ -111,14 +115,11 @@ func (r *orderRun) snapshot() *sales.OrderSnapshot {
 // write, so the Web UI filters see the order where it is.
 func (r *orderRun) upsertAttributes() error {
 	s := r.s
-	want := savedAttrs{Status: string(s.Status), Step: string(s.Step), Level: int64(s.Level), Outstanding: int64(s.Outstanding())}
-	if at, ok := r.nextDeadline(false); ok {
-		want.Deadline = at.UTC()
-	}
+	want := r.wantAttrs()
 	old := s.SA
 	identity := old == (savedAttrs{})
 	if r.code >= 1 {
-		want.Identity, identity = true, !old.Identity
+		identity = !old.Identity
 	}
 	var upd []temporal.SearchAttributeUpdate
 	if want.Status != old.Status {
@@ -169,6 +170,23 @@ func (r *orderRun) upsertAttributes() error {
 	})
 }
 
+// wantAttrs are the search attributes the order should show now.
+func (r *orderRun) wantAttrs() savedAttrs {
+	s := r.s
+	want := savedAttrs{Status: string(s.Status), Step: string(s.Step), Level: int64(s.Level), Outstanding: int64(s.Outstanding()),
+		Identity: r.code >= 1}
+	if at, ok := r.nextDeadline(false); ok {
+		want.Deadline = at.UTC()
+	}
+	return want
+}
+
+// wantMemo is the memo the order should show now.
+func (r *orderRun) wantMemo() OrderMemo {
+	s := r.s
+	return OrderMemo{CustomerName: s.CustomerName, TotalFen: int64(s.Total()), Currency: string(s.Currency)}
+}
+
 // upsertMemo writes the memo when what it shows changed: the customer, the
 // total and the currency (status and step are search attributes).
 func (r *orderRun) upsertMemo() error {
@@ -176,7 +194,7 @@ func (r *orderRun) upsertMemo() error {
 	if s.CustomerName == "" {
 		return nil // OP1 has not read the customer: nothing to show yet
 	}
-	want := OrderMemo{CustomerName: s.CustomerName, TotalFen: int64(s.Total()), Currency: string(s.Currency)}
+	want := r.wantMemo()
 	if s.Memo != nil && *s.Memo == want {
 		return nil
 	}

@@ -259,6 +259,11 @@ func TestRemittedOrderCompletesAndAReturnStartsItAgain(t *testing.T) {
 		len(resumes[1].State.Pending.Events) != 0 || len(resumes[1].State.Written) == 0 {
 		t.Fatalf("%d reopen inputs written, want 2 (the last with the return): %+v", n, resumes)
 	}
+	// A new run starts with the search attributes the remitted run left.
+	if sa := resumes[1].State.SA; sa.Status != string(sales.StatusRemitted) || sa.Step != string(sales.BC7Close) || !sa.Identity ||
+		resumes[1].State.Memo == nil {
+		t.Errorf("the stored input's search attributes %+v, memo %v", sa, resumes[1].State.Memo)
+	}
 	// Started from the stored input, the order takes a return as from the result.
 	h5 := h2.reopened(OrderResult{Status: sales.StatusRemitted, Reopen: &resumes[1]}, delivered.Add(20*sales.Day))
 	h5.requestReturn(0, "req2", kam, "broken cases", 2, 1)
