@@ -16,6 +16,7 @@ import (
 type QuotaStore interface {
 	CustomerQuota(ctx context.Context, customerID, period string, skus []string) ([]sales.CustomerQuota, error)
 	TakeQuota(ctx context.Context, customerID, period string, moves []sales.QuotaMove) (left map[string]int64, taken bool, err error)
+	TakeQuotaUpTo(ctx context.Context, customerID, period string, moves []sales.QuotaMove) ([]sales.QuotaMove, error)
 	POPItems(ctx context.Context, codes []string) (map[string]sales.POPItem, error)
 	ReservePOP(ctx context.Context, orderNo, customerID, month string, items []sales.POPRequest, at time.Time) (sales.POPReservation, error)
 }
@@ -23,6 +24,7 @@ type QuotaStore interface {
 func (a *Activities) registerQuota(r worker.ActivityRegistry) {
 	r.RegisterActivityWithOptions(a.CheckQuota, activity.RegisterOptions{Name: workflows.ActivityCheckQuota})
 	r.RegisterActivityWithOptions(a.TakeQuota, activity.RegisterOptions{Name: workflows.ActivityTakeQuota})
+	r.RegisterActivityWithOptions(a.TakeQuotaWithin, activity.RegisterOptions{Name: workflows.ActivityTakeQuotaWithin})
 	r.RegisterActivityWithOptions(a.ReservePOP, activity.RegisterOptions{Name: workflows.ActivityReservePOP})
 }
 
@@ -46,6 +48,17 @@ func (a *Activities) TakeQuota(ctx context.Context, in workflows.TakeQuotaInput)
 		return workflows.TakeQuotaResult{}, business(fmt.Errorf("take quota of %s for %s: %w", in.CustomerID, in.OrderNo, err))
 	}
 	return workflows.TakeQuotaResult{Left: left, Taken: taken}, nil
+}
+
+// TakeQuotaWithin consumes of an order's quota-controlled lines what the
+// customer has left (the SLT's within_quota, code version 2) and returns
+// what was taken.
+func (a *Activities) TakeQuotaWithin(ctx context.Context, in workflows.TakeQuotaInput) ([]sales.QuotaMove, error) {
+	taken, err := a.Store.TakeQuotaUpTo(ctx, in.CustomerID, in.Period, in.Moves)
+	if err != nil {
+		return nil, business(fmt.Errorf("take quota within what is left of %s for %s: %w", in.CustomerID, in.OrderNo, err))
+	}
+	return taken, nil
 }
 
 // ReservePOP reserves an order's POP material against its market's budget

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -188,26 +190,69 @@ func (s *Store) CustomerQuota(ctx context.Context, customerID, period string, sk
 // and records every move when all of them fit together (taken), none when
 // one does not.
 func (s *Store) TakeQuota(ctx context.Context, customerID, period string, moves []sales.QuotaMove) (left map[string]int64, taken bool, err error) {
-	op := "take quota of " + customerID + " for " + period
 	if len(moves) == 0 {
 		return map[string]int64{}, true, nil
 	}
-	need := map[string]int64{}
+	err = s.takeQuota(ctx, customerID, period, moves, func(tx pgx.Tx, have map[string]int64) error {
+		left, taken = maps.Clone(have), true
+		need := map[string]int64{}
+		for _, m := range moves {
+			need[m.SKU] += m.Quantity
+			if need[m.SKU] > have[m.SKU] {
+				taken = false
+			}
+		}
+		if !taken {
+			return nil
+		}
+		return writeQuotaMoves(ctx, tx, moves)
+	})
+	return left, taken, err
+}
+
+// TakeQuotaUpTo consumes of each move what the customer has left, in order,
+// under the same lock as TakeQuota: the SLT's "confirm the part within
+// quota" with the figures of the moment. It returns the moves as recorded
+// (cut, and none for a line with nothing left).
+func (s *Store) TakeQuotaUpTo(ctx context.Context, customerID, period string, moves []sales.QuotaMove) (taken []sales.QuotaMove, err error) {
+	err = s.takeQuota(ctx, customerID, period, moves, func(tx pgx.Tx, left map[string]int64) error {
+		taken = nil
+		for _, m := range moves {
+			if n := min(m.Quantity, left[m.SKU]); n > 0 {
+				left[m.SKU] -= n
+				m.Quantity = n
+				taken = append(taken, m)
+			}
+		}
+		return writeQuotaMoves(ctx, tx, taken)
+	})
+	return taken, err
+}
+
+// takeQuota runs take in a transaction holding the lock of the customer's
+// quota for the period, with what the customer has left of each SKU of
+// moves apart from the order's own moves. The moves must be consumptions of
+// one order of this customer and period.
+func (s *Store) takeQuota(ctx context.Context, customerID, period string, moves []sales.QuotaMove,
+	take func(tx pgx.Tx, left map[string]int64) error) error {
+	op := "take quota of " + customerID + " for " + period
+	if len(moves) == 0 {
+		return nil
+	}
 	var skus []string
 	for _, m := range moves {
 		if m.CustomerID != customerID || m.Period != period || m.OrderNo != moves[0].OrderNo || m.Quantity <= 0 {
-			return nil, false, sales.Errorf(sales.ErrInvalid, "%s: move %s is not a consumption of one order of this customer and period", op, m.Key)
+			return sales.Errorf(sales.ErrInvalid, "%s: move %s is not a consumption of one order of this customer and period", op, m.Key)
 		}
-		if _, ok := need[m.SKU]; !ok {
+		if !slices.Contains(skus, m.SKU) {
 			skus = append(skus, m.SKU)
 		}
-		need[m.SKU] += m.Quantity
 	}
-	err = s.inTx(ctx, op, func(tx pgx.Tx) error {
+	return s.inTx(ctx, op, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('quota/' || $1 || '/' || $2))`, customerID, period); err != nil {
 			return translate(op, err)
 		}
-		left = map[string]int64{}
+		left := map[string]int64{}
 		rows, err := tx.Query(ctx, `
 			SELECT k.sku, coalesce(q.quantity, 0) - coalesce((SELECT sum(m.quantity) FROM quota_moves m
 				WHERE m.period = $1 AND m.sku = k.sku AND m.customer_id = $2 AND m.order_no <> $4), 0)
@@ -217,33 +262,13 @@ func (s *Store) TakeQuota(ctx context.Context, customerID, period string, moves 
 		if err != nil {
 			return translate(op, err)
 		}
-		for rows.Next() {
-			var sku string
-			var n int64
-			if err := rows.Scan(&sku, &n); err != nil {
-				rows.Close()
-				return translate(op, err)
-			}
-			left[sku] = n
-		}
-		if err := rows.Err(); err != nil {
+		var sku string
+		var n int64
+		if _, err := pgx.ForEachRow(rows, []any{&sku, &n}, func() error { left[sku] = n; return nil }); err != nil {
 			return translate(op, err)
 		}
-		taken = true
-		for sku, n := range need {
-			if n > left[sku] {
-				taken = false
-			}
-		}
-		if !taken {
-			return nil
-		}
-		return writeQuotaMoves(ctx, tx, moves)
+		return take(tx, left)
 	})
-	if err != nil {
-		return nil, false, err
-	}
-	return left, taken, nil
 }
 
 func scanCustomerQuota(r pgx.CollectableRow) (sales.CustomerQuota, error) {

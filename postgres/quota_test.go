@@ -353,3 +353,25 @@ func TestTakeQuotaConsumesWhatIsLeftOnceAndOneOrderAtATime(t *testing.T) {
 	_, _, err := st.TakeQuota(ctx, "C002", period, []sales.QuotaMove{move("SO-2026-000003", "confirm", 1)})
 	wantCode(t, err, sales.ErrInvalid)
 }
+
+func TestTakeQuotaUpToCutsEachLineToWhatIsLeft(t *testing.T) {
+	st, url := demoStore(t)
+	ctx := testContext(t)
+	allocateC001(t, st, 12)
+	const no = "SO-2026-000001"
+	line2 := move(no, "confirm", 8)
+	line2.Key, line2.LineNo = sales.QuotaMoveKey(no, 2, "confirm"), 2
+	moves := []sales.QuotaMove{move(no, "confirm", 8), line2}
+	for range 2 { // a retried activity takes the same
+		taken, err := st.TakeQuotaUpTo(ctx, "C001", period, moves)
+		if err != nil || len(taken) != 2 || taken[0].Quantity != 8 || taken[1].Quantity != 4 {
+			t.Fatalf("taken %+v, %v; want 8 and the 4 left", taken, err)
+		}
+	}
+	if net := scalar[int64](t, url, "SELECT sum(quantity) FROM quota_moves WHERE order_no = $1", no); net != 12 {
+		t.Errorf("consumed %d, want 12", net)
+	}
+	if taken, err := st.TakeQuotaUpTo(ctx, "C001", period, []sales.QuotaMove{move("SO-2026-000002", "confirm", 3)}); err != nil || len(taken) != 0 {
+		t.Errorf("nothing left: taken %+v, %v", taken, err)
+	}
+}

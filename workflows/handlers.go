@@ -131,7 +131,17 @@ func (r *orderRun) decide(ctx workflow.Context, in DecideInput) (Progress, error
 		r.reject("rejected by the SLT: "+in.Reason, in.Actor)
 		return r.progress(), nil
 	case DecisionWithinQuota:
-		approved = sales.WithinQuota(s.Lines, s.Quota)
+		if r.code < 2 {
+			approved = sales.WithinQuota(s.Lines, s.Quota) // as left at OP3; OP6 consumes
+			break
+		}
+		var err error
+		if approved, err = r.takeWithinQuota(ctx); err != nil {
+			return r.progress(), err
+		}
+		if approved == nil {
+			return r.progress(), refusal(sales.ErrConflict, "nothing of order %s's quota lines is left within quota any more: allow the order or reject it", s.OrderNo)
+		}
 	case DecisionApprove, DecisionAllow:
 		approved = nil
 	}

@@ -95,6 +95,25 @@ func (w *world) takeQuota(_ context.Context, in TakeQuotaInput) (TakeQuotaResult
 	return res, nil
 }
 
+// takeQuotaWithin consumes of each move what is left (code version 2's
+// within_quota), keeping what it took in taken.
+func (w *world) takeQuotaWithin(_ context.Context, in TakeQuotaInput) ([]sales.QuotaMove, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var out []sales.QuotaMove
+	for _, m := range in.Moves {
+		q := w.quota[m.SKU]
+		if n := min(m.Quantity, q.Remaining()); n > 0 {
+			m.Quantity = n
+			q.Consumed += n
+			w.quota[m.SKU] = q
+			out = append(out, m)
+		}
+	}
+	w.taken = append(w.taken, out...)
+	return out, nil
+}
+
 func (w *world) reservePOP(_ context.Context, in POPInput) (sales.POPReservation, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -358,6 +377,7 @@ func harnessOf(t *testing.T, w *world) *harness {
 	env.RegisterActivityWithOptions(w.sync, activity.RegisterOptions{Name: ActivitySyncOrder})
 	env.RegisterActivityWithOptions(w.checkQuota, activity.RegisterOptions{Name: ActivityCheckQuota})
 	env.RegisterActivityWithOptions(w.takeQuota, activity.RegisterOptions{Name: ActivityTakeQuota})
+	env.RegisterActivityWithOptions(w.takeQuotaWithin, activity.RegisterOptions{Name: ActivityTakeQuotaWithin})
 	env.RegisterActivityWithOptions(w.reservePOP, activity.RegisterOptions{Name: ActivityReservePOP})
 	h := &harness{t: t, env: env, w: w, policy: sales.DefaultPolicy(), outcome: map[string]*updateOutcome{}}
 	h.input = OrderInput{

@@ -14,7 +14,9 @@ import (
 const (
 	ActivityCheckQuota = "CheckQuota"
 	ActivityTakeQuota  = "TakeQuota" // code version 2 on
-	ActivityReservePOP = "ReservePOP"
+	// ActivityTakeQuotaWithin: the SLT's within_quota (code version 2 on).
+	ActivityTakeQuotaWithin = "TakeQuotaWithin"
+	ActivityReservePOP      = "ReservePOP"
 )
 
 // Decision kinds of the SLT on an order held over quota, beside reject and
@@ -135,10 +137,7 @@ func (r *orderRun) readQuota(ctx workflow.Context, codes []string, skus map[stri
 		in := TakeQuotaInput{OrderNo: s.OrderNo, CustomerID: s.CustomerID, Period: s.Period}
 		for _, l := range s.Lines {
 			if skus[l.SKU].Quota && l.Quantity > 0 {
-				in.Moves = append(in.Moves, sales.QuotaMove{
-					Key: sales.QuotaMoveKey(s.OrderNo, l.LineNo, "confirm"), Period: s.Period, SKU: l.SKU,
-					CustomerID: s.CustomerID, OrderNo: s.OrderNo, LineNo: l.LineNo, Quantity: l.Quantity, At: r.now,
-				})
+				in.Moves = append(in.Moves, r.quotaMove(l.LineNo, l.SKU, "confirm", l.Quantity))
 			}
 		}
 		var res TakeQuotaResult
@@ -217,12 +216,53 @@ func (r *orderRun) giveBackAllQuota(reason string) {
 }
 
 func (r *orderRun) moveQuota(q *sales.QuotaLine, reason string, qty int64) {
-	s := r.s
-	s.Pending.Quota = append(s.Pending.Quota, sales.QuotaMove{
-		Key: sales.QuotaMoveKey(s.OrderNo, q.LineNo, reason), Period: s.Period, SKU: q.SKU, CustomerID: s.CustomerID,
-		OrderNo: s.OrderNo, LineNo: q.LineNo, Quantity: qty, At: r.now,
-	})
+	r.s.Pending.Quota = append(r.s.Pending.Quota, r.quotaMove(q.LineNo, q.SKU, reason, qty))
 	r.dirty = true
+}
+
+// quotaMove is the ledger row of qty units of line lineNo (sku) for reason.
+func (r *orderRun) quotaMove(lineNo int, sku, reason string, qty int64) sales.QuotaMove {
+	s := r.s
+	return sales.QuotaMove{
+		Key: sales.QuotaMoveKey(s.OrderNo, lineNo, reason), Period: s.Period, SKU: sku, CustomerID: s.CustomerID,
+		OrderNo: s.OrderNo, LineNo: lineNo, Quantity: qty, At: r.now,
+	}
+}
+
+// takeWithinQuota is the SLT's within_quota from code version 2: each quota
+// line takes what the customer has left now (not when OP3 looked), in one
+// transaction under the quota lock, and is cut to it. It returns the
+// approved quantities of every line; none when nothing is left.
+func (r *orderRun) takeWithinQuota(ctx workflow.Context) ([]sales.LineQty, error) {
+	s := r.s
+	in := TakeQuotaInput{OrderNo: s.OrderNo, CustomerID: s.CustomerID, Period: s.Period}
+	for _, q := range s.Quota {
+		if l := s.line(q.LineNo); l != nil && l.Quantity > 0 {
+			in.Moves = append(in.Moves, r.quotaMove(q.LineNo, q.SKU, "confirm", l.Quantity))
+		}
+	}
+	var taken []sales.QuotaMove
+	if err := r.local(ctx, ActivityTakeQuotaWithin, in, &taken); err != nil {
+		return nil, err
+	}
+	if len(taken) == 0 {
+		return nil, nil
+	}
+	got := make(map[int]int64, len(taken))
+	for _, m := range taken {
+		got[m.LineNo] = m.Quantity
+	}
+	approved := make([]sales.LineQty, 0, len(s.Lines))
+	for _, l := range s.Lines {
+		qty := l.Quantity
+		for i := range s.Quota {
+			if q := &s.Quota[i]; q.LineNo == l.LineNo {
+				qty, q.Consumed = got[l.LineNo], got[l.LineNo]
+			}
+		}
+		approved = append(approved, sales.LineQty{LineNo: l.LineNo, Quantity: qty})
+	}
+	return approved, nil
 }
 
 // reservePOP is OP6 for the POP material ordered with the goods: reserved

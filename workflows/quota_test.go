@@ -323,3 +323,49 @@ func TestLinesOfOneSKUTogetherOverQuotaAreHeld(t *testing.T) {
 		t.Errorf("quota moved: %+v", ms)
 	}
 }
+
+// The SLT's within_quota takes what is left when the SLT decides, in one
+// step: another order that took units since OP3 is counted, and with nothing
+// left the decision is refused and the order stays held.
+func TestWithinQuotaTakesWhatIsLeftWhenTheSLTDecides(t *testing.T) {
+	h := newHarness(t)
+	quotaOrder(h, 6)
+	h.at(hour, func() {
+		h.w.setQuota("SKU-Q", 100, 98) // another order took 4 meanwhile: 2 left
+		h.update("part", UpdateDecide, DecideInput{Actor: slt, Decision: DecisionWithinQuota})
+	})
+	h.at(2*hour, func() {
+		if v := h.query(); v.Status != sales.StatusReleased || v.Lines[0].Quantity != 2 || v.Quota[0].Consumed != 2 {
+			t.Errorf("after within_quota: %s lines %+v quota %+v", v.Status, v.Lines, v.Quota)
+		}
+		h.update("cancel", UpdateCancel, CancelInput{Actor: ssg, Reason: "not worth it"})
+	})
+	if res := h.run(); res.Status != sales.StatusCancelled {
+		t.Fatalf("status %s", res.Status)
+	}
+	if got := strings.Join(movesOf(h.w.quotaMoves()), " "); got != "1/confirm=2.00 1/cancel=-2.00" {
+		t.Errorf("quota moves %q: the 2 left taken at the decision, given back on cancel", got)
+	}
+
+	h = newHarness(t)
+	quotaOrder(h, 6)
+	h.at(hour, func() {
+		h.w.setQuota("SKU-Q", 100, 100) // nothing left any more
+		h.update("part", UpdateDecide, DecideInput{Actor: slt, Decision: DecisionWithinQuota})
+	})
+	h.at(2*hour, func() {
+		if v := h.query(); v.Status != sales.StatusHeld || v.Hold == nil || v.Hold.Kind != HoldQuota {
+			t.Errorf("a refused within_quota must leave the order held: %s %+v", v.Status, v.Hold)
+		}
+		h.update("no", UpdateDecide, DecideInput{Actor: slt, Decision: DecisionReject, Reason: "no quota"})
+	})
+	if res := h.run(); res.Status != sales.StatusRejected {
+		t.Fatalf("status %s", res.Status)
+	}
+	if err := h.mustRefuse("part"); !strings.Contains(err.Error(), "left within quota any more") {
+		t.Errorf("within_quota with nothing left: %v", err)
+	}
+	if ms := h.w.quotaMoves(); len(ms) != 0 {
+		t.Errorf("quota moved: %+v", ms)
+	}
+}

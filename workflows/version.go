@@ -33,7 +33,9 @@ import (
 //	   when they all fit, in the same local activity and transaction as the
 //	   check (ActivityTakeQuota), so two orders cannot both be confirmed on
 //	   the last units; OP6 then has nothing left to take, and a partial
-//	   approval at OP5 gives back what the lines no longer need.
+//	   approval at OP5 gives back what the lines no longer need. The SLT's
+//	   within_quota takes what is left when the SLT decides, the same way
+//	   (ActivityTakeQuotaWithin).
 const CodeVersion = 2
 
 // checkCode refuses a run whose version this worker does not know: its
