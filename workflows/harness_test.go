@@ -211,6 +211,23 @@ func (w *world) checkCredit(_ context.Context, _ CreditInput) (sales.CreditPosit
 	return w.credit, nil
 }
 
+// resume is the reopen input last written with an order snapshot, as the
+// store keeps it (nil if none).
+func (w *world) resume() *OrderInput {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for i := len(w.syncs) - 1; i >= 0; i-- {
+		if raw := w.syncs[i].Resume; len(raw) > 0 {
+			var in OrderInput
+			if err := json.Unmarshal(raw, &in); err != nil {
+				panic(err)
+			}
+			return &in
+		}
+	}
+	return nil
+}
+
 func (w *world) sync(_ context.Context, in sales.OrderChanges) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -354,15 +371,16 @@ func newHarness(t *testing.T) *harness {
 	return harnessOf(t, newWorld())
 }
 
-// reopened is a harness for the run a return request starts after h's run
-// completed with res, at start: same world, input res.Reopen.
-func (h *harness) reopened(res OrderResult, start time.Time) *harness {
+// reopened is a harness for the run a return request starts at start, from
+// the reopen input last written to the store: same world.
+func (h *harness) reopened(start time.Time) *harness {
 	h.t.Helper()
-	if res.Reopen == nil {
-		h.t.Fatalf("run ended %s without a reopen input", res.Status)
+	in := h.w.resume()
+	if in == nil {
+		h.t.Fatal("no reopen input was written")
 	}
 	next := harnessOf(h.t, h.w)
-	next.input, next.policy = *res.Reopen, res.Reopen.Policy
+	next.input, next.policy = *in, in.Policy
 	next.env.SetStartTime(start)
 	return next
 }

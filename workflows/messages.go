@@ -35,9 +35,6 @@ type OrderResult struct {
 	OrderNo string            `json:"order_no"`
 	Status  sales.OrderStatus `json:"status"`
 	Reason  string            `json:"reason,omitempty"`
-	// Reopen is set while a remitted order still takes returns: the input of
-	// the run that a return request starts (code version 2 on).
-	Reopen *OrderInput `json:"reopen,omitempty"`
 }
 
 // Decision kinds of the SLT on a held order (an order held over quota also

@@ -233,7 +233,7 @@ func (r *orderRun) loop(in OrderInput) (OrderResult, error) {
 			if err := workflow.Await(r.ctx, func() bool { return workflow.AllHandlersFinished(r.ctx) }); err != nil {
 				return OrderResult{}, err
 			}
-			return OrderResult{OrderNo: r.s.OrderNo, Status: r.s.Status, Reason: r.s.Reason, Reopen: r.reopenInput(in)}, nil
+			return OrderResult{OrderNo: r.s.OrderNo, Status: r.s.Status, Reason: r.s.Reason}, nil
 		}
 		if r.shouldContinueAsNew() {
 			next := in

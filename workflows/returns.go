@@ -118,7 +118,7 @@ func (r *orderRun) returnWindowOpen() bool {
 // takesReturns reports whether the run waits for returns on a remitted order:
 // code version 1 stays open until the return window closes; from version 2
 // the workflow completes at remittance and a return request starts it again
-// (OrderResult.Reopen).
+// from the input it left in the store (OrderChanges.Resume).
 func (r *orderRun) takesReturns() bool {
 	return r.code < 2 && r.returnWindowOpen()
 }
@@ -448,7 +448,7 @@ func lineList(lines []sales.LineQty) string {
 }
 
 // ReopenAttributes are the search attributes and the memo of a run started
-// from in (OrderResult.Reopen): those the last run left, so the Web UI finds
+// from in (the stored reopen input): those the last run left, so the Web UI finds
 // the new run where the order is and the run upserts only what changes.
 func ReopenAttributes(in OrderInput) (temporal.SearchAttributes, map[string]any) {
 	s := in.State

@@ -1,7 +1,6 @@
 package workflows
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -182,25 +181,36 @@ func TestUnansweredReturnEscalatesAndKeepsTheOrderOpen(t *testing.T) {
 }
 
 // The workflow completes at remittance; within the return window a return
-// request starts the order again from where it ended (code version 2).
+// request starts the order again from where it ended, as the remitted run
+// left it in the store (code version 2).
 func TestRemittedOrderCompletesAndAReturnStartsItAgain(t *testing.T) {
 	h := newHarness(t)
 	h.shipAll(hour)
 	h.pay(sales.Day, "pay", "P", sales.Yuan(2000))
-	res := h.run()
-	if res.Status != sales.StatusRemitted || res.Reopen == nil || res.Reopen.State.ReturnsUntil == nil || !res.Reopen.Reopen {
+	if res := h.run(); res.Status != sales.StatusRemitted {
 		t.Fatalf("remitted run: %+v", res)
 	}
+	stored := h.w.resume()
+	if stored == nil || !stored.Reopen || stored.State.ReturnsUntil == nil || stored.State.Status != sales.StatusRemitted {
+		t.Fatalf("stored reopen input %+v", stored)
+	}
 	delivered := *h.w.last().Shipments[0].DeliveredAt
-	if until := *res.Reopen.State.ReturnsUntil; !until.Equal(delivered.Add(30 * sales.Day)) {
+	if until := *stored.State.ReturnsUntil; !until.Equal(delivered.Add(30 * sales.Day)) {
 		t.Errorf("returns until %s, want 30 days after delivery (%s)", until, delivered)
 	}
 	if ended := h.env.Now(); ended.Sub(delivered) > sales.Day {
 		t.Errorf("the workflow ended %s after delivery: it should complete at the payment", ended.Sub(delivered))
 	}
+	// As the state stood once written: nothing pending, the children's
+	// hashes and the search attributes the remitted run upserted.
+	if st := stored.State; len(st.Pending.Events) != 0 || len(st.Written) == 0 || st.SA.Status != string(sales.StatusRemitted) ||
+		st.SA.Step != string(sales.BC7Close) || !st.SA.Identity || st.Memo == nil {
+		t.Errorf("stored state: pending %d events, %d hashes, search attributes %+v, memo %v",
+			len(st.Pending.Events), len(st.Written), st.SA, st.Memo)
+	}
 
 	// Ten days later a return is requested: a new run takes it.
-	h2 := h.reopened(res, delivered.Add(10*sales.Day))
+	h2 := h.reopened(delivered.Add(10 * sales.Day))
 	h2.requestReturn(0, "req", ssg, "customer overstocked", 1, 1)
 	h2.at(10*time.Minute, func() {
 		if v := h2.query(); v.Status != sales.StatusBilled || v.ClosedAt != nil {
@@ -209,9 +219,8 @@ func TestRemittedOrderCompletesAndAReturnStartsItAgain(t *testing.T) {
 	})
 	h2.decideReturn(sales.Day, "um", um, ReturnApprove)
 	h2.receiveReturn(2*sales.Day, "got", 1, 1)
-	res2 := h2.run()
-	if res2.Status != sales.StatusRemitted || res2.Reopen == nil {
-		t.Fatalf("after the return: %+v", res2)
+	if res := h2.run(); res.Status != sales.StatusRemitted {
+		t.Fatalf("after the return: %+v", res)
 	}
 	if cn := h2.mustAccept("got").(ReturnResult).CreditNote; cn == nil || cn.Refund != sales.Yuan(100) {
 		t.Errorf("credit note %+v", cn)
@@ -220,56 +229,36 @@ func TestRemittedOrderCompletesAndAReturnStartsItAgain(t *testing.T) {
 	if !contains(kinds, "reopened") || strings.Count(strings.Join(kinds, " "), "remitted") != 2 {
 		t.Errorf("events %v", kinds)
 	}
+	if s := h.w.resume(); s == nil || len(s.State.Returns) != 1 || s.State.Status != sales.StatusRemitted {
+		t.Fatalf("stored after the return: %+v", s)
+	}
 
 	// The same request sent again (same update id) answers the same return
 	// and opens none.
-	h3 := h2.reopened(res2, delivered.Add(15*sales.Day))
+	h3 := h2.reopened(delivered.Add(15 * sales.Day))
 	h3.requestReturn(0, "req", ssg, "customer overstocked", 1, 1)
-	res3 := h3.run()
-	if got := h3.mustAccept("req").(ReturnResult); got.Return.No != rt1 || len(res3.Reopen.State.Returns) != 1 {
-		t.Errorf("repeated request: %+v, returns %d", got.Return, len(res3.Reopen.State.Returns))
+	h3.run()
+	if got := h3.mustAccept("req").(ReturnResult); got.Return.No != rt1 || len(h.w.resume().State.Returns) != 1 {
+		t.Errorf("repeated request: %+v, returns %d", got.Return, len(h.w.resume().State.Returns))
 	}
 
-	// After the window a request is refused and the order takes no more.
-	h4 := h3.reopened(res3, delivered.Add(31*sales.Day))
-	h4.requestReturn(0, "late", ssg, "too late", 1, 1)
-	res4 := h4.run()
-	if err := h4.mustRefuse("late"); !strings.Contains(err.Error(), "return window has closed") {
+	// Another request is a second return.
+	h4 := h3.reopened(delivered.Add(20 * sales.Day))
+	h4.requestReturn(0, "req2", kam, "broken cases", 2, 1)
+	h4.runFor(hour)
+	if got := h4.mustAccept("req2").(ReturnResult); got.Return.No != "RT-2026-000001-2" || got.Status != sales.StatusBilled {
+		t.Errorf("second return: %+v", got)
+	}
+
+	// After the window a request is refused (the API refuses it before
+	// starting anything; a run started anyway refuses it too).
+	h5 := h3.reopened(delivered.Add(31 * sales.Day))
+	h5.requestReturn(0, "late", ssg, "too late", 1, 1)
+	if res := h5.run(); res.Status != sales.StatusRemitted {
+		t.Errorf("after the window: %+v", res)
+	}
+	if err := h5.mustRefuse("late"); !strings.Contains(err.Error(), "return window has closed") {
 		t.Errorf("late return: %v", err)
-	}
-	if res4.Status != sales.StatusRemitted || res4.Reopen != nil {
-		t.Errorf("after the window: %+v", res4)
-	}
-	// Each remitted run within the window wrote its reopen input with the
-	// remitted snapshot; the last one holds the return, ready to start from.
-	var resumes []OrderInput
-	for _, c := range h.w.syncs {
-		if len(c.Resume) > 0 {
-			var in OrderInput
-			if err := json.Unmarshal(c.Resume, &in); err != nil {
-				t.Fatal(err)
-			}
-			if c.Order == nil || c.Order.Status != sales.StatusRemitted {
-				t.Errorf("a reopen input with %+v", c.Order)
-			}
-			resumes = append(resumes, in)
-		}
-	}
-	if n := len(resumes); n != 2 || !resumes[1].Reopen || resumes[1].State == nil || len(resumes[1].State.Returns) != 1 ||
-		len(resumes[1].State.Pending.Events) != 0 || len(resumes[1].State.Written) == 0 {
-		t.Fatalf("%d reopen inputs written, want 2 (the last with the return): %+v", n, resumes)
-	}
-	// A new run starts with the search attributes the remitted run left.
-	if sa := resumes[1].State.SA; sa.Status != string(sales.StatusRemitted) || sa.Step != string(sales.BC7Close) || !sa.Identity ||
-		resumes[1].State.Memo == nil {
-		t.Errorf("the stored input's search attributes %+v, memo %v", sa, resumes[1].State.Memo)
-	}
-	// Started from the stored input, the order takes a return as from the result.
-	h5 := h2.reopened(OrderResult{Status: sales.StatusRemitted, Reopen: &resumes[1]}, delivered.Add(20*sales.Day))
-	h5.requestReturn(0, "req2", kam, "broken cases", 2, 1)
-	h5.runFor(hour)
-	if got := h5.mustAccept("req2").(ReturnResult); got.Return.No != "RT-2026-000001-2" || got.Status != sales.StatusBilled {
-		t.Errorf("return from the stored input: %+v", got)
 	}
 }
 
@@ -331,8 +320,8 @@ func TestReopenedRunContinuesAsNewWithoutWaitingAgain(t *testing.T) {
 	h := newHarness(t)
 	h.shipAll(hour)
 	h.pay(sales.Day, "pay", "P", sales.Yuan(2000))
-	res := h.run()
-	h2 := h.reopened(res, h.env.Now().Add(sales.Day))
+	h.run()
+	h2 := h.reopened(h.env.Now().Add(sales.Day))
 	h2.input.ContinueAfter = 1
 	h2.requestReturn(0, "req", ssg, "customer overstocked", 1, 1)
 	h2.decideReturn(10*time.Minute, "um", um, ReturnApprove) // the first wake-up: it continues

@@ -25,11 +25,10 @@ import (
 //	   finished (one write per action, not one per local activity); one
 //	   deadline timer at a time, cancelled when the deadline moves.
 //	2: the workflow completes at remittance. The write of the remitted
-//	   snapshot carries the input (OrderChanges.Resume, also in
-//	   OrderResult.Reopen) from which a return request within the return
-//	   window starts the order again (OrderInput.Reopen), even after
-//	   Temporal has deleted the closed run (retention); version 1 runs stay
-//	   open until the window closes. OP3 consumes the quota-controlled lines
+//	   snapshot carries the input (OrderChanges.Resume) from which a return
+//	   request within the return window starts the order again
+//	   (OrderInput.Reopen), even after Temporal has deleted the closed run
+//	   (retention); version 1 runs stay open until the window closes. OP3 consumes the quota-controlled lines
 //	   when they all fit, in the same local activity and transaction as the
 //	   check (ActivityTakeQuota), so two orders cannot both be confirmed on
 //	   the last units; OP6 then has nothing left to take, and a partial
