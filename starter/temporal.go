@@ -33,17 +33,7 @@ func (t temporalOrders) Start(ctx context.Context, in workflows.OrderInput, cust
 		TaskQueue:                workflows.TaskQueue,
 		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
-		TypedSearchAttributes: temporal.NewSearchAttributes(
-			workflows.SAOrderNo.ValueSet(in.OrderNo),
-			workflows.SAOrderStatus.ValueSet(string(sales.StatusOpen)),
-			workflows.SAStage.ValueSet(string(sales.StageOP)),
-			workflows.SAStep.ValueSet(string(sales.OP1Register)),
-			workflows.SACustomerID.ValueSet(customer.ID),
-			workflows.SAMarket.ValueSet(customer.Market),
-			workflows.SAKAM.ValueSet(customer.KAMID),
-			workflows.SAEscalationLevel.ValueSet(0),
-			workflows.SAAmountOutstanding.ValueSet(0),
-		),
+		TypedSearchAttributes:    workflows.NewOrderAttributes(in.OrderNo, customer),
 		Memo: workflows.OrderMemo{
 			CustomerName: customer.Name,
 			TotalFen:     int64(sales.Total(in.Request.OrderLines())),
@@ -93,10 +83,6 @@ func (t temporalOrders) Status(ctx context.Context, orderNo string) (workflows.O
 // Update sends an update and waits until it completes. The same updateID
 // sent again returns the first outcome instead of running twice.
 func (t temporalOrders) Update(ctx context.Context, orderNo, update, updateID string, arg, result any) error {
-	return translateError(orderNo, t.update(ctx, orderNo, update, updateID, arg, result))
-}
-
-func (t temporalOrders) update(ctx context.Context, orderNo, update, updateID string, arg, result any) error {
 	h, err := t.c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
 		UpdateID:     updateID,
 		WorkflowID:   workflows.WorkflowID(orderNo),
@@ -105,32 +91,24 @@ func (t temporalOrders) update(ctx context.Context, orderNo, update, updateID st
 		WaitForStage: client.WorkflowUpdateStageCompleted,
 	})
 	if err != nil {
-		return err
+		return translateError(orderNo, err)
 	}
-	return h.Get(ctx, result)
+	return translateError(orderNo, h.Get(ctx, result))
 }
 
 // Reopen sends an update to a new run of a remitted order's workflow,
 // started from from (what the last run left in the store, whether or not
-// Temporal still keeps that run). A run started meanwhile by another request
-// takes the update instead: two requests at once meet in one run.
+// Temporal still keeps that run). The id may be reused once the last run has
+// closed; a run started meanwhile by another request takes the update
+// instead (conflict policy "use existing"), so two requests at once meet in
+// one run.
 func (t temporalOrders) Reopen(ctx context.Context, orderNo string, from workflows.OrderInput, update, updateID string, arg, result any) error {
-	id := workflows.WorkflowID(orderNo)
-	d, err := t.c.DescribeWorkflowExecution(ctx, id, "")
-	var notFound *serviceerror.NotFound
-	switch {
-	case errors.As(err, &notFound): // the last run is no longer kept
-	case err != nil:
-		return translateError(orderNo, err)
-	case d.GetWorkflowExecutionInfo().GetStatus() == enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING:
-		return t.Update(ctx, orderNo, update, updateID, arg, result)
-	}
 	if from.State == nil {
 		return sales.Errorf(sales.ErrInvalid, "order %s: the input to start it again has no state", orderNo)
 	}
 	attrs, memo := workflows.ReopenAttributes(from)
 	opts := client.StartWorkflowOptions{
-		ID:                       id,
+		ID:                       workflows.WorkflowID(orderNo),
 		TaskQueue:                workflows.TaskQueue,
 		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,

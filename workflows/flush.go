@@ -58,7 +58,7 @@ func (r *orderRun) flush() error {
 // keeps a closed run only for the namespace's retention, the store keeps
 // this for the return window.
 func (r *orderRun) resume(snap *sales.OrderSnapshot) json.RawMessage {
-	in := r.reopenInput(r.in)
+	in := r.reopenInput()
 	if in == nil {
 		return nil
 	}

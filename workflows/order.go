@@ -70,7 +70,7 @@ func Order(ctx workflow.Context, in OrderInput) (OrderResult, error) {
 			return OrderResult{}, err
 		}
 	}
-	return r.loop(in)
+	return r.loop()
 }
 
 func newState(in OrderInput, now time.Time) *OrderState {
@@ -219,7 +219,7 @@ func (r *orderRun) close() {
 }
 
 // loop waits for people and deadlines until the order reaches a final status.
-func (r *orderRun) loop(in OrderInput) (OrderResult, error) {
+func (r *orderRun) loop() (OrderResult, error) {
 	for {
 		r.woken = false
 		if err := r.creditAfterQuota(); err != nil {
@@ -236,7 +236,7 @@ func (r *orderRun) loop(in OrderInput) (OrderResult, error) {
 			return OrderResult{OrderNo: r.s.OrderNo, Status: r.s.Status, Reason: r.s.Reason}, nil
 		}
 		if r.shouldContinueAsNew() {
-			next := in
+			next := r.in
 			next.State = r.s
 			next.Code = CodeVersion
 			next.Prepared = nil // registered in the state

@@ -248,17 +248,22 @@ func (r *orderRun) takeWithinQuota(ctx workflow.Context) ([]sales.LineQty, error
 	if len(taken) == 0 {
 		return nil, nil
 	}
-	got := make(map[int]int64, len(taken))
+	// Each quota line is cut to what it took (0 when nothing); the other
+	// lines stay as ordered.
+	took := make(map[int]int64, len(taken))
 	for _, m := range taken {
-		got[m.LineNo] = m.Quantity
+		took[m.LineNo] = m.Quantity
+	}
+	quota := make(map[int]bool, len(s.Quota))
+	for i := range s.Quota {
+		s.Quota[i].Consumed = took[s.Quota[i].LineNo]
+		quota[s.Quota[i].LineNo] = true
 	}
 	approved := make([]sales.LineQty, 0, len(s.Lines))
 	for _, l := range s.Lines {
 		qty := l.Quantity
-		for i := range s.Quota {
-			if q := &s.Quota[i]; q.LineNo == l.LineNo {
-				qty, q.Consumed = got[l.LineNo], got[l.LineNo]
-			}
+		if quota[l.LineNo] {
+			qty = took[l.LineNo]
 		}
 		approved = append(approved, sales.LineQty{LineNo: l.LineNo, Quantity: qty})
 	}

@@ -125,11 +125,11 @@ func (r *orderRun) takesReturns() bool {
 
 // reopenInput is the input of the run a return request starts once this one
 // completed: nil when the order takes no more returns.
-func (r *orderRun) reopenInput(in OrderInput) *OrderInput {
+func (r *orderRun) reopenInput() *OrderInput {
 	if r.code < 2 || !r.returnWindowOpen() {
 		return nil
 	}
-	next := in
+	next := r.in
 	next.State = r.s
 	next.Code = CodeVersion
 	next.Prepared = nil
@@ -448,10 +448,26 @@ func lineList(lines []sales.LineQty) string {
 }
 
 // ReopenAttributes are the search attributes and the memo of a run started
-// from in (the stored reopen input): those the last run left, so the Web UI finds
-// the new run where the order is and the run upserts only what changes.
+// from in (the stored reopen input): those the last run left, so the Web UI
+// finds the new run where the order is and the run upserts only what changes.
 func ReopenAttributes(in OrderInput) (temporal.SearchAttributes, map[string]any) {
-	s := in.State
+	var memo map[string]any
+	if in.State.Memo != nil {
+		memo = in.State.Memo.Fields()
+	}
+	return startAttributes(in.State), memo
+}
+
+// NewOrderAttributes are the search attributes of a new order's workflow at
+// its start (OP1), which the workflow reads back (startAttrs).
+func NewOrderAttributes(orderNo string, c sales.Customer) temporal.SearchAttributes {
+	return startAttributes(&OrderState{OrderNo: orderNo, CustomerID: c.ID, Market: c.Market, Ladder: sales.Ladder{KAM: c.KAMID},
+		SA: savedAttrs{Status: string(sales.StatusOpen), Step: string(sales.OP1Register)}})
+}
+
+// startAttributes are the search attributes a run starts with: the order's
+// identity and s.SA.
+func startAttributes(s *OrderState) temporal.SearchAttributes {
 	set := []temporal.SearchAttributeUpdate{
 		SAOrderNo.ValueSet(s.OrderNo), SACustomerID.ValueSet(s.CustomerID),
 		SAMarket.ValueSet(s.Market), SAKAM.ValueSet(s.Ladder.KAM),
@@ -462,9 +478,5 @@ func ReopenAttributes(in OrderInput) (temporal.SearchAttributes, map[string]any)
 	if !s.SA.Deadline.IsZero() {
 		set = append(set, SANextDeadline.ValueSet(s.SA.Deadline))
 	}
-	var memo map[string]any
-	if s.Memo != nil {
-		memo = s.Memo.Fields()
-	}
-	return temporal.NewSearchAttributes(set...), memo
+	return temporal.NewSearchAttributes(set...)
 }
