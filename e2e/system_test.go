@@ -99,7 +99,8 @@ func startSystem(t testing.TB) (*system, error) {
 	}
 	cleanups = append(cleanups, srv.Stop)
 	c, err := client.Dial(client.Options{HostPort: srv.FrontendAddress(), Namespace: srv.Namespace(),
-		Logger: sdklog.NewStructuredLogger(log)})
+		Logger:            sdklog.NewStructuredLogger(log),
+		ConnectionOptions: client.ConnectionOptions{GrpcCompression: devserver.ClientCompression(srv.FrontendAddress())}})
 	if err != nil {
 		return nil, err
 	}

@@ -19,6 +19,7 @@ import (
 
 	"osb/activities"
 	"osb/demo"
+	"osb/devserver"
 	"osb/devserver/localpg"
 	"osb/postgres"
 	"osb/sales"
@@ -71,6 +72,7 @@ func dialTemporal(ctx context.Context, cfg config, hostPort string, log *slog.Lo
 		return nil, err
 	}
 	opts.ConnectionOptions.TLS = tlsConf
+	opts.ConnectionOptions.GrpcCompression = devserver.ClientCompression(hostPort)
 	if cfg.TemporalAPIKey != "" {
 		opts.Credentials = client.NewAPIKeyStaticCredentials(cfg.TemporalAPIKey)
 	}
