@@ -23,14 +23,14 @@ func (r *orderRun) registerHandlers() error {
 		validator any
 	}{
 		{UpdateOpened, r.awaitOpened, func() error { return nil }},
-		{UpdateDecide, r.decide, r.validateDecide},
-		{UpdateAcknowledge, r.acknowledge, r.validateAcknowledge},
+		{UpdateDecide, settled(r, r.decide), r.validateDecide},
+		{UpdateAcknowledge, settled(r, r.acknowledge), r.validateAcknowledge},
 		{UpdateGoodsIssue, r.goodsIssue, r.validateGoodsIssue},
-		{UpdateDeliver, r.deliver, r.validateDeliver},
-		{UpdateDispute, r.dispute, r.validateDispute},
+		{UpdateDeliver, settled(r, r.deliver), r.validateDeliver},
+		{UpdateDispute, settled(r, r.dispute), r.validateDispute},
 		{UpdateConfirmPay, r.confirmPayment, r.validateConfirmPayment},
-		{UpdateExtendDue, r.extendDue, r.validateExtendDue},
-		{UpdateCancel, r.cancel, r.validateCancel},
+		{UpdateExtendDue, settled(r, r.extendDue), r.validateExtendDue},
+		{UpdateCancel, settled(r, r.cancel), r.validateCancel},
 		{UpdateRequestReturn, r.requestReturn, r.validateRequestReturn},
 		{UpdateDecideReturn, r.decideReturn, r.validateDecideReturn},
 		{UpdateReceiveReturn, r.receiveReturn, r.validateReceiveReturn},
@@ -52,6 +52,24 @@ func (r *orderRun) awaitOpened(ctx workflow.Context) (Progress, error) {
 		return Progress{}, err
 	}
 	return r.progress(), nil
+}
+
+// settled wraps an update handler that answers with the order's progress so
+// that, from code version 3, it answers with the state settled: what follows
+// from the change by itself (the next step, a release, remittance) applied,
+// as the loop would apply it next in the same workflow task (settle is pure
+// and idempotent, so the loop then finds nothing left to do). An order whose
+// credit check after a quota decision is still due answers before it, as
+// the check is the loop's. A refusal answers as it is.
+func settled[In any](r *orderRun, h func(workflow.Context, In) (Progress, error)) func(workflow.Context, In) (Progress, error) {
+	return func(ctx workflow.Context, in In) (Progress, error) {
+		p, err := h(ctx, in)
+		if err != nil || r.code < 3 || r.s.CreditDue {
+			return p, err
+		}
+		r.settle()
+		return r.progress(), nil
+	}
 }
 
 // begin starts a change made by actor at the current workflow time.

@@ -35,7 +35,13 @@ import (
 //	   approval at OP5 gives back what the lines no longer need. The SLT's
 //	   within_quota takes what is left when the SLT decides, the same way
 //	   (ActivityTakeQuotaWithin).
-const CodeVersion = 2
+//	3: an action that answers with the order's progress answers once the
+//	   loop has applied what follows from it by itself: an acknowledgement
+//	   answers SP3 (where the order now waits for Logistics), not SP2 (the
+//	   credit re-check it passed in the same moment); a proof of delivery
+//	   answers BC2, an approval the release. What the workflow commands is
+//	   unchanged.
+const CodeVersion = 3
 
 // checkCode refuses a run whose version this worker does not know: its
 // workflow task fails and is retried until a newer worker takes it.

@@ -108,3 +108,31 @@ func TestPreparedInputSkipsTheRegistrationRead(t *testing.T) {
 		t.Errorf("PrepareOrder ran %d times without the registration in the input, want 1", h.w.prepares)
 	}
 }
+
+// Version 3: an action answers where the order stands once what follows from
+// it by itself is done (SP3 after the acknowledgement's re-check, BC2 after
+// the proof of delivery); version 2 answered the step the action left it in.
+func TestActionsAnswerTheSettledStep(t *testing.T) {
+	for code, want := range map[int][2]sales.Step{
+		2: {sales.SP2Recheck, sales.SP7Close},
+		3: {sales.SP3Pick, sales.BC2Acknowledge},
+	} {
+		h := newHarness(t)
+		h.input.Code = code
+		h.shipAll(hour)
+		h.runFor(10 * hour)
+		ack, pod := h.mustAccept("ack").(Progress), h.mustAccept("pod").(Progress)
+		if ack.Step != want[0] || pod.Step != want[1] {
+			t.Errorf("code %d: acknowledge answered %s, delivery %s; want %s and %s", code, ack.Step, pod.Step, want[0], want[1])
+		}
+		if code < 3 {
+			continue
+		}
+		if v := h.query(); v.Step != pod.Step || v.NextAction != pod.NextAction {
+			t.Errorf("the delivery answered %s (%q), the order is at %s (%q)", pod.Step, pod.NextAction, v.Step, v.NextAction)
+		}
+		if ack.StepOwner != sales.RoleLogistics {
+			t.Errorf("after the acknowledgement the order waits for %s, want logistics", ack.StepOwner)
+		}
+	}
+}
