@@ -21,8 +21,13 @@ func TestOrderFromRegisterToRemitted(t *testing.T) {
 	if v.Step != sales.SP1Plan || v.Total != 10*sku.ListPrice {
 		t.Fatalf("released order at %s, total %s", v.Step, v.Total)
 	}
+	var acked workflows.Progress
 	a.must(200, token("log1"), "POST", "/v1/orders/"+no+"/acknowledge",
-		map[string]string{"planned_date": time.Now().AddDate(0, 0, 2).Format(time.DateOnly)}, nil)
+		map[string]string{"planned_date": time.Now().AddDate(0, 0, 2).Format(time.DateOnly)}, &acked)
+	// The answer is where the order now waits: picking, Logistics' own step.
+	if acked.Step != sales.SP3Pick || acked.StepOwner != sales.RoleLogistics {
+		t.Fatalf("acknowledgement answered step %s (%s), want SP3 (logistics)", acked.Step, acked.StepOwner)
+	}
 	var gi workflows.GoodsIssueResult
 	a.must(201, token("log1"), "POST", "/v1/orders/"+no+"/goods-issues", map[string]any{
 		"carrier": "顺丰速运", "waybill": "SF100200300", "lines": []sales.LineQty{{LineNo: 1, Quantity: 10}},
@@ -30,7 +35,11 @@ func TestOrderFromRegisterToRemitted(t *testing.T) {
 	if gi.Amount != 10*sku.ListPrice || gi.Backorder != 0 {
 		t.Fatalf("goods issue %+v", gi)
 	}
-	a.must(200, token("log1"), "POST", "/v1/orders/"+no+"/shipments/"+gi.ShipmentNo+"/delivery", map[string]any{}, nil)
+	var delivered workflows.Progress
+	a.must(200, token("log1"), "POST", "/v1/orders/"+no+"/shipments/"+gi.ShipmentNo+"/delivery", map[string]any{}, &delivered)
+	if delivered.Step != sales.BC2Acknowledge {
+		t.Fatalf("delivery answered step %s, want BC2", delivered.Step)
+	}
 	a.must(202, token("ssg-lead"), "POST", "/v1/orders/"+no+"/invoices/"+gi.InvoiceNo+"/acknowledge", map[string]any{}, nil)
 	pay := map[string]any{"reference": "BANK-" + no, "amount_fen": gi.Amount, "currency": "CNY"}
 	var paid workflows.ConfirmPaymentResult
