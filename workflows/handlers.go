@@ -55,20 +55,28 @@ func (r *orderRun) awaitOpened(ctx workflow.Context) (Progress, error) {
 }
 
 // settled wraps an update handler that answers with the order's progress so
-// that, from code version 3, it answers with the state settled: what follows
-// from the change by itself (the next step, a release, remittance) applied,
-// as the loop would apply it next in the same workflow task (settle is pure
-// and idempotent, so the loop then finds nothing left to do). An order whose
-// credit check after a quota decision is still due answers before it, as
-// the check is the loop's. A refusal answers as it is.
+// that it answers with the state settled (settleNow). A refusal answers as
+// it is.
 func settled[In any](r *orderRun, h func(workflow.Context, In) (Progress, error)) func(workflow.Context, In) (Progress, error) {
 	return func(ctx workflow.Context, in In) (Progress, error) {
 		p, err := h(ctx, in)
-		if err != nil || r.code < 3 || r.s.CreditDue {
+		if err != nil || r.code < 3 {
 			return p, err
 		}
-		r.settle()
+		r.settleNow()
 		return r.progress(), nil
+	}
+}
+
+// settleNow applies, from code version 3, what follows from a handler's
+// change by itself (the next step, a release, remittance) before the handler
+// answers, as the loop would apply it next in the same workflow task: settle
+// is pure and idempotent, so the loop then finds nothing left to do. A
+// credit check still due after a quota decision is the loop's (it runs a
+// local activity first), so such an answer comes before it.
+func (r *orderRun) settleNow() {
+	if r.code >= 3 && !r.s.CreditDue {
+		r.settle()
 	}
 }
 

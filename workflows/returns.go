@@ -249,7 +249,11 @@ func (r *orderRun) recordReturn(rt *sales.Return) {
 	r.dirty = true
 }
 
+// returnResult answers a return's handler with the return and the order
+// settled (settleNow): a credit note that clears the last invoice answers
+// remitted.
 func (r *orderRun) returnResult(rt *sales.Return) ReturnResult {
+	r.settleNow()
 	res := ReturnResult{Return: *rt, Status: r.s.Status, Outstanding: r.s.Outstanding()}
 	for i := range r.s.Credits {
 		if r.s.Credits[i].No == rt.CreditNote {

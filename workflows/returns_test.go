@@ -166,8 +166,13 @@ func TestUnansweredReturnEscalatesAndKeepsTheOrderOpen(t *testing.T) {
 	if strings.Join(levels, ",") != "UM,MM,SLT,GM" {
 		t.Errorf("return escalations %v, want from the UM up to the GM, then no more", levels)
 	}
-	// Paid before the receipt: the credit note is refunded to the customer's credit.
-	cn := h.mustAccept("got").(ReturnResult).CreditNote
+	// Paid before the receipt: the credit note is refunded to the customer's
+	// credit, and the receipt closed the last open thing: it answers remitted.
+	got := h.mustAccept("got").(ReturnResult)
+	if got.Status != sales.StatusRemitted {
+		t.Errorf("the receipt that closed the order answered %s, want remitted", got.Status)
+	}
+	cn := got.CreditNote
 	if cn == nil || cn.Amount != sales.Yuan(200) || cn.Refund != sales.Yuan(200) || len(cn.Allocations) != 0 {
 		t.Fatalf("credit note %+v", cn)
 	}

@@ -39,8 +39,9 @@ import (
 //	   loop has applied what follows from it by itself: an acknowledgement
 //	   answers SP3 (where the order now waits for Logistics), not SP2 (the
 //	   credit re-check it passed in the same moment); a proof of delivery
-//	   answers BC2, an approval the release. What the workflow commands is
-//	   unchanged.
+//	   answers BC2, an approval the release, and a return receipt whose
+//	   credit note clears the last invoice answers remitted. What the
+//	   workflow commands is unchanged.
 const CodeVersion = 3
 
 // checkCode refuses a run whose version this worker does not know: its
