@@ -119,7 +119,10 @@ func TestCreditHoldApproved(t *testing.T) {
 	if err := h.mustRefuse("again"); !strings.Contains(err.Error(), "not held") {
 		t.Errorf("second decision refused with %v", err)
 	}
-	h.mustAccept("ok")
+	// The approval answers with the order released to Logistics (code 3).
+	if p := h.mustAccept("ok").(Progress); p.Status != sales.StatusReleased || p.Step != sales.SP1Plan {
+		t.Errorf("the approval answered %s at %s, want released at SP1", p.Status, p.Step)
+	}
 }
 
 func TestCreditHoldRejected(t *testing.T) {
