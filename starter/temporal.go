@@ -43,10 +43,7 @@ func (t temporalOrders) Start(ctx context.Context, in workflows.OrderInput, cust
 	var p workflows.Progress
 	h, err := t.c.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
 		StartWorkflowOperation: t.c.NewWithStartWorkflowOperation(opts, workflows.OrderWorkflowName, in),
-		UpdateOptions: client.UpdateWorkflowOptions{
-			UpdateName:   workflows.UpdateOpened,
-			WaitForStage: client.WorkflowUpdateStageCompleted,
-		},
+		UpdateOptions:          updateOptions(workflows.UpdateOpened, ""),
 	})
 	var started *serviceerror.WorkflowExecutionAlreadyStarted
 	if errors.As(err, &started) {
@@ -57,13 +54,8 @@ func (t temporalOrders) Start(ctx context.Context, in workflows.OrderInput, cust
 		}
 		return p, true, err
 	}
-	if err != nil {
-		return p, false, translateError(in.OrderNo, err)
-	}
-	if err := h.Get(ctx, &p); err != nil {
-		return p, false, translateError(in.OrderNo, err)
-	}
-	return p, false, nil
+	err = outcome(ctx, in.OrderNo, h, err, &p)
+	return p, false, err
 }
 
 // Status queries the order's live status; it answers for a completed workflow
@@ -83,17 +75,10 @@ func (t temporalOrders) Status(ctx context.Context, orderNo string) (workflows.O
 // Update sends an update and waits until it completes. The same updateID
 // sent again returns the first outcome instead of running twice.
 func (t temporalOrders) Update(ctx context.Context, orderNo, update, updateID string, arg, result any) error {
-	h, err := t.c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		UpdateID:     updateID,
-		WorkflowID:   workflows.WorkflowID(orderNo),
-		UpdateName:   update,
-		Args:         []any{arg},
-		WaitForStage: client.WorkflowUpdateStageCompleted,
-	})
-	if err != nil {
-		return translateError(orderNo, err)
-	}
-	return translateError(orderNo, h.Get(ctx, result))
+	opts := updateOptions(update, updateID, arg)
+	opts.WorkflowID = workflows.WorkflowID(orderNo)
+	h, err := t.c.UpdateWorkflow(ctx, opts)
+	return outcome(ctx, orderNo, h, err, result)
 }
 
 // Reopen sends an update to a new run of a remitted order's workflow,
@@ -117,13 +102,26 @@ func (t temporalOrders) Reopen(ctx context.Context, orderNo string, from workflo
 	}
 	h, err := t.c.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
 		StartWorkflowOperation: t.c.NewWithStartWorkflowOperation(opts, workflows.OrderWorkflowName, from),
-		UpdateOptions: client.UpdateWorkflowOptions{
-			UpdateID:     updateID,
-			UpdateName:   update,
-			Args:         []any{arg},
-			WaitForStage: client.WorkflowUpdateStageCompleted,
-		},
+		UpdateOptions:          updateOptions(update, updateID, arg),
 	})
+	return outcome(ctx, orderNo, h, err, result)
+}
+
+// updateOptions are those of an update of an order's workflow whose caller
+// waits for its result (the workflow id is set by the caller when there is
+// no start with it).
+func updateOptions(update, updateID string, args ...any) client.UpdateWorkflowOptions {
+	return client.UpdateWorkflowOptions{
+		UpdateID:     updateID,
+		UpdateName:   update,
+		Args:         args,
+		WaitForStage: client.WorkflowUpdateStageCompleted,
+	}
+}
+
+// outcome reads the result of the update h sent (err is how sending it
+// failed) into result, in the domain's vocabulary.
+func outcome(ctx context.Context, orderNo string, h client.WorkflowUpdateHandle, err error, result any) error {
 	if err != nil {
 		return translateError(orderNo, err)
 	}
