@@ -75,7 +75,7 @@ func (r *orderRun) fireDue() {
 
 func (r *orderRun) holdDeadline() deadline {
 	h := r.s.Hold
-	at := h.Since.Add(time.Duration(r.policy.HoldDecision) + time.Duration(h.Level)*time.Duration(r.policy.EscalateEvery))
+	at := h.Since.Add(time.Duration(r.in.Policy.HoldDecision) + time.Duration(h.Level)*time.Duration(r.in.Policy.EscalateEvery))
 	return deadline{at: at, fire: func() {
 		if h.Level >= sales.LevelGM {
 			r.reject("no SLT decision after escalation to the GM: rejected automatically", sales.System)
@@ -89,7 +89,7 @@ func (r *orderRun) holdDeadline() deadline {
 
 func (r *orderRun) stepDeadline() (deadline, bool) {
 	s := r.s
-	d, ok := r.policy.Deadline(s.Step)
+	d, ok := r.in.Policy.Deadline(s.Step)
 	if !ok || s.StepLevel >= sales.LevelGM {
 		return deadline{}, false
 	}
@@ -99,7 +99,7 @@ func (r *orderRun) stepDeadline() (deadline, bool) {
 			base = p.Add(sales.Day)
 		}
 	}
-	at := base.Add(time.Duration(s.StepLevel) * time.Duration(r.policy.EscalateEvery))
+	at := base.Add(time.Duration(s.StepLevel) * time.Duration(r.in.Policy.EscalateEvery))
 	return deadline{at: at, fire: func() {
 		s.StepLevel++
 		info, _ := s.Step.Info()
@@ -114,7 +114,7 @@ func (r *orderRun) invoiceDeadlines(inv *sales.Invoice) []deadline {
 	}
 	var out []deadline
 	if !inv.Reminded {
-		out = append(out, deadline{at: inv.DueAt.Add(-time.Duration(r.policy.ReminderBeforeDue)), fire: func() {
+		out = append(out, deadline{at: inv.DueAt.Add(-time.Duration(r.in.Policy.ReminderBeforeDue)), fire: func() {
 			inv.Reminded = true
 			r.event("reminder_sent", map[string]string{"invoice": inv.No, "due": inv.DueAt.Format(time.DateOnly)})
 			r.notify(r.s.Ladder.KAM, string(sales.EscalateRemind),
@@ -122,7 +122,7 @@ func (r *orderRun) invoiceDeadlines(inv *sales.Invoice) []deadline {
 				fmt.Sprintf("Outstanding %s %s.", inv.Outstanding(), inv.Currency), sales.BC4Reminder)
 		}})
 	}
-	for _, rung := range r.policy.Dunning {
+	for _, rung := range r.in.Policy.Dunning {
 		if rung.Level <= inv.Level {
 			continue
 		}

@@ -25,7 +25,7 @@ func (r *orderRun) flush() error {
 	s := r.s
 	if r.dirty {
 		s.Pending.Order = r.snapshot()
-		if r.code >= 2 {
+		if r.in.Code >= 2 {
 			s.Pending.Resume = r.resume(s.Pending.Order)
 		}
 		r.dirty = false
@@ -118,7 +118,7 @@ func (r *orderRun) upsertAttributes() error {
 	want := r.wantAttrs()
 	old := s.SA
 	identity := old == (savedAttrs{})
-	if r.code >= 1 {
+	if r.in.Code >= 1 {
 		identity = !old.Identity
 	}
 	var upd []temporal.SearchAttributeUpdate
@@ -151,7 +151,7 @@ func (r *orderRun) upsertAttributes() error {
 			return err
 		}
 	}
-	if r.code >= 1 {
+	if r.in.Code >= 1 {
 		// Each upsert is a write of the visibility record: the search
 		// attributes change at every step, the memo only with the total.
 		return r.upsertMemo()
@@ -174,7 +174,7 @@ func (r *orderRun) upsertAttributes() error {
 func (r *orderRun) wantAttrs() savedAttrs {
 	s := r.s
 	want := savedAttrs{Status: string(s.Status), Step: string(s.Step), Level: int64(s.Level), Outstanding: int64(s.Outstanding()),
-		Identity: r.code >= 1}
+		Identity: r.in.Code >= 1}
 	if at, ok := r.nextDeadline(false); ok {
 		want.Deadline = at.UTC()
 	}

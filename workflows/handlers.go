@@ -23,17 +23,17 @@ func (r *orderRun) registerHandlers() error {
 		validator any
 	}{
 		{UpdateOpened, r.awaitOpened, func() error { return nil }},
-		{UpdateDecide, settled(r, r.decide), r.validateDecide},
-		{UpdateAcknowledge, settled(r, r.acknowledge), r.validateAcknowledge},
+		{UpdateDecide, settled(r, r.decide, r.progressNow), r.validateDecide},
+		{UpdateAcknowledge, settled(r, r.acknowledge, r.progressNow), r.validateAcknowledge},
 		{UpdateGoodsIssue, r.goodsIssue, r.validateGoodsIssue},
-		{UpdateDeliver, settled(r, r.deliver), r.validateDeliver},
-		{UpdateDispute, settled(r, r.dispute), r.validateDispute},
+		{UpdateDeliver, settled(r, r.deliver, r.progressNow), r.validateDeliver},
+		{UpdateDispute, settled(r, r.dispute, r.progressNow), r.validateDispute},
 		{UpdateConfirmPay, r.confirmPayment, r.validateConfirmPayment},
-		{UpdateExtendDue, settled(r, r.extendDue), r.validateExtendDue},
-		{UpdateCancel, settled(r, r.cancel), r.validateCancel},
-		{UpdateRequestReturn, r.requestReturn, r.validateRequestReturn},
-		{UpdateDecideReturn, r.decideReturn, r.validateDecideReturn},
-		{UpdateReceiveReturn, r.receiveReturn, r.validateReceiveReturn},
+		{UpdateExtendDue, settled(r, r.extendDue, r.progressNow), r.validateExtendDue},
+		{UpdateCancel, settled(r, r.cancel, r.progressNow), r.validateCancel},
+		{UpdateRequestReturn, settled(r, r.requestReturn, r.returnNow), r.validateRequestReturn},
+		{UpdateDecideReturn, settled(r, r.decideReturn, r.returnNow), r.validateDecideReturn},
+		{UpdateReceiveReturn, settled(r, r.receiveReturn, r.returnNow), r.validateReceiveReturn},
 	}
 	for _, u := range updates {
 		if err := workflow.SetUpdateHandlerWithOptions(r.ctx, u.name, u.handler,
@@ -54,30 +54,34 @@ func (r *orderRun) awaitOpened(ctx workflow.Context) (Progress, error) {
 	return r.progress(), nil
 }
 
-// settled wraps an update handler that answers with the order's progress so
-// that it answers with the state settled (settleNow). A refusal answers as
-// it is.
-func settled[In any](r *orderRun, h func(workflow.Context, In) (Progress, error)) func(workflow.Context, In) (Progress, error) {
-	return func(ctx workflow.Context, in In) (Progress, error) {
-		p, err := h(ctx, in)
-		if err != nil || r.code < 3 {
-			return p, err
+// settled wraps an update handler so that, from code version 3, it answers
+// with the state settled: what follows from its change by itself (the next
+// step, a release, remittance) applied before the answer, as the loop would
+// apply it next in the same workflow task. settle is pure and idempotent, so
+// the loop then finds nothing left to do. answer reads the handler's result
+// again from the settled state. A refusal answers as it is, and so does an
+// order whose credit check after a quota decision is still due: the loop
+// runs that check (a local activity) before it settles.
+func settled[In, Out any](r *orderRun, h func(workflow.Context, In) (Out, error), answer func(Out) Out) func(workflow.Context, In) (Out, error) {
+	return func(ctx workflow.Context, in In) (Out, error) {
+		out, err := h(ctx, in)
+		if err != nil || r.in.Code < 3 || r.s.CreditDue {
+			return out, err
 		}
-		r.settleNow()
-		return r.progress(), nil
+		r.settle()
+		return answer(out), nil
 	}
 }
 
-// settleNow applies, from code version 3, what follows from a handler's
-// change by itself (the next step, a release, remittance) before the handler
-// answers, as the loop would apply it next in the same workflow task: settle
-// is pure and idempotent, so the loop then finds nothing left to do. A
-// credit check still due after a quota decision is the loop's (it runs a
-// local activity first), so such an answer comes before it.
-func (r *orderRun) settleNow() {
-	if r.code >= 3 && !r.s.CreditDue {
-		r.settle()
-	}
+// progressNow answers with the order's progress as it stands (settled).
+func (r *orderRun) progressNow(Progress) Progress { return r.progress() }
+
+// returnNow answers a return's handler with the order's status as it
+// stands (settled): a credit note that clears the last invoice answers
+// remitted.
+func (r *orderRun) returnNow(res ReturnResult) ReturnResult {
+	res.Status, res.Outstanding = r.s.Status, r.s.Outstanding()
+	return res
 }
 
 // begin starts a change made by actor at the current workflow time.
@@ -157,7 +161,7 @@ func (r *orderRun) decide(ctx workflow.Context, in DecideInput) (Progress, error
 		r.reject("rejected by the SLT: "+in.Reason, in.Actor)
 		return r.progress(), nil
 	case DecisionWithinQuota:
-		if r.code < 2 {
+		if r.in.Code < 2 {
 			approved = sales.WithinQuota(s.Lines, s.Quota) // as left at OP3; OP6 consumes
 			break
 		}
@@ -181,7 +185,7 @@ func (r *orderRun) decide(ctx workflow.Context, in DecideInput) (Progress, error
 	}
 	s.Hold = nil
 	r.event("decided", map[string]string{"decision": in.Decision, "reason": in.Reason, "total": s.Total().String()})
-	if h.Step == sales.SP2Recheck || r.code >= 2 {
+	if h.Step == sales.SP2Recheck || r.in.Code >= 2 {
 		// What the lines hold beyond their approved quantities goes back (from
 		// code version 2 an order within quota holds its lines from OP3).
 		r.trimQuota("approve_part")
@@ -244,7 +248,7 @@ func (r *orderRun) acknowledge(ctx workflow.Context, in AcknowledgeInput) (Progr
 	}
 	r.enter(sales.SP2Recheck)
 	s.Rechecked = true
-	waited := now.Sub(s.CreditCheckedAt) > time.Duration(r.policy.RecheckAfter)
+	waited := now.Sub(s.CreditCheckedAt) > time.Duration(r.in.Policy.RecheckAfter)
 	var c sales.CreditPosition
 	err := r.local(ctx, ActivityCheckCredit, CreditInput{OrderNo: s.OrderNo, CustomerID: s.CustomerID}, &c)
 	if err != nil {
@@ -495,7 +499,7 @@ func (r *orderRun) extendDue(ctx workflow.Context, in ExtendDueInput) (Progress,
 	days := int(d.Sub(old.Truncate(sales.Day)).Hours() / 24)
 	inv.DueAt = old.Add(time.Duration(days) * sales.Day)
 	inv.Level = sales.LevelNone
-	inv.Reminded = inv.DueAt.Add(-time.Duration(r.policy.ReminderBeforeDue)).Before(r.now)
+	inv.Reminded = inv.DueAt.Add(-time.Duration(r.in.Policy.ReminderBeforeDue)).Before(r.now)
 	r.event("due_extended", map[string]string{"invoice": inv.No, "from": old.Format(time.DateOnly), "to": inv.DueAt.Format(time.DateOnly), "reason": in.Reason})
 	return r.progress(), nil
 }

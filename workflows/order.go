@@ -14,25 +14,22 @@ import (
 // orderRun is one run of the order workflow: the state and what it needs to
 // move it.
 type orderRun struct {
-	ctx     workflow.Context
-	in      OrderInput // what this run started with
-	policy  sales.Policy
+	ctx workflow.Context
+	// in is what this run started with: its policy, code version
+	// (version.go) and, for tests, ContinueAfter.
+	in      OrderInput
 	s       *OrderState
 	now     time.Time
 	woken   bool      // a handler changed something
 	dirty   bool      // the snapshot must be written
 	retryAt time.Time // a failed write is retried then
 	acks    workflow.ReceiveChannel
-	// continueAfter forces continue-as-new after this many wake-ups (tests);
-	// zero means only when the server suggests it.
-	continueAfter int
-	wakeups       int
-	actorID       string // who does what is being recorded ("system" for timers)
-	opened        bool   // OP1–OP7 ran (or the order continued as new)
+	wakeups int
+	actorID string // who does what is being recorded ("system" for timers)
+	opened  bool   // OP1–OP7 ran (or the order continued as new)
 	// memoOnStatusOnly: the memo is rewritten when the status changes, not at
 	// every step (version 1 of "memo-on-status"; older runs keep every step).
 	memoOnStatusOnly bool
-	code             int // the input's code version (version.go)
 	// returnRequested: a return request reached its handler in this run.
 	returnRequested bool
 	// The deadline timer (code version 1 on): one at a time, for timerAt.
@@ -45,14 +42,14 @@ type orderRun struct {
 // remittance.
 func Order(ctx workflow.Context, in OrderInput) (OrderResult, error) {
 	checkCode(in.Code)
-	r := &orderRun{ctx: ctx, in: in, policy: in.Policy, now: workflow.Now(ctx), continueAfter: in.ContinueAfter, actorID: in.CreatedBy.UserID, code: in.Code}
+	r := &orderRun{ctx: ctx, in: in, now: workflow.Now(ctx), actorID: in.CreatedBy.UserID}
 	r.acks = workflow.GetSignalChannel(ctx, SignalInvoiceAcked)
 	r.memoOnStatusOnly = r.versioned("memo-on-status")
 	if in.State != nil {
 		r.s = in.State
 	} else {
 		r.s = newState(in, r.now)
-		if r.code >= 1 {
+		if r.in.Code >= 1 {
 			r.s.SA, r.s.Memo = startAttrs(ctx)
 		}
 	}
@@ -114,7 +111,7 @@ func (r *orderRun) openOrder(in OrderInput) error {
 		s.Ladder = prep.Ladder
 	}
 	r.enter(sales.OP2Validate)
-	problems := in.Request.ValidateAgainst(sales.Catalog{Customer: prep.Customer, SKUs: prep.SKUs}, r.policy.DiscountBasisPoints)
+	problems := in.Request.ValidateAgainst(sales.Catalog{Customer: prep.Customer, SKUs: prep.SKUs}, r.in.Policy.DiscountBasisPoints)
 	if s.OPVersion >= 1 {
 		problems = append(problems, sales.ValidatePOP("pop", in.Request.POP, prep.POPItems)...)
 	}
@@ -236,12 +233,7 @@ func (r *orderRun) loop() (OrderResult, error) {
 			return OrderResult{OrderNo: r.s.OrderNo, Status: r.s.Status, Reason: r.s.Reason}, nil
 		}
 		if r.shouldContinueAsNew() {
-			next := r.in
-			next.State = r.s
-			next.Code = CodeVersion
-			next.Prepared = nil // registered in the state
-			next.Reopen = false // the return request came in this run
-			return OrderResult{}, workflow.NewContinueAsNewError(r.ctx, Order, next)
+			return OrderResult{}, workflow.NewContinueAsNewError(r.ctx, Order, r.nextInput(false))
 		}
 		if err := r.wait(); err != nil {
 			return OrderResult{}, err
@@ -252,11 +244,23 @@ func (r *orderRun) loop() (OrderResult, error) {
 	}
 }
 
+// nextInput is the input of a run that goes on from where this one stands,
+// on the newest code: continue-as-new, or (reopen) the run a return request
+// starts once this one has completed. What OP1 registered is in the state.
+func (r *orderRun) nextInput(reopen bool) OrderInput {
+	next := r.in
+	next.State = r.s
+	next.Code = CodeVersion
+	next.Prepared = nil
+	next.Reopen = reopen
+	return next
+}
+
 func (r *orderRun) shouldContinueAsNew() bool {
 	if !r.retryAt.IsZero() || !workflow.AllHandlersFinished(r.ctx) || r.acks.Len() > 0 {
 		return false
 	}
-	if r.continueAfter > 0 && r.wakeups >= r.continueAfter {
+	if r.in.ContinueAfter > 0 && r.wakeups >= r.in.ContinueAfter {
 		return true
 	}
 	return workflow.GetInfo(r.ctx).GetContinueAsNewSuggested()
@@ -270,7 +274,7 @@ func (r *orderRun) wait() error {
 	if r.takesReturns() && (!ok || r.s.ReturnsUntil.Before(at)) {
 		at, ok = *r.s.ReturnsUntil, true
 	}
-	if r.code >= 1 {
+	if r.in.Code >= 1 {
 		return r.waitTimer(at, ok, ready)
 	}
 	if !ok {

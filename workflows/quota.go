@@ -111,7 +111,7 @@ func (r *orderRun) checkQuota(ctx workflow.Context, skus map[string]sales.SKU) (
 		for i := range s.Quota {
 			s.Quota[i].Consumed = s.Quota[i].Requested
 		}
-	case r.code >= 2 && reason == "":
+	case r.in.Code >= 2 && reason == "":
 		reason = "over quota for " + s.Period + ": the lines of one SKU together ask for more than is left"
 	}
 	over := 0
@@ -133,7 +133,7 @@ func (r *orderRun) checkQuota(ctx workflow.Context, skus map[string]sales.SKU) (
 // before, OP6 consumed what OP3 had only read.
 func (r *orderRun) readQuota(ctx workflow.Context, codes []string, skus map[string]sales.SKU) (map[string]int64, bool, error) {
 	s := r.s
-	if r.code >= 2 {
+	if r.in.Code >= 2 {
 		in := TakeQuotaInput{OrderNo: s.OrderNo, CustomerID: s.CustomerID, Period: s.Period}
 		for _, l := range s.Lines {
 			if skus[l.SKU].Quota && l.Quantity > 0 {

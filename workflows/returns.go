@@ -64,7 +64,7 @@ const returnVersion = "returns"
 // policy was written before returns had settings.
 func (r *orderRun) returnRules() (window, decision, receipt time.Duration, limit sales.Fen) {
 	def := sales.DefaultPolicy()
-	p := r.policy
+	p := r.in.Policy
 	pick := func(d, fallback sales.Duration) time.Duration {
 		if d <= 0 {
 			return time.Duration(fallback)
@@ -120,20 +120,16 @@ func (r *orderRun) returnWindowOpen() bool {
 // the workflow completes at remittance and a return request starts it again
 // from the input it left in the store (OrderChanges.Resume).
 func (r *orderRun) takesReturns() bool {
-	return r.code < 2 && r.returnWindowOpen()
+	return r.in.Code < 2 && r.returnWindowOpen()
 }
 
 // reopenInput is the input of the run a return request starts once this one
 // completed: nil when the order takes no more returns.
 func (r *orderRun) reopenInput() *OrderInput {
-	if r.code < 2 || !r.returnWindowOpen() {
+	if r.in.Code < 2 || !r.returnWindowOpen() {
 		return nil
 	}
-	next := r.in
-	next.State = r.s
-	next.Code = CodeVersion
-	next.Prepared = nil
-	next.Reopen = true
+	next := r.nextInput(true)
 	return &next
 }
 
@@ -249,11 +245,7 @@ func (r *orderRun) recordReturn(rt *sales.Return) {
 	r.dirty = true
 }
 
-// returnResult answers a return's handler with the return and the order
-// settled (settleNow): a credit note that clears the last invoice answers
-// remitted.
 func (r *orderRun) returnResult(rt *sales.Return) ReturnResult {
-	r.settleNow()
 	res := ReturnResult{Return: *rt, Status: r.s.Status, Outstanding: r.s.Outstanding()}
 	for i := range r.s.Credits {
 		if r.s.Credits[i].No == rt.CreditNote {
@@ -417,7 +409,7 @@ func (r *orderRun) returnDeadline(rt *sales.Return) (deadline, bool) {
 		wait, first, what = receipt, sales.LevelKAM, "its goods at Logistics"
 	}
 	next := max(rt.Level+1, first)
-	at := rt.Since.Add(wait + time.Duration(next-first)*time.Duration(r.policy.EscalateEvery))
+	at := rt.Since.Add(wait + time.Duration(next-first)*time.Duration(r.in.Policy.EscalateEvery))
 	return deadline{at: at, fire: func() {
 		rt.Level = next
 		r.escalate(sales.EscalateReturn, fmt.Sprintf("%s@%d", rt.No, rt.Since.Unix()), next,

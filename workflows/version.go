@@ -28,20 +28,20 @@ import (
 //	   snapshot carries the input (OrderChanges.Resume) from which a return
 //	   request within the return window starts the order again
 //	   (OrderInput.Reopen), even after Temporal has deleted the closed run
-//	   (retention); version 1 runs stay open until the window closes. OP3 consumes the quota-controlled lines
-//	   when they all fit, in the same local activity and transaction as the
-//	   check (ActivityTakeQuota), so two orders cannot both be confirmed on
-//	   the last units; OP6 then has nothing left to take, and a partial
-//	   approval at OP5 gives back what the lines no longer need. The SLT's
-//	   within_quota takes what is left when the SLT decides, the same way
-//	   (ActivityTakeQuotaWithin).
-//	3: an action that answers with the order's progress answers once the
-//	   loop has applied what follows from it by itself: an acknowledgement
-//	   answers SP3 (where the order now waits for Logistics), not SP2 (the
-//	   credit re-check it passed in the same moment); a proof of delivery
-//	   answers BC2, an approval the release, and a return receipt whose
-//	   credit note clears the last invoice answers remitted. What the
-//	   workflow commands is unchanged.
+//	   (retention); version 1 runs stay open until the window closes. OP3
+//	   consumes the quota-controlled lines when they all fit, in the same
+//	   local activity and transaction as the check (ActivityTakeQuota), so
+//	   two orders cannot both be confirmed on the last units; OP6 then has
+//	   nothing left to take, and a partial approval at OP5 gives back what
+//	   the lines no longer need. The SLT's within_quota takes what is left
+//	   when the SLT decides, the same way (ActivityTakeQuotaWithin).
+//	3: an action answers with what follows from it by itself already
+//	   applied (settled, handlers.go): an acknowledgement answers SP3 (where
+//	   the order now waits for Logistics), not SP2 (the credit re-check it
+//	   passed in the same moment); a proof of delivery answers BC2, an
+//	   approval the release, and a return receipt whose credit note clears
+//	   the last invoice answers remitted. What the workflow commands is
+//	   unchanged.
 const CodeVersion = 3
 
 // checkCode refuses a run whose version this worker does not know: its
@@ -55,7 +55,7 @@ func checkCode(code int) {
 // versioned answers whether a change is in: from the input's code version
 // for runs that have one, from the change's GetVersion marker for older runs.
 func (r *orderRun) versioned(change string) bool {
-	if r.code >= 1 {
+	if r.in.Code >= 1 {
 		return true
 	}
 	return workflow.GetVersion(r.ctx, change, workflow.DefaultVersion, 1) >= 1
