@@ -17,10 +17,7 @@ func ClientCompression(hostPort string) client.GrpcCompression {
 	if err != nil {
 		host = hostPort
 	}
-	if host == "localhost" {
-		return &client.GrpcCompressionNone{}
-	}
-	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+	if ip := net.ParseIP(host); host == "localhost" || ip != nil && ip.IsLoopback() {
 		return &client.GrpcCompressionNone{}
 	}
 	return nil
