@@ -6,6 +6,7 @@ import (
 	"os"
 	"slices"
 	"sort"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -45,7 +46,10 @@ import (
 // bare) runs one kind alone, to profile it.
 func BenchmarkCycle(b *testing.B) {
 	sys := osb(b)
-	const parallel = 128
+	parallel := 128
+	if v, err := strconv.Atoi(os.Getenv("OSB_BENCH_PARALLEL")); err == nil && v > 0 {
+		parallel = v
+	}
 	// The same pollers as OSB's worker: the comparison is of the workflows.
 	w := sdkworker.New(sys.client, bareQueue, sdkworker.Options{
 		MaxConcurrentWorkflowTaskPollers: worker.DefaultPollers,
