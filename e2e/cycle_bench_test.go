@@ -43,7 +43,8 @@ import (
 // also reports the CPU the whole machine spent per cycle while it ran
 // (PostgreSQL included): both saturate the cores, so its ratio is the ratio
 // of throughputs, with less of the machine's noise. OSB_BENCH_KIND=osb (or
-// bare) runs one kind alone, to profile it.
+// bare) runs one kind alone, to profile it; OSB_BENCH_PARALLEL sets how many
+// cycles of each kind are in flight (default 128).
 func BenchmarkCycle(b *testing.B) {
 	sys := osb(b)
 	parallel := 128
