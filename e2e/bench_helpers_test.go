@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"net/http/httptest"
 	"os"
 	"strconv"
 	"strings"
@@ -12,19 +11,9 @@ import (
 	"go.temporal.io/sdk/activity"
 
 	"osb/sales"
-	"osb/starter"
 )
 
 func activityName(n string) activity.RegisterOptions { return activity.RegisterOptions{Name: n} }
-
-// newBenchAPI serves the API for a benchmark and returns its URL.
-func newBenchAPI(b testing.TB, sys *system) string {
-	b.Helper()
-	h := starter.New(starter.Config{Store: sys.store, Orders: starter.NewTemporalOrders(sys.client), Policy: sales.DefaultPolicy(), Logger: sys.log})
-	srv := httptest.NewServer(h)
-	b.Cleanup(srv.Close)
-	return srv.URL
-}
 
 // benchSKU is a plain demo SKU.
 func benchSKU(b testing.TB, sys *system) sales.SKU {

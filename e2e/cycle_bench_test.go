@@ -62,8 +62,7 @@ func BenchmarkCycle(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer w.Stop()
-	a := &api{t: b, sys: sys}
-	a.url = newBenchAPI(b, sys)
+	a := newAPI(b, sales.DefaultPolicy())
 	sku := benchSKU(b, sys)
 	kinds := []*cycleKind{
 		{name: "bare", run: func(i int) error { return sys.bare(fmt.Sprintf("bare-%d-%d", time.Now().UnixNano(), i)) }},

@@ -136,13 +136,13 @@ type api struct {
 	url string
 }
 
-func newAPI(t *testing.T, policy sales.Policy) *api {
+func newAPI(t testing.TB, policy sales.Policy) *api {
 	t.Helper()
 	return newAPIWith(t, policy, sales.DefaultCreditPolicy())
 }
 
 // newAPIWith is newAPI with a credit policy of its own.
-func newAPIWith(t *testing.T, policy sales.Policy, credit sales.CreditPolicy) *api {
+func newAPIWith(t testing.TB, policy sales.Policy, credit sales.CreditPolicy) *api {
 	t.Helper()
 	sys := osb(t)
 	h := starter.New(starter.Config{Store: sys.store, Orders: starter.NewTemporalOrders(sys.client), Policy: policy, Quota: sys.store, Credit: starter.NewTemporalCredit(sys.client, sys.store, credit), Logger: sys.log})

@@ -69,7 +69,7 @@ func (w *world) checkQuota(_ context.Context, in QuotaInput) ([]sales.CustomerQu
 }
 
 // takeQuota consumes the moves when they all fit what is left (code version
-// 4's OP3), keeping them in taken.
+// 2's OP3), keeping them in taken.
 func (w *world) takeQuota(_ context.Context, in TakeQuotaInput) (TakeQuotaResult, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
