@@ -21,7 +21,7 @@ check:
 ## bench: the benchmarks whose figures docs/benchmarks.md records
 bench:
 	$(GO) test -run '^$$' -bench WorkflowThroughput -benchtime 300x ./devserver/
-	$(GO) test -run '^$$' -bench Cycle -benchtime 1600x ./e2e/
+	$(GO) test -run '^$$' -bench Cycle -benchtime 3000x ./e2e/
 	$(GO) test -run '^$$' -bench QuarterlyCreditReview -benchtime 3x ./e2e/
 	$(GO) test -run '^$$' -bench Reports -benchtime 3x ./postgres/
 
