@@ -46,9 +46,9 @@ import (
 // kind in the same round, not by the next one. Each kind also reports the
 // CPU the whole machine spent per cycle meanwhile (PostgreSQL included):
 // both saturate the cores, so its ratio is the ratio of throughputs, with
-// less of the machine's noise. OSB_BENCH_KIND=osb (or
-// bare) runs one kind alone, to profile it; OSB_BENCH_PARALLEL sets how many
-// cycles of each kind are in flight (default 128).
+// less of the machine's noise. OSB_BENCH_KIND=osb (or bare) runs one kind
+// alone, to profile it; OSB_BENCH_PARALLEL sets how many cycles of each kind
+// are in flight (default 128).
 func BenchmarkCycle(b *testing.B) {
 	sys := osb(b)
 	parallel := 128
@@ -89,10 +89,9 @@ func BenchmarkCycle(b *testing.B) {
 	// A server that has run nothing yet is faster than one that has (its
 	// tables are small): both kinds first run warmUp cycles unmeasured.
 	for _, kind := range kinds {
-		if err := kind.runCycles(parallel, warmUp, 0); err != nil {
+		if _, err := kind.runCycles(parallel, warmUp, 0); err != nil {
 			b.Fatal(err)
 		}
-		kind.cycles, kind.elapsed, kind.cpu, kind.lat = 0, 0, 0, nil
 	}
 	rounds := b.N / roundSize
 	b.ResetTimer()
@@ -103,13 +102,13 @@ func BenchmarkCycle(b *testing.B) {
 		}
 		for k := range kinds {
 			kind := kinds[(k+r)%len(kinds)]
-			cycles, elapsed, cpu := kind.cycles, kind.elapsed, kind.cpu
-			if err := kind.runCycles(parallel, n, settle); err != nil {
+			m, err := kind.runCycles(parallel, n, settle)
+			if err != nil {
 				b.Fatal(err)
 			}
-			m := kind.cycles - cycles
-			b.Logf("round %d: %s %d cycles, %d measured: %.1f/s, %.1f ms of CPU each", r+1, kind.name, n, m,
-				float64(m)/(kind.elapsed-elapsed).Seconds(), msPer(kind.cpu-cpu, m))
+			kind.add(m)
+			b.Logf("round %d: %s %d cycles, %d measured: %.1f/s, %.1f ms of CPU each", r+1, kind.name, n, m.cycles,
+				m.perSecond(), msPer(m.cpu, m.cycles))
 		}
 	}
 	b.StopTimer()
@@ -138,21 +137,35 @@ const (
 // cycleKind is one of the two cycles the benchmark compares, with what its
 // rounds measured.
 type cycleKind struct {
-	name    string
-	run     func(i int) error
-	ran     int // cycles run, measured or not
-	cycles  int // cycles measured: completed in the steady state
-	elapsed time.Duration
-	cpu     time.Duration // the whole machine's, in the steady state
-	lat     []time.Duration
+	name string
+	run  func(i int) error
+	ran  int // cycles run, measured or not
+	measured
 }
 
-// runCycles runs n cycles, parallel at a time, and adds to k what their
-// steady state measured: from settle after the start until the last cycle
-// started (after that, fewer are in flight), the cycles that completed, the
-// time, the machine's CPU meanwhile and the latencies of the cycles that
-// started in it.
-func (k *cycleKind) runCycles(parallel, n int, settle time.Duration) error {
+// measured is what rounds measured of a kind in their steady state.
+type measured struct {
+	cycles  int // completed in the steady state
+	elapsed time.Duration
+	cpu     time.Duration   // the whole machine's
+	lat     []time.Duration // of the cycles that started in the steady state
+}
+
+// add adds what another round measured.
+func (m *measured) add(o measured) {
+	m.cycles += o.cycles
+	m.elapsed += o.elapsed
+	m.cpu += o.cpu
+	m.lat = append(m.lat, o.lat...)
+}
+
+func (m measured) perSecond() float64 { return float64(m.cycles) / m.elapsed.Seconds() }
+
+// runCycles runs n cycles, parallel at a time, and returns what their steady
+// state measured: from settle after the start until the last cycle started
+// (after that, fewer are in flight), the cycles that completed, the time, the
+// machine's CPU meanwhile and the latencies of the cycles that started in it.
+func (k *cycleKind) runCycles(parallel, n int, settle time.Duration) (measured, error) {
 	starts, ends := make([]time.Time, n), make([]time.Time, n)
 	var next atomic.Int64
 	var failed atomic.Value
@@ -189,29 +202,26 @@ func (k *cycleKind) runCycles(parallel, n int, settle time.Duration) error {
 	wg.Wait()
 	k.ran += n
 	if err, ok := failed.Load().(error); ok {
-		return fmt.Errorf("%s: %w", k.name, err)
+		return measured{}, fmt.Errorf("%s: %w", k.name, err)
 	}
 	if from.IsZero() || !last.After(from) {
-		return fmt.Errorf("%s: %d cycles started within %v, no longer than the %v they need to settle",
+		return measured{}, fmt.Errorf("%s: %d cycles started within %v, no longer than the %v they need to settle",
 			k.name, n, last.Sub(start).Round(time.Second), settle)
 	}
+	m := measured{elapsed: last.Sub(from), cpu: cpuLast - cpuFrom}
 	for i := range n {
 		if in(ends[i], from, last) {
-			k.cycles++
+			m.cycles++
 		}
 		if in(starts[i], from, last) {
-			k.lat = append(k.lat, ends[i].Sub(starts[i]))
+			m.lat = append(m.lat, ends[i].Sub(starts[i]))
 		}
 	}
-	k.elapsed += last.Sub(from)
-	k.cpu += cpuLast - cpuFrom
-	return nil
+	return m, nil
 }
 
 // in reports whether t is in [from, to).
 func in(t, from, to time.Time) bool { return !t.Before(from) && t.Before(to) }
-
-func (k *cycleKind) perSecond() float64 { return float64(k.cycles) / k.elapsed.Seconds() }
 
 // msPer is d in milliseconds per one of n.
 func msPer(d time.Duration, n int) float64 { return float64(d.Microseconds()) / 1000 / float64(n) }
