@@ -11,12 +11,13 @@ run:
 test: check
 	$(GO) test -count=1 -timeout 45m ./...
 
-## check: formatting, go.mod tidy, vet and Temporal's workflowcheck (determinism of workflow code)
+## check: formatting, go.mod tidy, vet, staticcheck and Temporal's workflowcheck (determinism of workflow code)
 check:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	@$(GO) mod tidy -diff || { echo "go.mod/go.sum are not tidy: run go mod tidy"; exit 1; }
 	$(GO) vet ./...
+	$(GO) tool staticcheck ./...
 	$(GO) tool workflowcheck ./workflows/...
 
 ## bench: the benchmarks whose figures docs/benchmarks.md records

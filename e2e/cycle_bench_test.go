@@ -320,16 +320,16 @@ func (a *api) cycle(sku sales.SKU) error {
 // look the run up with one more call, which only the OSB cycle would pay.
 func (s *system) result(id string, valuePtr any) error {
 	it := s.client.GetWorkflowHistory(context.Background(), id, "", true, enumspb.HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT)
-	for it.HasNext() {
-		e, err := it.Next()
-		if err != nil {
-			return err
-		}
-		done := e.GetWorkflowExecutionCompletedEventAttributes()
-		if done == nil {
-			return fmt.Errorf("the workflow closed with %s", e.GetEventType())
-		}
-		return converter.GetDefaultDataConverter().FromPayloads(done.GetResult(), valuePtr)
+	if !it.HasNext() {
+		return fmt.Errorf("the workflow has no close event")
 	}
-	return fmt.Errorf("the workflow has no close event")
+	e, err := it.Next()
+	if err != nil {
+		return err
+	}
+	done := e.GetWorkflowExecutionCompletedEventAttributes()
+	if done == nil {
+		return fmt.Errorf("the workflow closed with %s", e.GetEventType())
+	}
+	return converter.GetDefaultDataConverter().FromPayloads(done.GetResult(), valuePtr)
 }
