@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"log/slog"
 
-	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/worker"
 
@@ -39,9 +38,9 @@ type Activities struct {
 
 // Register registers every activity under the name the workflow uses.
 func (a *Activities) Register(r worker.ActivityRegistry) {
-	r.RegisterActivityWithOptions(a.PrepareOrder, activity.RegisterOptions{Name: workflows.ActivityPrepareOrder})
-	r.RegisterActivityWithOptions(a.CheckCredit, activity.RegisterOptions{Name: workflows.ActivityCheckCredit})
-	r.RegisterActivityWithOptions(a.SyncOrder, activity.RegisterOptions{Name: workflows.ActivitySyncOrder})
+	workflows.PrepareOrder.Register(r, a.PrepareOrder)
+	workflows.CheckCredit.Register(r, a.CheckCredit)
+	workflows.SyncOrder.Register(r, a.SyncOrder)
 	a.registerQuota(r)
 	a.registerReports(r)
 	a.registerCredit(r)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/worker"
 
 	"osb/sales"
@@ -27,17 +26,13 @@ type CreditStore interface {
 }
 
 func (a *Activities) registerCredit(r worker.ActivityRegistry) {
-	for name, fn := range map[string]any{
-		workflows.ActivityStartCreditReview:  a.StartCreditReview,
-		workflows.ActivityReviewCreditBatch:  a.ReviewCreditBatch,
-		workflows.ActivityFinishCreditReview: a.FinishCreditReview,
-		workflows.ActivityRecordAdjustment:   a.RecordCreditAdjustment,
-		workflows.ActivityEscalateAdjustment: a.EscalateCreditAdjustment,
-		workflows.ActivityDecideAdjustment:   a.DecideCreditAdjustment,
-		workflows.ActivityEndAdjustment:      a.EndCreditAdjustment,
-	} {
-		r.RegisterActivityWithOptions(fn, activity.RegisterOptions{Name: name})
-	}
+	workflows.StartCreditReview.Register(r, a.StartCreditReview)
+	workflows.ReviewCreditBatch.Register(r, a.ReviewCreditBatch)
+	workflows.FinishCreditReview.Register(r, a.FinishCreditReview)
+	workflows.RecordCreditAdjustment.Register(r, a.RecordCreditAdjustment)
+	workflows.EscalateCreditAdjustment.Register(r, a.EscalateCreditAdjustment)
+	workflows.DecideCreditAdjustment.Register(r, a.DecideCreditAdjustment)
+	workflows.EndCreditAdjustment.Register(r, a.EndCreditAdjustment)
 }
 
 // creditPolicy is the configured credit policy, or the defaults.

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/worker"
 
 	"osb/sales"
@@ -14,7 +13,6 @@ import (
 
 // QuotaStore is what the quota and POP activities read and write.
 type QuotaStore interface {
-	CustomerQuota(ctx context.Context, customerID, period string, skus []string) ([]sales.CustomerQuota, error)
 	TakeQuota(ctx context.Context, customerID, period string, moves []sales.QuotaMove) (left map[string]int64, taken bool, err error)
 	TakeQuotaUpTo(ctx context.Context, customerID, period string, moves []sales.QuotaMove) ([]sales.QuotaMove, error)
 	POPItems(ctx context.Context, codes []string) (map[string]sales.POPItem, error)
@@ -22,26 +20,14 @@ type QuotaStore interface {
 }
 
 func (a *Activities) registerQuota(r worker.ActivityRegistry) {
-	r.RegisterActivityWithOptions(a.CheckQuota, activity.RegisterOptions{Name: workflows.ActivityCheckQuota})
-	r.RegisterActivityWithOptions(a.TakeQuota, activity.RegisterOptions{Name: workflows.ActivityTakeQuota})
-	r.RegisterActivityWithOptions(a.TakeQuotaWithin, activity.RegisterOptions{Name: workflows.ActivityTakeQuotaWithin})
-	r.RegisterActivityWithOptions(a.ReservePOP, activity.RegisterOptions{Name: workflows.ActivityReservePOP})
-}
-
-// CheckQuota returns the customer's allocation and consumption of each
-// quota-controlled SKU of an order for its period (OP3); an SKU without an
-// allocation has nothing allocated.
-func (a *Activities) CheckQuota(ctx context.Context, in workflows.QuotaInput) ([]sales.CustomerQuota, error) {
-	q, err := a.Store.CustomerQuota(ctx, in.CustomerID, in.Period, in.SKUs)
-	if err != nil {
-		return nil, business(fmt.Errorf("check quota of %s for %s: %w", in.CustomerID, in.OrderNo, err))
-	}
-	return q, nil
+	workflows.TakeQuota.Register(r, a.TakeQuota)
+	workflows.TakeQuotaWithin.Register(r, a.TakeQuotaWithin)
+	workflows.ReservePOP.Register(r, a.ReservePOP)
 }
 
 // TakeQuota checks an order's quota-controlled lines against what the
 // customer has left and, when all fit, consumes them in the same
-// transaction (OP3, code version 2).
+// transaction (OP3).
 func (a *Activities) TakeQuota(ctx context.Context, in workflows.TakeQuotaInput) (workflows.TakeQuotaResult, error) {
 	left, taken, err := a.Store.TakeQuota(ctx, in.CustomerID, in.Period, in.Moves)
 	if err != nil {
@@ -51,7 +37,7 @@ func (a *Activities) TakeQuota(ctx context.Context, in workflows.TakeQuotaInput)
 }
 
 // TakeQuotaWithin consumes of an order's quota-controlled lines what the
-// customer has left (the SLT's within_quota, code version 2) and returns
+// customer has left (the SLT's within_quota) and returns
 // what was taken.
 func (a *Activities) TakeQuotaWithin(ctx context.Context, in workflows.TakeQuotaInput) ([]sales.QuotaMove, error) {
 	taken, err := a.Store.TakeQuotaUpTo(ctx, in.CustomerID, in.Period, in.Moves)

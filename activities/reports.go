@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/worker"
 
@@ -25,7 +24,7 @@ type ReportStore interface {
 }
 
 func (a *Activities) registerReports(r worker.ActivityRegistry) {
-	r.RegisterActivityWithOptions(a.GenerateMeetingPack, activity.RegisterOptions{Name: workflows.ActivityGenerateMeetingPack})
+	workflows.GenerateMeetingPack.Register(r, a.GenerateMeetingPack)
 }
 
 // GenerateMeetingPack computes the pack of a meeting from the month's

@@ -83,7 +83,8 @@ func (s *system) saveHistory(t testing.TB, orderNo, name string) {
 }
 
 // saveWorkflowHistory writes a workflow's history to
-// workflows/testdata/<dir>/<name>.json when OSB_RECORD_HISTORIES is set.
+// workflows/testdata/<dir>/<release>-<name>.json when OSB_RECORD_HISTORIES
+// is set.
 func (s *system) saveWorkflowHistory(t testing.TB, workflowID, dir, name string) {
 	t.Helper()
 	if os.Getenv("OSB_RECORD_HISTORIES") == "" {
@@ -102,7 +103,7 @@ func (s *system) saveWorkflowHistory(t testing.TB, workflowID, dir, name string)
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join("..", "workflows", "testdata", dir, name+".json")
+	path := filepath.Join("..", "workflows", "testdata", dir, workflows.Release+"-"+name+".json")
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		t.Fatal(err)
 	}

@@ -199,7 +199,7 @@ func (a *api) orderInput(r *http.Request, no string, req sales.OrderRequest, cat
 		return workflows.OrderInput{}, err
 	}
 	return workflows.OrderInput{OrderNo: no, Request: req, CreatedBy: actorOf(r), Policy: a.policy,
-		Code: workflows.CodeVersion, Prepared: prep}, nil
+		Prepared: prep}, nil
 }
 
 // getOrder returns the live status of an order, or the store's snapshot once
@@ -329,17 +329,7 @@ func (o order) hasInvoice(no string) bool {
 // liveOrder is the JSON of an order's live status.
 type liveOrder struct {
 	workflows.OrderView
-	// The workflow's own bookkeeping (its store outbox, the search
-	// attributes and memo last written, the hashes of what the store has,
-	// the update ids of return requests) is no business of clients: these
-	// shallower fields, always empty, hide the embedded ones from
-	// encoding/json.
-	Pending        *struct{} `json:"pending,omitempty"`
-	SA             *struct{} `json:"sa,omitempty"`
-	Memo           *struct{} `json:"memo,omitempty"`
-	Written        *struct{} `json:"written,omitempty"`
-	ReturnRequests *struct{} `json:"return_requests,omitempty"`
-	Live           bool      `json:"live"`
+	Live bool `json:"live"`
 }
 
 // storedOrder is the JSON of an order whose workflow is gone, with its

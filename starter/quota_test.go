@@ -2,7 +2,6 @@ package starter
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"reflect"
 	"strings"
@@ -221,8 +220,8 @@ func TestAReturnOnARemittedOrderReopensIt(t *testing.T) {
 	body := map[string]any{"lines": []sales.LineQty{{LineNo: 1, Quantity: 2}}, "reason": "过期"}
 	resume := func(until time.Time) {
 		in := workflows.OrderInput{OrderNo: no, Reopen: true, State: &workflows.OrderState{OrderNo: no, CustomerID: "C-001",
-			Status: sales.StatusRemitted, ReturnsUntil: &until}}
-		b, err := json.Marshal(in)
+			Status: sales.StatusRemitted, ReturnsUntil: &until}, Book: &workflows.RunBook{}}
+		b, err := workflows.EncodeResume(in)
 		if err != nil {
 			t.Fatal(err)
 		}

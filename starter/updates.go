@@ -2,7 +2,6 @@ package starter
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -254,8 +253,8 @@ func (a *api) reopen(ctx context.Context, orderNo, updateID string, arg, result 
 	case err != nil:
 		return err
 	}
-	var from workflows.OrderInput
-	if err := json.Unmarshal(raw, &from); err != nil {
+	from, err := workflows.DecodeResume(raw)
+	if err != nil {
 		return fmt.Errorf("reading the reopen input of %s: %w", orderNo, err)
 	}
 	if s := from.State; s == nil || s.ReturnsUntil == nil || !a.now().Before(*s.ReturnsUntil) {

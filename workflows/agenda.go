@@ -145,12 +145,12 @@ func (r *orderRun) escalate(kind sales.EscalationKind, ref string, level sales.L
 	s := r.s
 	key := fmt.Sprintf("%s/%s/%s/%d", s.OrderNo, kind, ref, level)
 	recipients := s.Ladder.Recipients(level)
-	s.Pending.Escalations = append(s.Pending.Escalations, sales.Escalation{
+	r.b.Pending.Escalations = append(r.b.Pending.Escalations, sales.Escalation{
 		Key: key, OrderNo: s.OrderNo, CustomerID: s.CustomerID, Market: s.Market, Kind: kind,
 		Subject: subject, Level: level, Recipients: recipients, At: r.now,
 	})
 	for _, to := range recipients {
-		s.Pending.Notifications = append(s.Pending.Notifications, sales.Notification{
+		r.b.Pending.Notifications = append(r.b.Pending.Notifications, sales.Notification{
 			Key: key + "/" + to, OrderNo: s.OrderNo, RecipientID: to, Kind: string(kind),
 			Subject: fmt.Sprintf("[%s] %s", level, subject), At: r.now,
 		})
@@ -160,6 +160,6 @@ func (r *orderRun) escalate(kind sales.EscalationKind, ref string, level sales.L
 }
 
 func (r *orderRun) freeze(reason string) {
-	r.s.Pending.Freeze = &sales.Freeze{CustomerID: r.s.CustomerID, Reason: reason, At: r.now}
+	r.b.Pending.Freeze = &sales.Freeze{CustomerID: r.s.CustomerID, Reason: reason, At: r.now}
 	r.event("customer_frozen", map[string]string{"reason": reason})
 }

@@ -14,14 +14,6 @@ import (
 // adjustment workflow (maker–checker).
 const CreditAdjustmentWorkflowName = "CreditAdjustment"
 
-// Activity names of a manual adjustment.
-const (
-	ActivityRecordAdjustment   = "RecordCreditAdjustment"
-	ActivityEscalateAdjustment = "EscalateCreditAdjustment"
-	ActivityDecideAdjustment   = "DecideCreditAdjustment"
-	ActivityEndAdjustment      = "EndCreditAdjustment"
-)
-
 // Update and query of a manual adjustment.
 const (
 	UpdateDecideAdjustment = "decide-adjustment" // the SLT approves or rejects
@@ -130,8 +122,8 @@ func CreditAdjustment(ctx workflow.Context, in CreditAdjustmentInput) (Adjustmen
 		workflow.UpdateHandlerOptions{Validator: r.validateDecide}); err != nil {
 		return r.view, err
 	}
-	var rec RecordAdjustmentResult
-	if err := workflow.ExecuteActivity(ctx, ActivityRecordAdjustment, in.Adjustment).Get(ctx, &rec); err != nil {
+	rec, err := RecordCreditAdjustment.Run(ctx, in.Adjustment)
+	if err != nil {
 		return r.view, err
 	}
 	r.view.Adjustment, r.view.CustomerName, r.view.Ladder = rec.Adjustment, rec.CustomerName, rec.Ladder
@@ -144,7 +136,7 @@ func CreditAdjustment(ctx workflow.Context, in CreditAdjustmentInput) (Adjustmen
 		}
 	}
 	r.view.NextDeadline = nil
-	err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) })
+	err = workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) })
 	return r.view, err
 }
 
@@ -239,7 +231,7 @@ func (r *adjustmentRun) ask() error {
 		}
 		in.Escalation = e
 	}
-	return workflow.ExecuteActivity(r.ctx, ActivityEscalateAdjustment, in).Get(r.ctx, nil)
+	return EscalateCreditAdjustment.Run(r.ctx, in)
 }
 
 func (r *adjustmentRun) validateDecide(in AdjustmentDecisionInput) error {
@@ -279,11 +271,10 @@ func (r *adjustmentRun) write() error {
 	notes := r.notes("credit_adjustment_"+verb, fmt.Sprintf("Credit adjustment %s for %s %s by %s", a.ID, r.customer(), verb, in.Actor.UserID),
 		fmt.Sprintf("%s until %s. %s", a.Amount, a.ExpiresAt.In(sales.Beijing).Format(time.DateOnly), in.Note),
 		a.ProposedBy, r.view.Ladder.KAM)
-	var out AdjustmentOutcome
-	err := workflow.ExecuteActivity(r.ctx, ActivityDecideAdjustment, DecideAdjustmentInput{
+	out, err := DecideCreditAdjustment.Run(r.ctx, DecideAdjustmentInput{
 		Decision:      sales.AdjustmentDecision{ID: a.ID, Approve: approve, By: in.Actor.UserID, Note: in.Note, At: workflow.Now(r.ctx)},
 		Notifications: notes,
-	}).Get(r.ctx, &out)
+	})
 	r.decision = nil
 	if isBusinessError(err) {
 		r.refused = err // the update answers with it; the proposal keeps waiting
@@ -314,9 +305,7 @@ func (r *adjustmentRun) end(event, why string, recipients ...string) error {
 	a := r.view.Adjustment
 	notes := r.notes("credit_adjustment_"+event, fmt.Sprintf("Credit adjustment %s for %s %s", a.ID, r.customer(), event),
 		fmt.Sprintf("%s of %s %s: %s.", a.ID, a.Amount, event, why), recipients...)
-	var out AdjustmentOutcome
-	err := workflow.ExecuteActivity(r.ctx, ActivityEndAdjustment,
-		EndAdjustmentInput{ID: a.ID, At: workflow.Now(r.ctx), Notifications: notes}).Get(r.ctx, &out)
+	out, err := EndCreditAdjustment.Run(r.ctx, EndAdjustmentInput{ID: a.ID, At: workflow.Now(r.ctx), Notifications: notes})
 	if err != nil {
 		return err
 	}

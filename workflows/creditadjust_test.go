@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
 
@@ -107,10 +106,10 @@ func newAdjustHarness(t *testing.T) *adjustHarness {
 	env := suite.NewTestWorkflowEnvironment()
 	w := &adjustWorld{base: sales.Yuan(500_000)}
 	env.RegisterWorkflowWithOptions(CreditAdjustment, workflow.RegisterOptions{Name: CreditAdjustmentWorkflowName})
-	env.RegisterActivityWithOptions(w.record, activity.RegisterOptions{Name: ActivityRecordAdjustment})
-	env.RegisterActivityWithOptions(w.escalate, activity.RegisterOptions{Name: ActivityEscalateAdjustment})
-	env.RegisterActivityWithOptions(w.decide, activity.RegisterOptions{Name: ActivityDecideAdjustment})
-	env.RegisterActivityWithOptions(w.end, activity.RegisterOptions{Name: ActivityEndAdjustment})
+	RecordCreditAdjustment.Register(env, w.record)
+	EscalateCreditAdjustment.Register(env, w.escalate)
+	DecideCreditAdjustment.Register(env, w.decide)
+	EndCreditAdjustment.Register(env, w.end)
 	env.SetStartTime(proposedAt)
 	return &adjustHarness{t: t, env: env, w: w, outcome: map[string]*updateOutcome{}, input: CreditAdjustmentInput{
 		Policy: sales.DefaultCreditPolicy(),

@@ -13,13 +13,6 @@ import (
 // review.
 const CreditReviewWorkflowName = "CreditReview"
 
-// Activity names of the credit review.
-const (
-	ActivityStartCreditReview  = "StartCreditReview"
-	ActivityReviewCreditBatch  = "ReviewCreditBatch"
-	ActivityFinishCreditReview = "FinishCreditReview"
-)
-
 // QueryReviewProgress returns a review's CreditReviewProgress.
 const QueryReviewProgress = "progress"
 
@@ -142,10 +135,9 @@ func CreditReview(ctx workflow.Context, in CreditReviewInput) (CreditReviewProgr
 			next.Progress = p
 			return *p, workflow.NewContinueAsNewError(ctx, CreditReviewWorkflowName, next)
 		}
-		var res CreditBatchResult
-		err := workflow.ExecuteActivity(ctx, ActivityReviewCreditBatch, CreditBatchInput{
+		res, err := ReviewCreditBatch.Run(ctx, CreditBatchInput{
 			ReviewID: p.Review.ID, Actor: p.Review.StartedBy, AsOf: p.Review.AsOf, Policy: p.Policy, After: p.After, Limit: size,
-		}).Get(ctx, &res)
+		})
 		if err != nil {
 			return *p, err
 		}
@@ -162,7 +154,7 @@ func CreditReview(ctx workflow.Context, in CreditReviewInput) (CreditReviewProgr
 			break
 		}
 	}
-	err := workflow.ExecuteActivity(ctx, ActivityFinishCreditReview, FinishCreditReviewInput{ReviewID: p.Review.ID, At: workflow.Now(ctx)}).Get(ctx, nil)
+	err := FinishCreditReview.Run(ctx, FinishCreditReviewInput{ReviewID: p.Review.ID, At: workflow.Now(ctx)})
 	if err != nil {
 		return *p, err
 	}
@@ -181,8 +173,8 @@ func startReview(ctx workflow.Context, in CreditReviewInput) (*CreditReviewProgr
 	if r.StartedBy == "" {
 		r.StartedBy = ReviewStartedBySchedule
 	}
-	var started StartCreditReviewResult
-	if err := workflow.ExecuteActivity(ctx, ActivityStartCreditReview, StartCreditReviewInput{Review: r, Policy: in.Policy}).Get(ctx, &started); err != nil {
+	started, err := StartCreditReview.Run(ctx, StartCreditReviewInput{Review: r, Policy: in.Policy})
+	if err != nil {
 		return nil, err
 	}
 	if err := workflow.UpsertTypedSearchAttributes(ctx, SAReviewQuarter.ValueSet(started.Review.Quarter)); err != nil {

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/mock"
-	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
@@ -91,9 +90,9 @@ func runReview(t *testing.T, w *reviewWorld, in CreditReviewInput) (CreditReview
 		var suite testsuite.WorkflowTestSuite
 		env := suite.NewTestWorkflowEnvironment()
 		env.RegisterWorkflowWithOptions(CreditReview, workflow.RegisterOptions{Name: CreditReviewWorkflowName})
-		env.RegisterActivityWithOptions(w.start, activity.RegisterOptions{Name: ActivityStartCreditReview})
-		env.RegisterActivityWithOptions(w.batch, activity.RegisterOptions{Name: ActivityReviewCreditBatch})
-		env.RegisterActivityWithOptions(w.finish, activity.RegisterOptions{Name: ActivityFinishCreditReview})
+		StartCreditReview.Register(env, w.start)
+		ReviewCreditBatch.Register(env, w.batch)
+		FinishCreditReview.Register(env, w.finish)
 		env.SetStartTime(reviewStart.Add(time.Duration(runs-1) * time.Minute))
 		env.OnUpsertMemo(mock.Anything).Run(func(args mock.Arguments) {
 			memos = append(memos, args.Get(0).(map[string]any))

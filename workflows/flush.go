@@ -22,26 +22,24 @@ const flushRetry = time.Minute
 // flush writes what changed to the store in one local activity and mirrors
 // the status into search attributes and memo.
 func (r *orderRun) flush() error {
-	s := r.s
+	b := r.b
 	if r.dirty {
-		s.Pending.Order = r.snapshot()
-		if r.in.Code >= 2 {
-			s.Pending.Resume = r.resume(s.Pending.Order)
-		}
+		b.Pending.Order = r.snapshot()
+		b.Pending.Resume = r.resume(b.Pending.Order)
 		r.dirty = false
 	}
-	if !s.Pending.Empty() {
+	if !b.Pending.Empty() {
 		// Take the batch out first: handlers may add to Pending while the
 		// write is in flight, and those additions must not be lost.
-		batch := s.Pending
-		s.Pending = sales.OrderChanges{}
-		err := r.local(r.ctx, ActivitySyncOrder, batch, nil)
+		batch := b.Pending
+		b.Pending = sales.OrderChanges{}
+		err := SyncOrder.local(r, r.ctx, batch)
 		if err == nil && batch.Order != nil {
-			s.Written = written(s.Written, batch.Order)
+			b.Written = written(b.Written, batch.Order)
 		}
 		if err != nil && !isBusinessError(err) {
-			workflow.GetLogger(r.ctx).Warn("writing order to the store failed; retrying", "order", s.OrderNo, "error", err)
-			s.Pending = batch.Merge(s.Pending)
+			workflow.GetLogger(r.ctx).Warn("writing order to the store failed; retrying", "order", r.s.OrderNo, "error", err)
+			b.Pending = batch.Merge(b.Pending)
 			r.retryAt = r.now.Add(flushRetry)
 			return nil
 		}
@@ -62,17 +60,15 @@ func (r *orderRun) resume(snap *sales.OrderSnapshot) json.RawMessage {
 	if in == nil {
 		return nil
 	}
-	// As the state will stand once this write and its upsert are done: the
-	// new run starts with these search attributes and memo.
-	st := *in.State
-	st.Pending = sales.OrderChanges{}
-	st.Written = written(st.Written, snap)
+	// As the bookkeeping will stand once this write and its upsert are
+	// done: the new run starts with these search attributes and memo.
+	book := *in.Book
+	book.Pending = sales.OrderChanges{}
+	book.Written = written(book.Written, snap)
 	memo := r.wantMemo()
-	st.SA, st.Memo = r.wantAttrs(), &memo
-	in.State = &st
-	// encoding/json writes maps with sorted keys: the same state, the same bytes.
-	//workflowcheck:ignore
-	b, err := json.Marshal(in)
+	book.SA, book.Memo = r.wantAttrs(), &memo
+	in.Book = &book
+	b, err := EncodeResume(*in)
 	if err != nil {
 		panic(fmt.Sprintf("order %s: encoding the reopen input: %v", r.s.OrderNo, err))
 	}
@@ -101,7 +97,7 @@ func (r *orderRun) snapshot() *sales.OrderSnapshot {
 		Lines: s.Lines, Shipments: s.Shipments, Invoices: s.Invoices, Receipts: s.Receipts,
 	}
 	snap.Shipped = snap.ShippedByLine()
-	changedOnly(snap, s.Written)
+	changedOnly(snap, r.b.Written)
 	if s.Hold != nil {
 		snap.HoldReason = s.Hold.Reason
 	}
@@ -116,11 +112,8 @@ func (r *orderRun) snapshot() *sales.OrderSnapshot {
 func (r *orderRun) upsertAttributes() error {
 	s := r.s
 	want := r.wantAttrs()
-	old := s.SA
-	identity := old == (savedAttrs{})
-	if r.in.Code >= 1 {
-		identity = !old.Identity
-	}
+	old := r.b.SA
+	identity := !old.Identity
 	var upd []temporal.SearchAttributeUpdate
 	if want.Status != old.Status {
 		upd = append(upd, SAOrderStatus.ValueSet(want.Status))
@@ -146,35 +139,21 @@ func (r *orderRun) upsertAttributes() error {
 			SAMarket.ValueSet(s.Market), SAKAM.ValueSet(s.Ladder.KAM))
 	}
 	if len(upd) > 0 {
-		s.SA = want
+		r.b.SA = want
 		if err := workflow.UpsertTypedSearchAttributes(r.ctx, upd...); err != nil {
 			return err
 		}
 	}
-	if r.in.Code >= 1 {
-		// Each upsert is a write of the visibility record: the search
-		// attributes change at every step, the memo only with the total.
-		return r.upsertMemo()
-	}
-	if len(upd) == 0 {
-		return nil
-	}
-	if want.Status == old.Status && (r.memoOnStatusOnly || want.Step == old.Step) {
-		return nil
-	}
-	// The memo changes with the status only: every visibility write costs the
-	// server, and the step is in the search attributes already.
-	return workflow.UpsertMemo(r.ctx, map[string]any{
-		"customer": s.CustomerName, "status": string(s.Status),
-		"total": s.Total().String() + " " + string(s.Currency),
-	})
+	// Each upsert is a write of the visibility record: the search attributes
+	// change at every step, the memo only with the total.
+	return r.upsertMemo()
 }
 
 // wantAttrs are the search attributes the order should show now.
 func (r *orderRun) wantAttrs() savedAttrs {
 	s := r.s
 	want := savedAttrs{Status: string(s.Status), Step: string(s.Step), Level: int64(s.Level), Outstanding: int64(s.Outstanding()),
-		Identity: r.in.Code >= 1}
+		Identity: true}
 	if at, ok := r.nextDeadline(false); ok {
 		want.Deadline = at.UTC()
 	}
@@ -195,10 +174,10 @@ func (r *orderRun) upsertMemo() error {
 		return nil // OP1 has not read the customer: nothing to show yet
 	}
 	want := r.wantMemo()
-	if s.Memo != nil && *s.Memo == want {
+	if r.b.Memo != nil && *r.b.Memo == want {
 		return nil
 	}
-	s.Memo = &want
+	r.b.Memo = &want
 	return workflow.UpsertMemo(r.ctx, want.Fields())
 }
 

@@ -54,8 +54,7 @@ func (r *orderRun) awaitOpened(ctx workflow.Context) (Progress, error) {
 	return r.progress(), nil
 }
 
-// settled wraps an update handler so that, from code version 3, it answers
-// with the state settled: what follows from its change by itself (the next
+// settled wraps an update handler so that it answers with the state settled: what follows from its change by itself (the next
 // step, a release, remittance) applied before the answer, as the loop would
 // apply it next in the same workflow task. settle is pure and idempotent, so
 // the loop then finds nothing left to do. answer reads the handler's result
@@ -65,7 +64,7 @@ func (r *orderRun) awaitOpened(ctx workflow.Context) (Progress, error) {
 func settled[In, Out any](r *orderRun, h func(workflow.Context, In) (Out, error), answer func(Out) Out) func(workflow.Context, In) (Out, error) {
 	return func(ctx workflow.Context, in In) (Out, error) {
 		out, err := h(ctx, in)
-		if err != nil || r.in.Code < 3 || r.s.CreditDue {
+		if err != nil || r.s.CreditDue {
 			return out, err
 		}
 		r.settle()
@@ -161,10 +160,6 @@ func (r *orderRun) decide(ctx workflow.Context, in DecideInput) (Progress, error
 		r.reject("rejected by the SLT: "+in.Reason, in.Actor)
 		return r.progress(), nil
 	case DecisionWithinQuota:
-		if r.in.Code < 2 {
-			approved = sales.WithinQuota(s.Lines, s.Quota) // as left at OP3; OP6 consumes
-			break
-		}
 		var err error
 		if approved, err = r.takeWithinQuota(ctx); err != nil {
 			return r.progress(), err
@@ -185,11 +180,9 @@ func (r *orderRun) decide(ctx workflow.Context, in DecideInput) (Progress, error
 	}
 	s.Hold = nil
 	r.event("decided", map[string]string{"decision": in.Decision, "reason": in.Reason, "total": s.Total().String()})
-	if h.Step == sales.SP2Recheck || r.in.Code >= 2 {
-		// What the lines hold beyond their approved quantities goes back (from
-		// code version 2 an order within quota holds its lines from OP3).
-		r.trimQuota("approve_part")
-	}
+	// What the lines hold beyond their approved quantities goes back (an
+	// order within quota holds its lines from OP3).
+	r.trimQuota("approve_part")
 	if h.Step == sales.SP2Recheck {
 		s.Status = sales.StatusReleased
 	} else {
@@ -249,8 +242,7 @@ func (r *orderRun) acknowledge(ctx workflow.Context, in AcknowledgeInput) (Progr
 	r.enter(sales.SP2Recheck)
 	s.Rechecked = true
 	waited := now.Sub(s.CreditCheckedAt) > time.Duration(r.in.Policy.RecheckAfter)
-	var c sales.CreditPosition
-	err := r.local(ctx, ActivityCheckCredit, CreditInput{OrderNo: s.OrderNo, CustomerID: s.CustomerID}, &c)
+	c, err := CheckCredit.local(r, ctx, CreditInput{OrderNo: s.OrderNo, CustomerID: s.CustomerID})
 	if err != nil {
 		return r.progress(), err
 	}
@@ -460,7 +452,7 @@ func (r *orderRun) confirmPayment(ctx workflow.Context, in ConfirmPaymentInput) 
 	s.Receipts = append(s.Receipts, rc)
 	r.event("payment_confirmed", map[string]string{"reference": ref, "amount": in.Amount.String(), "excess": excess.String()})
 	if excess > 0 {
-		s.Pending.Credits = append(s.Pending.Credits, sales.CreditEntry{
+		r.b.Pending.Credits = append(r.b.Pending.Credits, sales.CreditEntry{
 			Key: "receipt/" + s.OrderNo + "/" + ref, CustomerID: s.CustomerID, Amount: excess, Currency: in.Currency,
 			Note: fmt.Sprintf("overpayment on %s, reference %s", s.OrderNo, ref), At: r.now,
 		})

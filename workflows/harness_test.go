@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
@@ -56,20 +55,8 @@ func newWorld() *world {
 	}
 }
 
-func (w *world) checkQuota(_ context.Context, in QuotaInput) ([]sales.CustomerQuota, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	var out []sales.CustomerQuota
-	for _, sku := range in.SKUs {
-		q := w.quota[sku]
-		q.SKU, q.CustomerID, q.Period = sku, in.CustomerID, in.Period
-		out = append(out, q)
-	}
-	return out, nil
-}
-
-// takeQuota consumes the moves when they all fit what is left (code version
-// 2's OP3), keeping them in taken.
+// takeQuota consumes the moves when they all fit what is left (OP3),
+// keeping them in taken.
 func (w *world) takeQuota(_ context.Context, in TakeQuotaInput) (TakeQuotaResult, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -95,7 +82,7 @@ func (w *world) takeQuota(_ context.Context, in TakeQuotaInput) (TakeQuotaResult
 	return res, nil
 }
 
-// takeQuotaWithin consumes of each move what is left (code version 2's
+// takeQuotaWithin consumes of each move what is left (the SLT's
 // within_quota), keeping what it took in taken.
 func (w *world) takeQuotaWithin(_ context.Context, in TakeQuotaInput) ([]sales.QuotaMove, error) {
 	w.mu.Lock()
@@ -214,15 +201,24 @@ func (w *world) checkCredit(_ context.Context, _ CreditInput) (sales.CreditPosit
 // resume is the reopen input last written with an order snapshot, as the
 // store keeps it (nil if none).
 func (w *world) resume() *OrderInput {
+	raw := w.resumeRaw()
+	if raw == nil {
+		return nil
+	}
+	in, err := DecodeResume(raw)
+	if err != nil {
+		panic(err)
+	}
+	return &in
+}
+
+// resumeRaw is the reopen input last written, encoded (nil if none).
+func (w *world) resumeRaw() []byte {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	for i := len(w.syncs) - 1; i >= 0; i-- {
 		if raw := w.syncs[i].Resume; len(raw) > 0 {
-			var in OrderInput
-			if err := json.Unmarshal(raw, &in); err != nil {
-				panic(err)
-			}
-			return &in
+			return raw
 		}
 	}
 	return nil
@@ -390,16 +386,14 @@ func harnessOf(t *testing.T, w *world) *harness {
 	var suite testsuite.WorkflowTestSuite
 	env := suite.NewTestWorkflowEnvironment()
 	env.RegisterWorkflowWithOptions(Order, RegisterOptions())
-	env.RegisterActivityWithOptions(w.prepare, activity.RegisterOptions{Name: ActivityPrepareOrder})
-	env.RegisterActivityWithOptions(w.checkCredit, activity.RegisterOptions{Name: ActivityCheckCredit})
-	env.RegisterActivityWithOptions(w.sync, activity.RegisterOptions{Name: ActivitySyncOrder})
-	env.RegisterActivityWithOptions(w.checkQuota, activity.RegisterOptions{Name: ActivityCheckQuota})
-	env.RegisterActivityWithOptions(w.takeQuota, activity.RegisterOptions{Name: ActivityTakeQuota})
-	env.RegisterActivityWithOptions(w.takeQuotaWithin, activity.RegisterOptions{Name: ActivityTakeQuotaWithin})
-	env.RegisterActivityWithOptions(w.reservePOP, activity.RegisterOptions{Name: ActivityReservePOP})
+	PrepareOrder.Register(env, w.prepare)
+	CheckCredit.Register(env, w.checkCredit)
+	SyncOrder.Register(env, w.sync)
+	TakeQuota.Register(env, w.takeQuota)
+	TakeQuotaWithin.Register(env, w.takeQuotaWithin)
+	ReservePOP.Register(env, w.reservePOP)
 	h := &harness{t: t, env: env, w: w, policy: sales.DefaultPolicy(), outcome: map[string]*updateOutcome{}}
 	h.input = OrderInput{
-		Code:      CodeVersion,
 		OrderNo:   "SO-2026-000001",
 		CreatedBy: ssg,
 		Request: sales.OrderRequest{CustomerID: "C001", Currency: sales.CNY, Lines: []sales.LineRequest{

@@ -13,10 +13,6 @@ import (
 // MeetingPackWorkflowName is the registered name of the monthly meeting pack.
 const MeetingPackWorkflowName = "MeetingPack"
 
-// ActivityGenerateMeetingPack computes a pack's content from the store and
-// stores it with its workbook.
-const ActivityGenerateMeetingPack = "GenerateMeetingPack"
-
 // MeetingPackInput asks for the pack of a meeting. The schedules leave Month
 // empty: the pack is then for the month before the one the run was scheduled
 // in (Beijing time).
@@ -97,12 +93,10 @@ func MeetingPack(ctx workflow.Context, in MeetingPackInput) (sales.PackRecord, e
 		ScheduleToCloseTimeout: 24 * time.Hour,
 		RetryPolicy:            &packRetry,
 	})
-	var rec sales.PackRecord
-	err := workflow.ExecuteActivity(actx, ActivityGenerateMeetingPack, GeneratePackInput{
+	return GenerateMeetingPack.Run(actx, GeneratePackInput{
 		Kind: in.Kind, Month: month, GeneratedAt: now, OverdueAfterDays: overdue,
 		WorkflowID: info.WorkflowExecution.ID, RunID: info.WorkflowExecution.RunID,
-	}).Get(ctx, &rec)
-	return rec, err
+	})
 }
 
 func orSchedule(by string) string {

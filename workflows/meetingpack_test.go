@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
@@ -43,7 +42,7 @@ func packEnv(t *testing.T, w *packWorld, start time.Time) *testsuite.TestWorkflo
 	var suite testsuite.WorkflowTestSuite
 	env := suite.NewTestWorkflowEnvironment()
 	env.RegisterWorkflowWithOptions(MeetingPack, workflow.RegisterOptions{Name: MeetingPackWorkflowName})
-	env.RegisterActivityWithOptions(w.generate, activity.RegisterOptions{Name: ActivityGenerateMeetingPack})
+	GenerateMeetingPack.Register(env, w.generate)
 	env.SetStartTime(start)
 	w.now = env.Now
 	return env

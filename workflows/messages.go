@@ -6,27 +6,25 @@ import (
 	"osb/sales"
 )
 
-// OrderInput starts an order's cycle. State is set only when the workflow
-// continues as new and carries the whole order over.
+// OrderInput starts an order's cycle. State and Book are set when a run
+// goes on from an earlier one (continue-as-new, or a return request on a
+// remitted order) and carry the whole order over.
 type OrderInput struct {
 	OrderNo   string             `json:"order_no"`
 	Request   sales.OrderRequest `json:"request"`
 	CreatedBy sales.Actor        `json:"created_by"`
 	Policy    sales.Policy       `json:"policy"`
 	State     *OrderState        `json:"state,omitempty"`
+	Book      *RunBook           `json:"book,omitempty"`
 	// ContinueAfter forces continue-as-new after this many wake-ups; zero
 	// leaves it to the server's suggestion. Tests use it.
 	ContinueAfter int `json:"continue_after,omitempty"`
 	// Prepared is what OP1 registers, read by the starter when it validated
 	// the order (customer, SKUs, ladder, POP items); without it the workflow
-	// reads it itself (ActivityPrepareOrder).
+	// reads it itself (PrepareOrder).
 	Prepared *PrepareResult `json:"prepared,omitempty"`
-	// Code is the version of the workflow's code this run follows
-	// (CodeVersion when started; 0 for runs from before versions were set).
-	Code int `json:"code,omitempty"`
 	// Reopen marks a run started from where a remitted order's workflow
-	// ended, for a return request (code version 2 on): the request comes with
-	// the start.
+	// ended, for a return request: the request comes with the start.
 	Reopen bool `json:"reopen,omitempty"`
 }
 

@@ -1,3 +1,34 @@
+// The order workflow: one run walks an order through the 21 OSB steps,
+// from registration to remittance. Each step is performed here:
+//
+//	Step  What                       Owner      Performed by
+//	OP1   register                   SSG        Order → openOrder (PrepareOrder, or the starter's Prepared)
+//	OP2   validate                   SSG        openOrder (OrderRequest.ValidateAgainst, ValidatePOP)
+//	OP3   quota check                SSG        checkQuota (quota.go: TakeQuota); decide on a quota hold
+//	OP4   credit check               Finance    checkCredit (CheckCredit); creditAfterQuota
+//	OP5   hold for the SLT           SLT        holdFor / hold; decide (handlers.go); holdDeadline (agenda.go)
+//	OP6   confirm                    SSG        confirmAndRelease (consumeQuota, reservePOP)
+//	OP7   release to Logistics       SSG        confirmAndRelease (the dispatch instruction)
+//	SP1   plan the dispatch          Logistics  acknowledge (handlers.go)
+//	SP2   credit re-check            Finance    acknowledge (CheckCredit; a hold goes to the SLT)
+//	SP3   pick and pack              Logistics  currentStep (state.go) while a backorder remains; shipPOP
+//	SP4   goods issue                Logistics  goodsIssue (handlers.go)
+//	SP5   in transit                 Logistics  currentStep, until the proof of delivery
+//	SP6   proof of delivery          Logistics  deliver (handlers.go); openShortageReturn (returns.go)
+//	SP7   close the shipment         SSG        deliver
+//	BC1   invoice                    Finance    goodsIssue (one invoice per goods issue)
+//	BC2   invoice acknowledged       SSG        acknowledgeInvoice (signal), dispute (handlers.go)
+//	BC3   post the receivable        Finance    goodsIssue (receivable_posted)
+//	BC4   reminder before due        FSF        invoiceDeadlines (agenda.go)
+//	BC5   dunning                    FSF        invoiceDeadlines: the ladder, then freeze
+//	BC6   payment confirmation       Finance    confirmPayment (handlers.go)
+//	BC7   close (remitted)           SSG        settle; a return reopens it (returns.go)
+//
+// Around the steps: deadlines and escalation (agenda.go), the write of each
+// change to the store and to Temporal's visibility (flush.go), returns and
+// credit notes (returns.go), and the handlers of people's actions
+// (handlers.go).
+
 package workflows
 
 import (
@@ -15,10 +46,11 @@ import (
 // move it.
 type orderRun struct {
 	ctx workflow.Context
-	// in is what this run started with: its policy, code version
-	// (version.go) and, for tests, ContinueAfter.
+	// in is what this run started with: its policy and, for tests,
+	// ContinueAfter.
 	in      OrderInput
-	s       *OrderState
+	s       *OrderState // the order
+	b       *RunBook    // the run's bookkeeping
 	now     time.Time
 	woken   bool      // a handler changed something
 	dirty   bool      // the snapshot must be written
@@ -27,12 +59,9 @@ type orderRun struct {
 	wakeups int
 	actorID string // who does what is being recorded ("system" for timers)
 	opened  bool   // OP1–OP7 ran (or the order continued as new)
-	// memoOnStatusOnly: the memo is rewritten when the status changes, not at
-	// every step (version 1 of "memo-on-status"; older runs keep every step).
-	memoOnStatusOnly bool
 	// returnRequested: a return request reached its handler in this run.
 	returnRequested bool
-	// The deadline timer (code version 1 on): one at a time, for timerAt.
+	// The deadline timer: one at a time, for timerAt.
 	timer     workflow.Future
 	timerAt   time.Time
 	stopTimer workflow.CancelFunc
@@ -41,17 +70,16 @@ type orderRun struct {
 // Order is the workflow of one order's whole OTR cycle, from registration to
 // remittance.
 func Order(ctx workflow.Context, in OrderInput) (OrderResult, error) {
-	checkCode(in.Code)
 	r := &orderRun{ctx: ctx, in: in, now: workflow.Now(ctx), actorID: in.CreatedBy.UserID}
 	r.acks = workflow.GetSignalChannel(ctx, SignalInvoiceAcked)
-	r.memoOnStatusOnly = r.versioned("memo-on-status")
 	if in.State != nil {
-		r.s = in.State
-	} else {
-		r.s = newState(in, r.now)
-		if r.in.Code >= 1 {
-			r.s.SA, r.s.Memo = startAttrs(ctx)
+		r.s, r.b = in.State, in.Book
+		if r.b == nil {
+			r.b = &RunBook{}
 		}
+	} else {
+		r.s, r.b = newState(in, r.now), &RunBook{}
+		r.b.SA, r.b.Memo = startAttrs(ctx)
 	}
 	if err := r.registerHandlers(); err != nil {
 		return OrderResult{}, err
@@ -95,15 +123,15 @@ func newState(in OrderInput, now time.Time) *OrderState {
 func (r *orderRun) openOrder(in OrderInput) error {
 	s := r.s
 	r.event("registered", map[string]string{"lines": fmt.Sprint(len(s.Lines)), "total": s.Total().String()})
-	if r.versioned(opVersion) {
-		s.OPVersion = 1
-	}
 
 	var prep PrepareResult
 	if in.Prepared != nil {
 		prep = *in.Prepared
-	} else if err := r.local(r.ctx, ActivityPrepareOrder, in.Request, &prep); err != nil {
-		return err
+	} else {
+		var err error
+		if prep, err = PrepareOrder.local(r, r.ctx, in.Request); err != nil {
+			return err
+		}
 	}
 	if prep.Customer != nil {
 		s.CustomerName, s.Market = prep.Customer.Name, prep.Customer.Market
@@ -112,9 +140,7 @@ func (r *orderRun) openOrder(in OrderInput) error {
 	}
 	r.enter(sales.OP2Validate)
 	problems := in.Request.ValidateAgainst(sales.Catalog{Customer: prep.Customer, SKUs: prep.SKUs}, r.in.Policy.DiscountBasisPoints)
-	if s.OPVersion >= 1 {
-		problems = append(problems, sales.ValidatePOP("pop", in.Request.POP, prep.POPItems)...)
-	}
+	problems = append(problems, sales.ValidatePOP("pop", in.Request.POP, prep.POPItems)...)
 	if len(problems) > 0 {
 		r.reject(problems.Err("order failed validation").Error(), sales.System)
 		return nil
@@ -122,23 +148,13 @@ func (r *orderRun) openOrder(in OrderInput) error {
 	r.event("validated", nil)
 
 	r.enter(sales.OP3Quota)
-	if s.OPVersion >= 1 {
-		over, err := r.checkQuota(r.ctx, prep.SKUs)
-		if err != nil {
-			return err
-		}
-		if over != "" {
-			r.holdFor(sales.OP3Quota, HoldQuota, over)
-			return nil
-		}
-	} else {
-		controlled := 0
-		for _, l := range s.Lines {
-			if prep.SKUs[l.SKU].Quota {
-				controlled++
-			}
-		}
-		r.event("quota_checked", map[string]string{"quota_controlled_lines": fmt.Sprint(controlled)})
+	over, err := r.checkQuota(r.ctx, prep.SKUs)
+	if err != nil {
+		return err
+	}
+	if over != "" {
+		r.holdFor(sales.OP3Quota, HoldQuota, over)
+		return nil
 	}
 
 	r.enter(sales.OP4Credit)
@@ -157,9 +173,8 @@ func (r *orderRun) openOrder(in OrderInput) error {
 // checkCredit asks for the customer's position with amount added and returns
 // why the order must be held ("" when it may go on).
 func (r *orderRun) checkCredit(ctx workflow.Context, amount sales.Fen) (string, error) {
-	var c sales.CreditPosition
-	in := CreditInput{OrderNo: r.s.OrderNo, CustomerID: r.s.CustomerID, Amount: amount}
-	if err := r.local(ctx, ActivityCheckCredit, in, &c); err != nil {
+	c, err := CheckCredit.local(r, ctx, CreditInput{OrderNo: r.s.OrderNo, CustomerID: r.s.CustomerID, Amount: amount})
+	if err != nil {
 		return "", err
 	}
 	r.s.CreditCheckedAt = r.now
@@ -226,7 +241,7 @@ func (r *orderRun) loop() (OrderResult, error) {
 		if err := r.flush(); err != nil {
 			return OrderResult{}, err
 		}
-		if r.s.Status.Final() && r.retryAt.IsZero() && !r.takesReturns() {
+		if r.s.Status.Final() && r.retryAt.IsZero() {
 			if err := workflow.Await(r.ctx, func() bool { return workflow.AllHandlersFinished(r.ctx) }); err != nil {
 				return OrderResult{}, err
 			}
@@ -244,13 +259,12 @@ func (r *orderRun) loop() (OrderResult, error) {
 	}
 }
 
-// nextInput is the input of a run that goes on from where this one stands,
-// on the newest code: continue-as-new, or (reopen) the run a return request
-// starts once this one has completed. What OP1 registered is in the state.
+// nextInput is the input of a run that goes on from where this one stands:
+// continue-as-new, or (reopen) the run a return request starts once this one
+// has completed. What OP1 registered is in the state.
 func (r *orderRun) nextInput(reopen bool) OrderInput {
 	next := r.in
-	next.State = r.s
-	next.Code = CodeVersion
+	next.State, next.Book = r.s, r.b
 	next.Prepared = nil
 	next.Reopen = reopen
 	return next
@@ -269,23 +283,9 @@ func (r *orderRun) shouldContinueAsNew() bool {
 // wait sleeps until a handler or signal wakes the order or the next deadline.
 func (r *orderRun) wait() error {
 	r.wakeups++
-	ready := func() bool { return r.woken || r.dirty || !r.s.Pending.Empty() || r.acks.Len() > 0 }
+	ready := func() bool { return r.woken || r.dirty || !r.b.Pending.Empty() || r.acks.Len() > 0 }
 	at, ok := r.nextDeadline(true)
-	if r.takesReturns() && (!ok || r.s.ReturnsUntil.Before(at)) {
-		at, ok = *r.s.ReturnsUntil, true
-	}
-	if r.in.Code >= 1 {
-		return r.waitTimer(at, ok, ready)
-	}
-	if !ok {
-		return workflow.Await(r.ctx, ready)
-	}
-	d := at.Sub(workflow.Now(r.ctx))
-	if d <= 0 {
-		return nil
-	}
-	_, err := workflow.AwaitWithTimeout(r.ctx, d, ready)
-	return err
+	return r.waitTimer(at, ok, ready)
 }
 
 func (r *orderRun) drainAcks() {
@@ -352,7 +352,7 @@ func (r *orderRun) openLevel() sales.Level {
 // event appends an audit event for the current step.
 func (r *orderRun) event(kind string, detail map[string]string) {
 	r.s.Seq++
-	r.s.Pending.Events = append(r.s.Pending.Events, sales.Event{
+	r.b.Pending.Events = append(r.b.Pending.Events, sales.Event{
 		Seq: r.s.Seq, At: r.now, Step: r.s.Step, Kind: kind, Actor: r.actorID, Detail: detail,
 	})
 	r.dirty = true
@@ -364,7 +364,7 @@ func (r *orderRun) notify(recipient, kind, subject, body string, ref sales.Step)
 		return
 	}
 	key := fmt.Sprintf("%s/%s/%s/%d/%s", r.s.OrderNo, kind, ref, r.s.Seq, recipient)
-	r.s.Pending.Notifications = append(r.s.Pending.Notifications, sales.Notification{
+	r.b.Pending.Notifications = append(r.b.Pending.Notifications, sales.Notification{
 		Key: key, OrderNo: r.s.OrderNo, RecipientID: recipient, Kind: kind, Subject: subject, Body: body, At: r.now,
 	})
 	r.dirty = true
@@ -390,7 +390,7 @@ func localOptions(name string) workflow.LocalActivityOptions {
 		MaximumInterval:        30 * time.Second,
 		NonRetryableErrorTypes: []string{sales.ErrInvalid, sales.ErrNotFound, sales.ErrConflict, sales.ErrForbidden},
 	}
-	if name == ActivitySyncOrder {
+	if name == SyncOrder.Name {
 		return workflow.LocalActivityOptions{ScheduleToCloseTimeout: 10 * time.Minute, StartToCloseTimeout: 30 * time.Second, RetryPolicy: retry}
 	}
 	return workflow.LocalActivityOptions{ScheduleToCloseTimeout: 2 * time.Minute, StartToCloseTimeout: 10 * time.Second, RetryPolicy: retry}
@@ -414,7 +414,7 @@ func invalid(p sales.Problems, message string) error {
 	return temporal.NewNonRetryableApplicationError(message+" ("+strings.Join(parts, "; ")+")", sales.ErrInvalid, nil, []sales.FieldError(p))
 }
 
-// waitTimer is wait from code version 1 on. The loop wakes once the handlers
+// waitTimer sleeps until ready or the deadline at. The loop wakes once the handlers
 // that changed the order have finished, so an action that runs a local
 // activity of its own is written in one go; and one durable timer stands for
 // the next deadline, kept while the deadline stays and cancelled when it

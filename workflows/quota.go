@@ -10,15 +10,6 @@ import (
 	"osb/sales"
 )
 
-// Activities of quota (OP3) and POP material (OP6).
-const (
-	ActivityCheckQuota = "CheckQuota"
-	ActivityTakeQuota  = "TakeQuota" // code version 2 on
-	// ActivityTakeQuotaWithin: the SLT's within_quota (code version 2 on).
-	ActivityTakeQuotaWithin = "TakeQuotaWithin"
-	ActivityReservePOP      = "ReservePOP"
-)
-
 // Decision kinds of the SLT on an order held over quota, beside reject and
 // approve_part (explicit quantities).
 const (
@@ -26,21 +17,8 @@ const (
 	DecisionWithinQuota = "within_quota" // confirm the part within quota
 )
 
-// opVersion is the change of OP2/OP3/OP6 that brought POP validation, the
-// quota check and POP reservation.
-const opVersion = "quota-check"
-
-// QuotaInput asks for a customer's allocations of the quota-controlled SKUs
-// an order names, for the order's period.
-type QuotaInput struct {
-	OrderNo    string   `json:"order_no"`
-	CustomerID string   `json:"customer_id"`
-	Period     string   `json:"period"`
-	SKUs       []string `json:"skus"`
-}
-
-// TakeQuotaInput is OP3 from code version 2: the consumption of every
-// quota-controlled line, taken only if all fit what the customer has left.
+// TakeQuotaInput is OP3: the consumption of every quota-controlled line,
+// taken only if all fit what the customer has left.
 type TakeQuotaInput struct {
 	OrderNo    string            `json:"order_no"`
 	CustomerID string            `json:"customer_id"`
@@ -90,28 +68,36 @@ type POPState struct {
 func (r *orderRun) checkQuota(ctx workflow.Context, skus map[string]sales.SKU) (string, error) {
 	s := r.s
 	s.Period = sales.PeriodOf(s.CreatedAt)
-	var codes []string
+	in := TakeQuotaInput{OrderNo: s.OrderNo, CustomerID: s.CustomerID, Period: s.Period}
+	controlled := false
 	for _, l := range s.Lines {
-		if skus[l.SKU].Quota {
-			codes = append(codes, l.SKU)
+		if !skus[l.SKU].Quota {
+			continue
+		}
+		controlled = true
+		if l.Quantity > 0 {
+			in.Moves = append(in.Moves, r.quotaMove(l.LineNo, l.SKU, "confirm", l.Quantity))
 		}
 	}
-	if len(codes) == 0 {
+	if !controlled {
 		r.event("quota_checked", map[string]string{"quota_controlled_lines": "0", "period": s.Period})
 		return "", nil
 	}
-	left, taken, err := r.readQuota(ctx, codes, skus)
+	// Checked and consumed in one transaction under a lock of the
+	// customer's allocations, so two orders cannot both be confirmed on the
+	// last units: OP6 then has nothing left to take.
+	res, err := TakeQuota.local(r, ctx, in)
 	if err != nil {
 		return "", err
 	}
-	s.Quota = sales.CheckQuota(s.Lines, skus, left)
+	s.Quota = sales.CheckQuota(s.Lines, skus, res.Left)
 	reason := sales.QuotaHoldReason(s.Period, s.Quota)
 	switch {
-	case taken: // consumed at once (code version 2): OP6 has nothing left to take
+	case res.Taken:
 		for i := range s.Quota {
 			s.Quota[i].Consumed = s.Quota[i].Requested
 		}
-	case r.in.Code >= 2 && reason == "":
+	case reason == "":
 		reason = "over quota for " + s.Period + ": the lines of one SKU together ask for more than is left"
 	}
 	over := 0
@@ -124,38 +110,6 @@ func (r *orderRun) checkQuota(ctx workflow.Context, skus map[string]sales.SKU) (
 		"quota_controlled_lines": fmt.Sprint(len(s.Quota)), "over_quota_lines": fmt.Sprint(over), "period": s.Period,
 	})
 	return reason, nil
-}
-
-// readQuota returns what the customer has left of each quota-controlled SKU
-// of the order. From code version 2 the same local activity consumes the
-// lines when they all fit (taken), under a lock of the customer's
-// allocations, so two orders cannot both be confirmed on the last units;
-// before, OP6 consumed what OP3 had only read.
-func (r *orderRun) readQuota(ctx workflow.Context, codes []string, skus map[string]sales.SKU) (map[string]int64, bool, error) {
-	s := r.s
-	if r.in.Code >= 2 {
-		in := TakeQuotaInput{OrderNo: s.OrderNo, CustomerID: s.CustomerID, Period: s.Period}
-		for _, l := range s.Lines {
-			if skus[l.SKU].Quota && l.Quantity > 0 {
-				in.Moves = append(in.Moves, r.quotaMove(l.LineNo, l.SKU, "confirm", l.Quantity))
-			}
-		}
-		var res TakeQuotaResult
-		if err := r.local(ctx, ActivityTakeQuota, in, &res); err != nil {
-			return nil, false, err
-		}
-		return res.Left, res.Taken, nil
-	}
-	var alloc []sales.CustomerQuota
-	in := QuotaInput{OrderNo: s.OrderNo, CustomerID: s.CustomerID, Period: s.Period, SKUs: codes}
-	if err := r.local(ctx, ActivityCheckQuota, in, &alloc); err != nil {
-		return nil, false, err
-	}
-	left := make(map[string]int64, len(alloc))
-	for _, a := range alloc {
-		left[a.SKU] = a.Remaining()
-	}
-	return left, false, nil
 }
 
 // creditAfterQuota runs OP4 after an SLT quota decision: a credit hold, or
@@ -176,8 +130,8 @@ func (r *orderRun) creditAfterQuota() error {
 	return nil
 }
 
-// consumeQuota is OP6's consumption: every quota line takes what is
-// confirmed, once.
+// consumeQuota is OP6's consumption of what OP3 did not take (an order the
+// SLT allowed over quota): every quota line takes what is confirmed, once.
 func (r *orderRun) consumeQuota() {
 	s := r.s
 	for i := range s.Quota {
@@ -216,7 +170,7 @@ func (r *orderRun) giveBackAllQuota(reason string) {
 }
 
 func (r *orderRun) moveQuota(q *sales.QuotaLine, reason string, qty int64) {
-	r.s.Pending.Quota = append(r.s.Pending.Quota, r.quotaMove(q.LineNo, q.SKU, reason, qty))
+	r.b.Pending.Quota = append(r.b.Pending.Quota, r.quotaMove(q.LineNo, q.SKU, reason, qty))
 	r.dirty = true
 }
 
@@ -229,7 +183,7 @@ func (r *orderRun) quotaMove(lineNo int, sku, reason string, qty int64) sales.Qu
 	}
 }
 
-// takeWithinQuota is the SLT's within_quota from code version 2: each quota
+// takeWithinQuota is the SLT's within_quota: each quota
 // line takes what the customer has left now (not when OP3 looked), in one
 // transaction under the quota lock, and is cut to it. It returns the
 // approved quantities of every line; none when nothing is left.
@@ -241,8 +195,8 @@ func (r *orderRun) takeWithinQuota(ctx workflow.Context) ([]sales.LineQty, error
 			in.Moves = append(in.Moves, r.quotaMove(q.LineNo, q.SKU, "confirm", l.Quantity))
 		}
 	}
-	var taken []sales.QuotaMove
-	if err := r.local(ctx, ActivityTakeQuotaWithin, in, &taken); err != nil {
+	taken, err := TakeQuotaWithin.local(r, ctx, in)
+	if err != nil {
 		return nil, err
 	}
 	if len(taken) == 0 {
@@ -276,13 +230,13 @@ func (r *orderRun) takeWithinQuota(ctx workflow.Context) ([]sales.LineQty, error
 // reported to the KAM and the SSG and the order goes on without it.
 func (r *orderRun) reservePOP() {
 	s := r.s
-	if s.OPVersion < 1 || len(s.POP) == 0 || s.POPState != nil {
+	if len(s.POP) == 0 || s.POPState != nil {
 		return
 	}
 	month := sales.PeriodOf(s.CreatedAt)
 	in := POPInput{OrderNo: s.OrderNo, CustomerID: s.CustomerID, Month: month, Items: s.POP, At: r.now}
-	var res sales.POPReservation
-	if err := r.local(r.ctx, ActivityReservePOP, in, &res); err != nil {
+	res, err := ReservePOP.local(r, r.ctx, in)
+	if err != nil {
 		res = sales.POPReservation{Reason: "the POP budget could not be checked (" + sales.ErrorMessage(err) + "); request the material on its own"}
 	}
 	st := &POPState{Month: month, Cost: res.Cost, Status: POPReserved, Usage: res.Usage}
@@ -307,7 +261,7 @@ func (r *orderRun) releasePOP() {
 	}
 	for _, u := range s.POPState.Usage {
 		u.Key, u.Quantity, u.Cost, u.At = u.Key+"/release", -u.Quantity, -u.Cost, r.now
-		s.Pending.POP = append(s.Pending.POP, u)
+		r.b.Pending.POP = append(r.b.Pending.POP, u)
 	}
 	s.POPState.Status = POPReleased
 	r.event("pop_released", map[string]string{"month": s.POPState.Month})

@@ -13,9 +13,10 @@ import (
 )
 
 // TestReplaySavedHistories replays every history recorded from real runs
-// (`OSB_RECORD_HISTORIES=1 go test ./e2e/` writes them): a change to a
-// workflow that would break running ones fails here. Guard such changes with
-// the code version (version.go) and record new histories beside the old ones.
+// (`OSB_RECORD_HISTORIES=1 go test ./e2e/` writes them, named after the
+// release): a change to a workflow that would break running ones fails here.
+// Guard such changes with workflow.GetVersion and record the new release's
+// histories beside the old ones (docs/design.md, "Versioning").
 func TestReplaySavedHistories(t *testing.T) {
 	sets := []struct {
 		dir      string
@@ -36,8 +37,12 @@ func TestReplaySavedHistories(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(files) < set.min {
-			t.Fatalf("found %d histories in testdata/%s, want at least %d: record them with OSB_RECORD_HISTORIES=1 go test ./e2e/", len(files), set.dir, set.min)
+		current, err := filepath.Glob(filepath.Join("testdata", set.dir, Release+"-*.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(current) < set.min {
+			t.Fatalf("found %d histories of release %s in testdata/%s, want at least %d: record them with OSB_RECORD_HISTORIES=1 go test ./e2e/", len(current), Release, set.dir, set.min)
 		}
 		for _, f := range files {
 			t.Run(set.dir+"/"+strings.TrimSuffix(filepath.Base(f), ".json"), func(t *testing.T) {

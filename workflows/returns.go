@@ -56,10 +56,6 @@ type ReturnResult struct {
 	Outstanding sales.Fen         `json:"outstanding_fen"`
 }
 
-// returnVersion is the change that keeps a remitted order open for returns
-// and turns shortages at delivery into returns.
-const returnVersion = "returns"
-
 // returnRules is the policy of returns, with the defaults for orders whose
 // policy was written before returns had settings.
 func (r *orderRun) returnRules() (window, decision, receipt time.Duration, limit sales.Fen) {
@@ -115,18 +111,11 @@ func (r *orderRun) returnWindowOpen() bool {
 	return s.Status == sales.StatusRemitted && s.ReturnsUntil != nil && r.now.Before(*s.ReturnsUntil)
 }
 
-// takesReturns reports whether the run waits for returns on a remitted order:
-// code version 1 stays open until the return window closes; from version 2
-// the workflow completes at remittance and a return request starts it again
-// from the input it left in the store (OrderChanges.Resume).
-func (r *orderRun) takesReturns() bool {
-	return r.in.Code < 2 && r.returnWindowOpen()
-}
-
 // reopenInput is the input of the run a return request starts once this one
-// completed: nil when the order takes no more returns.
+// completed at remittance (from what it left in the store,
+// OrderChanges.Resume): nil when the order takes no more returns.
 func (r *orderRun) reopenInput() *OrderInput {
-	if r.in.Code < 2 || !r.returnWindowOpen() {
+	if !r.returnWindowOpen() {
 		return nil
 	}
 	next := r.nextInput(true)
@@ -148,9 +137,6 @@ func (r *orderRun) awaitReturnRequest() error {
 // setReturnWindow is called at remittance: returns are taken until the return
 // window of the last delivery has passed.
 func (r *orderRun) setReturnWindow() {
-	if !r.versioned(returnVersion) {
-		return
-	}
 	window, _, _, _ := r.returnRules()
 	if until := r.s.lastDelivery().Add(window); until.After(r.now) {
 		r.s.ReturnsUntil = &until
@@ -190,17 +176,17 @@ func (r *orderRun) requestReturn(ctx workflow.Context, in ReturnRequestInput) (R
 	}
 	r.begin(in.Actor)
 	rt := r.openReturn(sales.ReturnByRequest, "", in.Lines, strings.TrimSpace(in.Reason), in.Actor)
-	if r.s.ReturnRequests == nil {
-		r.s.ReturnRequests = map[string]string{}
+	if r.b.ReturnRequests == nil {
+		r.b.ReturnRequests = map[string]string{}
 	}
-	r.s.ReturnRequests[workflow.GetCurrentUpdateInfo(ctx).ID] = rt.No
+	r.b.ReturnRequests[workflow.GetCurrentUpdateInfo(ctx).ID] = rt.No
 	return r.returnResult(rt), nil
 }
 
 // repeatedRequest is the return a request with this update id opened before,
 // in this run or an earlier one (Temporal knows the ids of one run only).
 func (r *orderRun) repeatedRequest(ctx workflow.Context) *sales.Return {
-	no, ok := r.s.ReturnRequests[workflow.GetCurrentUpdateInfo(ctx).ID]
+	no, ok := r.b.ReturnRequests[workflow.GetCurrentUpdateInfo(ctx).ID]
 	if !ok {
 		return nil
 	}
@@ -241,7 +227,7 @@ func (r *orderRun) recordReturn(rt *sales.Return) {
 	cp := *rt
 	cp.Lines = append([]sales.LineQty(nil), rt.Lines...)
 	cp.Received = append([]sales.LineQty(nil), rt.Received...)
-	r.s.Pending.Returns = append(r.s.Pending.Returns, cp)
+	r.b.Pending.Returns = append(r.b.Pending.Returns, cp)
 	r.dirty = true
 }
 
@@ -371,9 +357,9 @@ func (r *orderRun) issueCreditNote(rt *sales.Return, lines []sales.LineQty, amou
 		Amount: amount, Allocations: allocs, Refund: refund, IssuedAt: r.now,
 	}
 	s.Credits = append(s.Credits, cn)
-	s.Pending.CreditNotes = append(s.Pending.CreditNotes, cn)
+	r.b.Pending.CreditNotes = append(r.b.Pending.CreditNotes, cn)
 	if refund > 0 {
-		s.Pending.Credits = append(s.Pending.Credits, sales.CreditEntry{
+		r.b.Pending.Credits = append(r.b.Pending.Credits, sales.CreditEntry{
 			Key: "credit-note/" + cn.No, CustomerID: s.CustomerID, Amount: refund, Currency: s.Currency,
 			Note: fmt.Sprintf("credit note %s for return %s of %s, already paid", cn.No, rt.No, s.OrderNo), At: r.now,
 		})
@@ -389,7 +375,7 @@ func (r *orderRun) issueCreditNote(rt *sales.Return, lines []sales.LineQty, amou
 // openShortageReturn turns units found missing at proof of delivery into a
 // return waiting for its approver: approved, they are credited at once.
 func (r *orderRun) openShortageReturn(ctx workflow.Context, sh *sales.Shipment, by sales.Actor) string {
-	if len(sh.Shortages) == 0 || !r.versioned(returnVersion) {
+	if len(sh.Shortages) == 0 {
 		return ""
 	}
 	rt := r.openReturn(sales.ReturnByShortage, sh.No, sh.Shortages, "shortage at the delivery of "+sh.No, by)
@@ -448,31 +434,35 @@ func lineList(lines []sales.LineQty) string {
 // finds the new run where the order is and the run upserts only what changes.
 func ReopenAttributes(in OrderInput) (temporal.SearchAttributes, map[string]any) {
 	var memo map[string]any
-	if in.State.Memo != nil {
-		memo = in.State.Memo.Fields()
+	book := RunBook{}
+	if in.Book != nil {
+		book = *in.Book
 	}
-	return startAttributes(in.State), memo
+	if book.Memo != nil {
+		memo = book.Memo.Fields()
+	}
+	return startAttributes(in.State, book.SA), memo
 }
 
 // NewOrderAttributes are the search attributes of a new order's workflow at
 // its start (OP1), which the workflow reads back (startAttrs).
 func NewOrderAttributes(orderNo string, c sales.Customer) temporal.SearchAttributes {
-	return startAttributes(&OrderState{OrderNo: orderNo, CustomerID: c.ID, Market: c.Market, Ladder: sales.Ladder{KAM: c.KAMID},
-		SA: savedAttrs{Status: string(sales.StatusOpen), Step: string(sales.OP1Register)}})
+	return startAttributes(&OrderState{OrderNo: orderNo, CustomerID: c.ID, Market: c.Market, Ladder: sales.Ladder{KAM: c.KAMID}},
+		savedAttrs{Status: string(sales.StatusOpen), Step: string(sales.OP1Register)})
 }
 
 // startAttributes are the search attributes a run starts with: the order's
-// identity and s.SA.
-func startAttributes(s *OrderState) temporal.SearchAttributes {
+// identity and sa.
+func startAttributes(s *OrderState, sa savedAttrs) temporal.SearchAttributes {
 	set := []temporal.SearchAttributeUpdate{
 		SAOrderNo.ValueSet(s.OrderNo), SACustomerID.ValueSet(s.CustomerID),
 		SAMarket.ValueSet(s.Market), SAKAM.ValueSet(s.Ladder.KAM),
-		SAOrderStatus.ValueSet(s.SA.Status), SAStep.ValueSet(s.SA.Step),
-		SAStage.ValueSet(string(sales.Step(s.SA.Step).Stage())),
-		SAEscalationLevel.ValueSet(s.SA.Level), SAAmountOutstanding.ValueSet(s.SA.Outstanding),
+		SAOrderStatus.ValueSet(sa.Status), SAStep.ValueSet(sa.Step),
+		SAStage.ValueSet(string(sales.Step(sa.Step).Stage())),
+		SAEscalationLevel.ValueSet(sa.Level), SAAmountOutstanding.ValueSet(sa.Outstanding),
 	}
-	if !s.SA.Deadline.IsZero() {
-		set = append(set, SANextDeadline.ValueSet(s.SA.Deadline))
+	if !sa.Deadline.IsZero() {
+		set = append(set, SANextDeadline.ValueSet(sa.Deadline))
 	}
 	return temporal.NewSearchAttributes(set...)
 }

@@ -187,7 +187,7 @@ func TestUnansweredReturnEscalatesAndKeepsTheOrderOpen(t *testing.T) {
 
 // The workflow completes at remittance; within the return window a return
 // request starts the order again from where it ended, as the remitted run
-// left it in the store (code version 2).
+// left it in the store.
 func TestRemittedOrderCompletesAndAReturnStartsItAgain(t *testing.T) {
 	h := newHarness(t)
 	h.shipAll(hour)
@@ -208,7 +208,7 @@ func TestRemittedOrderCompletesAndAReturnStartsItAgain(t *testing.T) {
 	}
 	// As the state stood once written: nothing pending, the children's
 	// hashes and the search attributes the remitted run upserted.
-	if st := stored.State; len(st.Pending.Events) != 0 || len(st.Written) == 0 || st.SA.Status != string(sales.StatusRemitted) ||
+	if st := stored.Book; len(st.Pending.Events) != 0 || len(st.Written) == 0 || st.SA.Status != string(sales.StatusRemitted) ||
 		st.SA.Step != string(sales.BC7Close) || !st.SA.Identity || st.Memo == nil {
 		t.Errorf("stored state: pending %d events, %d hashes, search attributes %+v, memo %v",
 			len(st.Pending.Events), len(st.Written), st.SA, st.Memo)

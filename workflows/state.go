@@ -6,8 +6,9 @@ import (
 	"osb/sales"
 )
 
-// OrderState is the whole truth of an open order. It is what the status query
-// returns and what continue-as-new carries over.
+// OrderState is the whole truth of an open order in the business's terms:
+// what the status query shows (OrderView) and what continue-as-new carries
+// over, with the run's bookkeeping (RunBook) beside it.
 type OrderState struct {
 	OrderNo          string             `json:"order_no"`
 	ClientRef        string             `json:"client_ref,omitempty"`
@@ -30,22 +31,15 @@ type OrderState struct {
 	Level     sales.Level       `json:"escalation_level"` // highest level reached by anything open
 	Reason    string            `json:"reason,omitempty"` // why rejected or cancelled
 
-	// OPVersion is the version of OP2/OP3/OP6 this order ran (quota check,
-	// POP material): 0 for orders registered before quota existed.
-	OPVersion int                `json:"op_version,omitempty"`
-	Period    string             `json:"period,omitempty"` // quota and POP month, from the registration date
-	Quota     []sales.QuotaLine  `json:"quota,omitempty"`  // the quota-controlled lines
-	POPState  *POPState          `json:"pop_state,omitempty"`
-	Returns   []sales.Return     `json:"returns,omitempty"`
-	Credits   []sales.CreditNote `json:"credit_notes,omitempty"`
-	// ReturnsUntil is how long a remitted order still takes returns (code
-	// version 1 waits until then; version 2 completes and is started again by
-	// a return request).
+	Period   string             `json:"period,omitempty"` // quota and POP month, from the registration date
+	Quota    []sales.QuotaLine  `json:"quota,omitempty"`  // the quota-controlled lines
+	POPState *POPState          `json:"pop_state,omitempty"`
+	Returns  []sales.Return     `json:"returns,omitempty"`
+	Credits  []sales.CreditNote `json:"credit_notes,omitempty"`
+	// ReturnsUntil is how long a remitted order still takes returns: its
+	// workflow completes at remittance, and a return request until then
+	// starts it again (returns.go).
 	ReturnsUntil *time.Time `json:"returns_until,omitempty"`
-	// ReturnRequests maps the update id of each return request to its
-	// return, so that a request sent again answers the same return even in
-	// a later run.
-	ReturnRequests map[string]string `json:"return_requests,omitempty"`
 
 	// CreditDue is set by a quota decision: the credit check (OP4) comes next.
 	CreditDue bool `json:"credit_due,omitempty"`
@@ -61,13 +55,26 @@ type OrderState struct {
 	Receipts  []sales.Receipt  `json:"receipts"`
 	ClosedAt  *time.Time       `json:"closed_at,omitempty"`
 
-	Seq     int                `json:"seq"`     // audit events so far
-	Pending sales.OrderChanges `json:"pending"` // written to the store at the next flush; carried across continue-as-new
-	SA      savedAttrs         `json:"sa"`
-	Memo    *OrderMemo         `json:"memo,omitempty"` // the memo last written (code version 1 on)
+	Seq int `json:"seq"` // audit events so far: the number of the next is Seq+1
+}
+
+// RunBook is the run's bookkeeping beside the order's state: what is still
+// to be written to the store and what was written last, to the store and to
+// Temporal's visibility. None of it is business; it is carried across
+// continue-as-new with the state, and never shown.
+type RunBook struct {
+	// Pending is written to the store at the next flush.
+	Pending sales.OrderChanges `json:"pending"`
+	// SA are the search attributes last written, Memo the memo.
+	SA   savedAttrs `json:"sa"`
+	Memo *OrderMemo `json:"memo,omitempty"`
 	// Written holds a hash of each line, shipment, invoice and receipt as
 	// last written to the store, so a write carries only what changed.
 	Written map[string]uint64 `json:"written,omitempty"`
+	// ReturnRequests maps the update id of each return request to its
+	// return, so that a request sent again answers the same return even in
+	// a later run (Temporal knows the update ids of one run only).
+	ReturnRequests map[string]string `json:"return_requests,omitempty"`
 }
 
 // Hold kinds: what the SLT decides on.
@@ -93,7 +100,7 @@ type savedAttrs struct {
 	Outstanding int64     `json:"outstanding"`
 	Deadline    time.Time `json:"deadline"`
 	// Identity: order number, customer, market and KAM are set (at the
-	// start, by the starter, or by the first upsert); code version 1 on.
+	// start, by the starter, or by the first upsert).
 	Identity bool `json:"identity,omitempty"`
 }
 
@@ -215,7 +222,8 @@ func (s *OrderState) remitted() bool {
 	return s.Outstanding() == 0
 }
 
-// OrderView is the live status of an order: its state plus what is derived.
+// OrderView is what the status query answers: the order's state (business
+// only; the run's bookkeeping is never shown) plus what is derived from it.
 type OrderView struct {
 	OrderState
 	Stage        sales.Stage `json:"stage"`
