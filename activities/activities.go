@@ -23,6 +23,7 @@ type Store interface {
 	Ladder(ctx context.Context, customerID string) (sales.Ladder, error)
 	CreditPosition(ctx context.Context, customerID, orderNo string, amount sales.Fen) (sales.CreditPosition, error)
 	ApplyOrderChanges(ctx context.Context, c sales.OrderChanges) error
+	FileProblem(ctx context.Context, f sales.ProblemFiling) (sales.Problem, error)
 	QuotaStore
 	ReportStore
 	CreditStore
@@ -41,6 +42,7 @@ func (a *Activities) Register(r worker.ActivityRegistry) {
 	workflows.PrepareOrder.Register(r, a.PrepareOrder)
 	workflows.CheckCredit.Register(r, a.CheckCredit)
 	workflows.SyncOrder.Register(r, a.SyncOrder)
+	workflows.ReportStoreLag.Register(r, a.ReportStoreLag)
 	a.registerQuota(r)
 	a.registerReports(r)
 	a.registerCredit(r)
@@ -94,6 +96,21 @@ func (a *Activities) SyncOrder(ctx context.Context, c sales.OrderChanges) error 
 			no = c.Order.OrderNo
 		}
 		return business(fmt.Errorf("sync order %s: %w", no, err))
+	}
+	return nil
+}
+
+// ReportStoreLag files the problem of an order whose writes keep failing,
+// once (the filing's key). An order whose first write failed is not in the
+// store yet: its problem names it in the title only.
+func (a *Activities) ReportStoreLag(ctx context.Context, f sales.ProblemFiling) error {
+	_, err := a.Store.FileProblem(ctx, f)
+	if code := sales.ErrorCode(err); f.OrderNo != "" && (code == sales.ErrNotFound || code == sales.ErrInvalid) {
+		f.OrderNo, f.CustomerID = "", ""
+		_, err = a.Store.FileProblem(ctx, f)
+	}
+	if err != nil {
+		return fmt.Errorf("report the store lag of %s: %w", f.Key, err)
 	}
 	return nil
 }

@@ -104,13 +104,14 @@ func queueResolveGoneProblems(b *pgx.Batch, orderNo string) {
 
 func resolveGoneArgs(orderNo string) []any {
 	return []any{orderNo, sales.NoteInvoicePaid, sales.NoteStepMoved, sales.NoteOrderClosed, sales.NoteHoldDecided,
-		finalStatuses, sales.System.UserID}
+		finalStatuses, sales.System.UserID, sales.NoteCaughtUp}
 }
 
 const resolveGoneSQL = `
 		WITH gone AS (
 			SELECT p.id, o.updated_at AS at,
 				CASE
+					WHEN p.source = 'store_behind' THEN $8
 					WHEN p.invoice_no IS NOT NULL THEN
 						CASE WHEN EXISTS (SELECT 1 FROM invoices i
 							WHERE i.invoice_no = p.invoice_no AND i.paid_at IS NOT NULL) THEN $2 END

@@ -38,3 +38,11 @@ func (c Currency) Valid() bool {
 	}
 	return true
 }
+
+// Upper bounds of money people type, so that no sum of them can overflow:
+// an order's 200 lines of at most 1,000,000 units at MaxUnitPrice stay far
+// below the range of an int64.
+const (
+	MaxUnitPrice Fen = 10_000_000_000     // ¥100,000,000.00 a unit
+	MaxAmount    Fen = 10_000_000_000_000 // ¥100,000,000,000.00: a receipt, an adjustment, a budget
+)

@@ -83,9 +83,9 @@ func (r OrderRequest) ValidateShape(today time.Time) Problems {
 	seen := map[string]bool{}
 	for i, l := range r.Lines {
 		f := fmt.Sprintf("lines[%d]", i)
-		if l.SKU == "" {
-			p.Add(f+".sku", "is required")
-		} else if seen[l.SKU] {
+		n := len(p)
+		p.Text(f+".sku", l.SKU, maxCode, true)
+		if len(p) == n && seen[l.SKU] {
 			p.Add(f+".sku", "%s appears twice; put the quantity on one line", l.SKU)
 		}
 		seen[l.SKU] = true
@@ -96,17 +96,20 @@ func (r OrderRequest) ValidateShape(today time.Time) Problems {
 		}
 		if l.UnitPrice <= 0 {
 			p.Add(f+".unit_price_fen", "must be positive")
+		} else if l.UnitPrice > MaxUnitPrice {
+			p.Add(f+".unit_price_fen", "must be at most %d", MaxUnitPrice)
 		}
 	}
 	for i, pop := range r.POP {
 		f := fmt.Sprintf("pop[%d]", i)
-		if strings.TrimSpace(pop.Item) == "" {
-			p.Add(f+".item", "is required")
-		}
+		p.Text(f+".item", pop.Item, maxCode, true)
 		if pop.Quantity <= 0 {
 			p.Add(f+".quantity", "must be positive")
+		} else if pop.Quantity > 1_000_000 {
+			p.Add(f+".quantity", "must be at most 1000000")
 		}
 	}
+	p.Text("note", r.Note, MaxNote, false)
 	return p
 }
 

@@ -47,12 +47,14 @@ const (
 	SourceDispute    ProblemSource = "dispute"    // the customer disputed an invoice
 	SourceStuckStep  ProblemSource = "stuck_step" // a step passed its deadline
 	SourceManual     ProblemSource = "manual"     // filed by a person
+	// SourceStoreBehind: an order's writes to the store keep failing.
+	SourceStoreBehind ProblemSource = "store_behind"
 )
 
 // Valid reports whether s is one of the sources.
 func (s ProblemSource) Valid() bool {
 	switch s {
-	case SourceEscalation, SourceDispute, SourceStuckStep, SourceManual:
+	case SourceEscalation, SourceDispute, SourceStuckStep, SourceManual, SourceStoreBehind:
 		return true
 	}
 	return false
@@ -271,6 +273,8 @@ func (p Problem) Apply(u ProblemUpdate, by Actor, at time.Time) (Problem, error)
 // Notes written when OSB resolves a problem whose cause went away.
 const (
 	NoteInvoicePaid = "resolved automatically: the invoice was paid"
+	// NoteCaughtUp resolves a store_behind problem.
+	NoteCaughtUp    = "resolved automatically: the order's record caught up with its workflow"
 	NoteStepMoved   = "resolved automatically: the order moved on from the step"
 	NoteOrderClosed = "resolved automatically: the order is closed"
 	NoteHoldDecided = "resolved automatically: the hold was decided"

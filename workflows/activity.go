@@ -28,10 +28,19 @@ func (a Activity[In, Out]) Run(ctx workflow.Context, in In) (Out, error) {
 	return out, err
 }
 
-// local runs the activity as a local activity of an order's run (orderRun.local).
+// local runs the activity as a local activity of an order's run until it
+// answers (orderRun.local).
 func (a Activity[In, Out]) local(r *orderRun, ctx workflow.Context, in In) (Out, error) {
 	var out Out
 	err := r.local(ctx, a.Name, in, &out)
+	return out, err
+}
+
+// try runs the activity as a local activity of an order's run and returns
+// its error once its retries are spent (orderRun.try).
+func (a Activity[In, Out]) try(r *orderRun, ctx workflow.Context, in In) (Out, error) {
+	var out Out
+	err := r.try(ctx, a.Name, in, &out)
 	return out, err
 }
 
@@ -48,9 +57,10 @@ func (a Action[In]) Run(ctx workflow.Context, in In) error {
 	return workflow.ExecuteActivity(ctx, a.Name, in).Get(ctx, nil)
 }
 
-// local runs the activity as a local activity of an order's run.
-func (a Action[In]) local(r *orderRun, ctx workflow.Context, in In) error {
-	return r.local(ctx, a.Name, in, nil)
+// try runs the activity as a local activity of an order's run and returns
+// its error once its retries are spent (orderRun.try).
+func (a Action[In]) try(r *orderRun, ctx workflow.Context, in In) error {
+	return r.try(ctx, a.Name, in, nil)
 }
 
 // The order workflow's activities, all local (run in the workflow task:
@@ -69,6 +79,9 @@ var (
 	TakeQuotaWithin = Activity[TakeQuotaInput, []sales.QuotaMove]{"TakeQuotaWithin"}
 	// ReservePOP is OP6 for the POP material ordered with the goods.
 	ReservePOP = Activity[POPInput, sales.POPReservation]{"ReservePOP"}
+	// ReportStoreLag files the OSB problem of an order whose writes to the
+	// store keep failing (flush.go).
+	ReportStoreLag = Action[sales.ProblemFiling]{"ReportStoreLag"}
 )
 
 // The activities of the credit review, credit adjustment and meeting pack

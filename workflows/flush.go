@@ -8,6 +8,7 @@ import (
 	"maps"
 	"slices"
 	"time"
+	"unicode/utf8"
 
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
@@ -16,8 +17,12 @@ import (
 )
 
 // flushRetry is how long a failed write of the order waits before it is tried
-// again; the pending changes stay in the state meanwhile.
-const flushRetry = time.Minute
+// again the first time; each failure after doubles the wait, up to
+// flushRetryMax. The pending changes stay in the bookkeeping meanwhile.
+const (
+	flushRetry    = time.Minute
+	flushRetryMax = time.Hour
+)
 
 // flush writes what changed to the store in one local activity and mirrors
 // the status into search attributes and memo.
@@ -28,27 +33,79 @@ func (r *orderRun) flush() error {
 		b.Pending.Resume = r.resume(b.Pending.Order)
 		r.dirty = false
 	}
-	if !b.Pending.Empty() {
+	if !b.Pending.Empty() && !r.now.Before(r.retryAt) {
 		// Take the batch out first: handlers may add to Pending while the
 		// write is in flight, and those additions must not be lost.
 		batch := b.Pending
 		b.Pending = sales.OrderChanges{}
-		err := SyncOrder.local(r, r.ctx, batch)
-		if err == nil && batch.Order != nil {
-			b.Written = written(b.Written, batch.Order)
-		}
-		if err != nil && !isBusinessError(err) {
-			workflow.GetLogger(r.ctx).Warn("writing order to the store failed; retrying", "order", r.s.OrderNo, "error", err)
+		if err := SyncOrder.try(r, r.ctx, batch); err != nil {
+			// No store error fails the order, whatever its kind: the
+			// changes wait and the write is tried again.
 			b.Pending = batch.Merge(b.Pending)
-			r.retryAt = r.now.Add(flushRetry)
+			r.behind(err)
 			return nil
 		}
-		if err != nil {
-			return err
+		if batch.Order != nil {
+			b.Written = written(b.Written, batch.Order)
+		}
+		if b.Lag != nil {
+			workflow.GetLogger(r.ctx).Info("the order's record caught up", "order", r.s.OrderNo,
+				"behind_since", b.Lag.Since, "attempts", b.Lag.Attempts)
+			b.Lag = nil
 		}
 		r.retryAt = time.Time{}
 	}
 	return r.upsertAttributes()
+}
+
+// behind notes that the write of the order failed with err: it is tried
+// again after a back-off that doubles with each failure, and the first
+// failure files an OSB problem (once; until the filing itself passes).
+func (r *orderRun) behind(err error) {
+	lag := r.b.Lag
+	if lag == nil {
+		lag = &StoreLag{Since: r.now}
+		r.b.Lag = lag
+	}
+	lag.Attempts++
+	lag.Error = clip(causeOf(err), 500)
+	wait := min(flushRetry<<min(lag.Attempts-1, 8), flushRetryMax)
+	r.retryAt = r.now.Add(wait)
+	workflow.GetLogger(r.ctx).Warn("writing the order to the store failed; its changes wait", "order", r.s.OrderNo,
+		"attempts", lag.Attempts, "retry_in", wait, "error", err)
+	if lag.Reported {
+		return
+	}
+	s := r.s
+	f := sales.ProblemFiling{
+		Key:        fmt.Sprintf("%s/store_behind/%d", s.OrderNo, lag.Since.Unix()),
+		Department: sales.DeptSales, Source: sales.SourceStoreBehind, OrderNo: s.OrderNo, CustomerID: s.CustomerID,
+		Title:  fmt.Sprintf("The record of order %s in the store is behind its workflow", s.OrderNo),
+		Detail: fmt.Sprintf("Writes fail since %s: %s. OSB tries again by itself; lists and reports show the order as it was.", lag.Since.In(sales.Beijing).Format(time.DateTime), lag.Error),
+		Step:   s.Step, Owner: "dept:admin", CreatedBy: sales.System.UserID, At: r.now,
+	}
+	if err := ReportStoreLag.try(r, r.ctx, f); err != nil {
+		workflow.GetLogger(r.ctx).Warn("filing the problem of the order's record failed; tried again at the next failure", "order", s.OrderNo, "error", err)
+		return
+	}
+	lag.Reported = true
+}
+
+// causeOf is what an activity's error says, without the activity's wrapping.
+func causeOf(err error) string {
+	var app *temporal.ApplicationError
+	if errors.As(err, &app) {
+		return app.Message()
+	}
+	return err.Error()
+}
+
+// clip shortens s to at most n characters.
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n]) + "…"
 }
 
 // resume is the reopen input of a remitted order that still takes returns,

@@ -1,7 +1,9 @@
 package workflows
 
 import (
+	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -23,17 +25,17 @@ func (r *orderRun) registerHandlers() error {
 		validator any
 	}{
 		{UpdateOpened, r.awaitOpened, func() error { return nil }},
-		{UpdateDecide, settled(r, r.decide, r.progressNow), r.validateDecide},
-		{UpdateAcknowledge, settled(r, r.acknowledge, r.progressNow), r.validateAcknowledge},
-		{UpdateGoodsIssue, r.goodsIssue, r.validateGoodsIssue},
-		{UpdateDeliver, settled(r, r.deliver, r.progressNow), r.validateDeliver},
-		{UpdateDispute, settled(r, r.dispute, r.progressNow), r.validateDispute},
-		{UpdateConfirmPay, r.confirmPayment, r.validateConfirmPayment},
-		{UpdateExtendDue, settled(r, r.extendDue, r.progressNow), r.validateExtendDue},
-		{UpdateCancel, settled(r, r.cancel, r.progressNow), r.validateCancel},
-		{UpdateRequestReturn, settled(r, r.requestReturn, r.returnNow), r.validateRequestReturn},
-		{UpdateDecideReturn, settled(r, r.decideReturn, r.returnNow), r.validateDecideReturn},
-		{UpdateReceiveReturn, settled(r, r.receiveReturn, r.returnNow), r.validateReceiveReturn},
+		{UpdateDecide, once(r, settled(r, r.decide, r.progressNow)), answered(r, r.validateDecide)},
+		{UpdateAcknowledge, once(r, settled(r, r.acknowledge, r.progressNow)), answered(r, r.validateAcknowledge)},
+		{UpdateGoodsIssue, once(r, r.goodsIssue), answered(r, r.validateGoodsIssue)},
+		{UpdateDeliver, once(r, settled(r, r.deliver, r.progressNow)), answered(r, r.validateDeliver)},
+		{UpdateDispute, once(r, settled(r, r.dispute, r.progressNow)), answered(r, r.validateDispute)},
+		{UpdateConfirmPay, once(r, r.confirmPayment), answered(r, r.validateConfirmPayment)},
+		{UpdateExtendDue, once(r, settled(r, r.extendDue, r.progressNow)), answered(r, r.validateExtendDue)},
+		{UpdateCancel, once(r, settled(r, r.cancel, r.progressNow)), answered(r, r.validateCancel)},
+		{UpdateRequestReturn, r.returnRequest(once(r, settled(r, r.requestReturn, r.returnNow))), answered(r, r.validateRequestReturn)},
+		{UpdateDecideReturn, once(r, settled(r, r.decideReturn, r.returnNow)), answered(r, r.validateDecideReturn)},
+		{UpdateReceiveReturn, once(r, settled(r, r.receiveReturn, r.returnNow)), answered(r, r.validateReceiveReturn)},
 	}
 	for _, u := range updates {
 		if err := workflow.SetUpdateHandlerWithOptions(r.ctx, u.name, u.handler,
@@ -72,6 +74,80 @@ func settled[In, Out any](r *orderRun, h func(workflow.Context, In) (Out, error)
 	}
 }
 
+// maxAnswers is how many updates' answers the bookkeeping keeps for later
+// runs: far more than a person or a client retries across one
+// continue-as-new.
+const maxAnswers = 100
+
+// once makes an update's answer outlive the run. Temporal answers an update
+// id it has seen from the run that took it; after continue-as-new (or in a
+// reopened run) the id would be new, so the answers of the latest updates
+// are kept in the bookkeeping, and an update sent again answers as it did
+// the first time instead of being done twice (a retried goods issue never
+// creates a second shipment and invoice).
+func once[In, Out any](r *orderRun, h func(workflow.Context, In) (Out, error)) func(workflow.Context, In) (Out, error) {
+	return func(ctx workflow.Context, in In) (Out, error) {
+		id := workflow.GetCurrentUpdateInfo(ctx).ID
+		var out Out
+		if raw, ok := r.answer(id); ok {
+			err := decodeAnswer(raw, &out)
+			return out, err
+		}
+		out, err := h(ctx, in)
+		if err != nil {
+			return out, err
+		}
+		raw, err := encodeAnswer(out)
+		if err != nil {
+			return out, err
+		}
+		r.b.Answers = append(r.b.Answers, Answer{ID: id, Result: raw})
+		if n := len(r.b.Answers); n > maxAnswers {
+			r.b.Answers = slices.Clone(r.b.Answers[n-maxAnswers:])
+		}
+		return out, nil
+	}
+}
+
+// encodeAnswer and decodeAnswer keep an answer as JSON: the answers are
+// plain records (no maps), whose encoding is deterministic.
+//
+//workflowcheck:ignore
+func encodeAnswer(v any) (json.RawMessage, error) { return json.Marshal(v) }
+
+//workflowcheck:ignore
+func decodeAnswer(raw json.RawMessage, into any) error { return json.Unmarshal(raw, into) }
+
+// answered lets an update whose answer is kept pass its validator: it is
+// answered as before, whatever the order's state now.
+func answered[In any](r *orderRun, v func(In) error) func(workflow.Context, In) error {
+	return func(ctx workflow.Context, in In) error {
+		if _, ok := r.answer(workflow.GetCurrentUpdateInfo(ctx).ID); ok {
+			return nil
+		}
+		return v(in)
+	}
+}
+
+// answer is the kept answer of update id.
+func (r *orderRun) answer(id string) (json.RawMessage, bool) {
+	for _, a := range r.b.Answers {
+		if a.ID == id {
+			return a.Result, true
+		}
+	}
+	return nil, false
+}
+
+// returnRequest notes that a return request reached this run (a run
+// reopened for one waits for it), answered before or not.
+func (r *orderRun) returnRequest(h func(workflow.Context, ReturnRequestInput) (ReturnResult, error)) func(workflow.Context, ReturnRequestInput) (ReturnResult, error) {
+	return func(ctx workflow.Context, in ReturnRequestInput) (ReturnResult, error) {
+		r.returnRequested = true
+		return h(ctx, in)
+	}
+}
+
 // progressNow answers with the order's progress as it stands (settled).
 func (r *orderRun) progressNow(Progress) Progress { return r.progress() }
 
@@ -105,6 +181,11 @@ func (r *orderRun) validateDecide(in DecideInput) error {
 		return refusal(sales.ErrConflict, "order %s is not held (status %s)", r.s.OrderNo, r.s.Status)
 	}
 	quota := r.s.Hold.Kind == HoldQuota
+	var text sales.Problems
+	text.Text("reason", in.Reason, sales.MaxReason, false)
+	if err := invalid(text, "invalid decision"); err != nil {
+		return err
+	}
 	switch in.Decision {
 	case DecisionApprove, DecisionReject:
 		return nil
@@ -133,16 +214,21 @@ func (r *orderRun) partProblems(lines []sales.LineQty) sales.Problems {
 		ordered[l.LineNo] = l.Quantity
 	}
 	var total int64
+	named := map[int]bool{}
 	for i, q := range lines {
 		f := fmt.Sprintf("lines[%d]", i)
 		max, ok := ordered[q.LineNo]
 		switch {
 		case !ok:
 			p.Add(f+".line_no", "the order has no line %d", q.LineNo)
+		case named[q.LineNo]:
+			p.Add(f+".line_no", "line %d is named twice", q.LineNo)
 		case q.Quantity < 0 || q.Quantity > max:
 			p.Add(f+".quantity", "must be between 0 and the %d ordered", max)
+		default:
+			total += q.Quantity
 		}
-		total += q.Quantity
+		named[q.LineNo] = true
 	}
 	if len(lines) == 0 || total == 0 {
 		p.Add("lines", "approve at least one unit, or reject the order")
@@ -277,9 +363,8 @@ func (r *orderRun) validateGoodsIssue(in GoodsIssueInput) error {
 		return refusal(sales.ErrConflict, "acknowledge the dispatch instruction of %s with a planned date first", s.OrderNo)
 	}
 	p := sales.ValidateShipLines(s.Lines, s.Shipments, in.Lines)
-	if strings.TrimSpace(in.Carrier) == "" {
-		p.Add("carrier", "is required")
-	}
+	p.Text("carrier", in.Carrier, sales.MaxCarrier, true)
+	p.Text("waybill", in.Waybill, sales.MaxWaybill, false)
 	return invalid(p, "invalid goods issue")
 }
 
@@ -331,11 +416,17 @@ func (r *orderRun) validateDeliver(in DeliverInput) error {
 		shipped[q.LineNo] = q.Quantity
 	}
 	var p sales.Problems
+	named := map[int]bool{}
 	for i, q := range in.Shortages {
-		if q.Quantity <= 0 || q.Quantity > shipped[q.LineNo] {
+		switch {
+		case named[q.LineNo]:
+			p.Add(fmt.Sprintf("shortages[%d].line_no", i), "line %d is named twice", q.LineNo)
+		case q.Quantity <= 0 || q.Quantity > shipped[q.LineNo]:
 			p.Add(fmt.Sprintf("shortages[%d].quantity", i), "must be between 1 and the %d shipped on line %d", shipped[q.LineNo], q.LineNo)
 		}
+		named[q.LineNo] = true
 	}
+	p.Text("note", in.Note, sales.MaxNote, false)
 	return invalid(p, "invalid proof of delivery")
 }
 
@@ -382,10 +473,9 @@ func (r *orderRun) validateDispute(in DisputeInput) error {
 	if !inv.Open() {
 		return refusal(sales.ErrConflict, "invoice %s is paid", inv.No)
 	}
-	if strings.TrimSpace(in.Reason) == "" {
-		return invalid(sales.Problems{{Field: "reason", Message: "is required"}}, "invalid dispute")
-	}
-	return nil
+	var p sales.Problems
+	p.Text("reason", in.Reason, sales.MaxReason, true)
+	return invalid(p, "invalid dispute")
 }
 
 func (r *orderRun) dispute(ctx workflow.Context, in DisputeInput) (Progress, error) {
@@ -408,11 +498,9 @@ func (r *orderRun) validateConfirmPayment(in ConfirmPaymentInput) error {
 	}
 	var p sales.Problems
 	ref := strings.TrimSpace(in.Reference)
-	if ref == "" || len(ref) > 64 {
-		p.Add("reference", "is required, at most 64 characters")
-	}
-	if in.Amount <= 0 {
-		p.Add("amount_fen", "must be positive")
+	p.Text("reference", ref, sales.MaxReference, true)
+	if in.Amount <= 0 || in.Amount > sales.MaxAmount {
+		p.Add("amount_fen", "must be positive, at most %d", sales.MaxAmount)
 	}
 	if in.Currency != r.s.Currency {
 		p.Add("currency", "must be the order's currency %s", r.s.Currency)
@@ -475,11 +563,19 @@ func (r *orderRun) validateExtendDue(in ExtendDueInput) error {
 	if err != nil {
 		return invalid(sales.Problems{{Field: "due_date", Message: "must be a date like 2026-12-31"}}, "invalid extension")
 	}
-	if !d.After(inv.DueAt.Truncate(sales.Day)) {
-		return invalid(sales.Problems{{Field: "due_date", Message: "must be after the current due date " + inv.DueAt.Format(time.DateOnly)}}, "invalid extension")
+	var p sales.Problems
+	switch {
+	case !d.After(inv.DueAt.Truncate(sales.Day)):
+		p.Add("due_date", "must be after the current due date %s", inv.DueAt.Format(time.DateOnly))
+	case d.After(inv.DueAt.Add(maxExtension)):
+		p.Add("due_date", "must be at most %d days after the current due date %s", int(maxExtension/sales.Day), inv.DueAt.Format(time.DateOnly))
 	}
-	return nil
+	p.Text("reason", in.Reason, sales.MaxReason, false)
+	return invalid(p, "invalid extension")
 }
+
+// maxExtension is how far one decision may move a due date.
+const maxExtension = 365 * sales.Day
 
 // extendDue moves an invoice's due date: its reminder and dunning start again
 // from the new date.
@@ -506,7 +602,9 @@ func (r *orderRun) validateCancel(in CancelInput) error {
 	if n := len(r.s.Shipments); n > 0 {
 		return refusal(sales.ErrConflict, "order %s cannot be cancelled: goods were issued (%s); request a return instead", r.s.OrderNo, r.s.Shipments[0].No)
 	}
-	return nil
+	var p sales.Problems
+	p.Text("reason", in.Reason, sales.MaxReason, false)
+	return invalid(p, "invalid cancellation")
 }
 
 func (r *orderRun) cancel(ctx workflow.Context, in CancelInput) (Progress, error) {
@@ -538,6 +636,10 @@ func (r *orderRun) view() OrderView {
 		v.NextDeadline = &at
 	}
 	v.NextAction = nextAction(s)
+	if r.b.Lag != nil {
+		lag := *r.b.Lag
+		v.RecordBehind = &lag
+	}
 	return v
 }
 

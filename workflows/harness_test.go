@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
 
@@ -34,6 +35,24 @@ type world struct {
 	popLeft      sales.Fen
 	reservations []POPInput
 	taken        []sales.QuotaMove // consumed by TakeQuota
+	// Faults: refuse answers why a write is refused ("" = written);
+	// creditDown is how many credit reads fail; problems what was filed.
+	refuse     func(sales.OrderChanges) string
+	creditDown int
+	problems   []sales.ProblemFiling
+}
+
+// refused is how the store refuses a write or a read: an error retrying
+// cannot fix at once.
+func refused(msg string) error {
+	return temporal.NewNonRetryableApplicationError(msg, sales.ErrInvalid, nil)
+}
+
+func (w *world) reportLag(_ context.Context, f sales.ProblemFiling) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.problems = append(w.problems, f)
+	return nil
 }
 
 func newWorld() *world {
@@ -195,6 +214,10 @@ func (w *world) prepare(_ context.Context, req sales.OrderRequest) (PrepareResul
 func (w *world) checkCredit(_ context.Context, _ CreditInput) (sales.CreditPosition, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if w.creditDown > 0 {
+		w.creditDown--
+		return sales.CreditPosition{}, refused("the credit read failed")
+	}
 	return w.credit, nil
 }
 
@@ -227,6 +250,11 @@ func (w *world) resumeRaw() []byte {
 func (w *world) sync(_ context.Context, in sales.OrderChanges) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if w.refuse != nil {
+		if why := w.refuse(in); why != "" {
+			return refused(why)
+		}
+	}
 	// Keep a deep copy: the workflow reuses its slices.
 	b, _ := json.Marshal(in)
 	var cp sales.OrderChanges
@@ -392,6 +420,7 @@ func harnessOf(t *testing.T, w *world) *harness {
 	TakeQuota.Register(env, w.takeQuota)
 	TakeQuotaWithin.Register(env, w.takeQuotaWithin)
 	ReservePOP.Register(env, w.reservePOP)
+	ReportStoreLag.Register(env, w.reportLag)
 	h := &harness{t: t, env: env, w: w, policy: sales.DefaultPolicy(), outcome: map[string]*updateOutcome{}}
 	h.input = OrderInput{
 		OrderNo:   "SO-2026-000001",

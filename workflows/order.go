@@ -283,7 +283,11 @@ func (r *orderRun) shouldContinueAsNew() bool {
 // wait sleeps until a handler or signal wakes the order or the next deadline.
 func (r *orderRun) wait() error {
 	r.wakeups++
-	ready := func() bool { return r.woken || r.dirty || !r.b.Pending.Empty() || r.acks.Len() > 0 }
+	// Changes waiting for a failed write to be tried again do not wake the
+	// order: retryAt does.
+	ready := func() bool {
+		return r.woken || r.dirty || (!r.b.Pending.Empty() && r.retryAt.IsZero()) || r.acks.Len() > 0
+	}
 	at, ok := r.nextDeadline(true)
 	return r.waitTimer(at, ok, ready)
 }
@@ -370,19 +374,48 @@ func (r *orderRun) notify(recipient, kind, subject, body string, ref sales.Step)
 	r.dirty = true
 }
 
-// local runs a short activity in the workflow task: reads and writes of the
-// store that must not cost a round trip to the server each.
-func (r *orderRun) local(ctx workflow.Context, name string, in, out any) error {
+// try runs a short activity in the workflow task (reads and writes of the
+// store that must not cost a round trip to the server each) and returns its
+// error once its retries are spent.
+func (r *orderRun) try(ctx workflow.Context, name string, in, out any) error {
 	ctx = workflow.WithLocalActivityOptions(ctx, localOptions(name))
 	err := workflow.ExecuteLocalActivity(ctx, name, in).Get(ctx, out)
 	r.now = workflow.Now(r.ctx)
 	return err
 }
 
+// readPause is the first pause before a read whose retries were spent is
+// run again; it doubles each time, up to readPauseMax.
+const (
+	readPause    = time.Minute
+	readPauseMax = time.Hour
+)
+
+// local runs a read until the store answers: an order's workflow never fails
+// because the store is down or refused to answer. Once the activity's own
+// retries are spent (two minutes) the order pauses on a durable timer and
+// runs it again, logging each failure; only the workflow's cancellation ends
+// the wait.
+func (r *orderRun) local(ctx workflow.Context, name string, in, out any) error {
+	for attempt := 0; ; attempt++ {
+		err := r.try(ctx, name, in, out)
+		if err == nil || ctx.Err() != nil {
+			return err
+		}
+		pause := min(readPause<<min(attempt, 6), readPauseMax)
+		workflow.GetLogger(ctx).Warn("a read of the store failed; the order waits and reads again", "order", r.s.OrderNo,
+			"activity", name, "attempts", attempt+1, "retry_in", pause, "error", err)
+		if err := workflow.Sleep(ctx, pause); err != nil {
+			return err
+		}
+		r.now = workflow.Now(r.ctx)
+	}
+}
+
 // localOptions chooses timeouts and retries per activity. Reads are short and
-// retried for two minutes, then the workflow task fails and is retried by the
-// server; the write of an order's changes is retried for ten minutes, then the
-// changes stay pending and the loop tries again a minute later.
+// retried for two minutes (local runs them again after a pause); the write
+// of an order's changes is retried for ten minutes, then the changes wait in
+// the bookkeeping and flush tries again with back-off.
 func localOptions(name string) workflow.LocalActivityOptions {
 	retry := &temporal.RetryPolicy{
 		InitialInterval:        200 * time.Millisecond,

@@ -424,3 +424,42 @@ func TestContinueAsNewCarriesTheOrder(t *testing.T) {
 		t.Errorf("audit sequence restarted after continue-as-new: %+v", ev)
 	}
 }
+
+// An action sent again after continue-as-new answers as it did the first
+// time: a retried goods issue never creates a second shipment and invoice.
+func TestAnUpdateSentAgainAfterContinueAsNewIsNotDoneTwice(t *testing.T) {
+	h := newHarness(t)
+	h.input.ContinueAfter = 2 // continues at the wake-up after the goods issue
+	h.at(hour, func() {
+		h.update("ack", UpdateAcknowledge, AcknowledgeInput{Actor: logistics, PlannedDate: "2030-01-01"})
+	})
+	h.at(2*hour, func() {
+		h.update("gi-1", UpdateGoodsIssue, GoodsIssueInput{Actor: logistics, Lines: lineQty(1, 5), Carrier: "EMS"})
+	})
+	h.runFor(5 * hour)
+	first := h.mustAccept("gi-1").(GoodsIssueResult)
+	next := h.continuedAsNew()
+	if len(next.State.Shipments) != 1 || next.Book == nil || len(next.Book.Answers) != 2 {
+		t.Fatalf("carried over: %d shipments, bookkeeping %+v", len(next.State.Shipments), next.Book)
+	}
+
+	h2 := newHarness(t)
+	h2.input = next
+	h2.input.ContinueAfter = 0
+	h2.at(hour, func() { // the client did not see the answer and sends it again
+		h2.update("gi-1", UpdateGoodsIssue, GoodsIssueInput{Actor: logistics, Lines: lineQty(1, 5), Carrier: "EMS"})
+	})
+	h2.at(2*hour, func() { // and a new one ships the rest
+		h2.update("gi-2", UpdateGoodsIssue, GoodsIssueInput{Actor: logistics, Lines: lineQty(1, 5, 2, 20), Carrier: "EMS"})
+	})
+	h2.runFor(3 * hour)
+	if again := h2.mustAccept("gi-1").(GoodsIssueResult); again != first {
+		t.Errorf("sent again it answered %+v, first %+v", again, first)
+	}
+	second := h2.mustAccept("gi-2").(GoodsIssueResult)
+	v := h2.query()
+	if len(v.Shipments) != 2 || len(v.Invoices) != 2 || second.ShipmentNo != "SH-2026-000001-2" || v.Backorder != 0 {
+		t.Errorf("%d shipments, %d invoices, second %s, backorder %d; want 2, 2, SH-2026-000001-2, 0",
+			len(v.Shipments), len(v.Invoices), second.ShipmentNo, v.Backorder)
+	}
+}

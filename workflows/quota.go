@@ -235,7 +235,7 @@ func (r *orderRun) reservePOP() {
 	}
 	month := sales.PeriodOf(s.CreatedAt)
 	in := POPInput{OrderNo: s.OrderNo, CustomerID: s.CustomerID, Month: month, Items: s.POP, At: r.now}
-	res, err := ReservePOP.local(r, r.ctx, in)
+	res, err := ReservePOP.try(r, r.ctx, in)
 	if err != nil {
 		res = sales.POPReservation{Reason: "the POP budget could not be checked (" + sales.ErrorMessage(err) + "); request the material on its own"}
 	}

@@ -143,12 +143,9 @@ func (r *orderRun) setReturnWindow() {
 	}
 }
 
-func (r *orderRun) validateRequestReturn(ctx workflow.Context, in ReturnRequestInput) error {
+func (r *orderRun) validateRequestReturn(in ReturnRequestInput) error {
 	if !in.Actor.Is(sales.RoleSSG, sales.RoleFSF) {
 		return refusal(sales.ErrForbidden, "only SSG or FSF may request a return")
-	}
-	if r.repeatedRequest(ctx) != nil {
-		return nil // answered with the return it opened
 	}
 	s := r.s
 	now := workflow.Now(r.ctx)
@@ -159,9 +156,7 @@ func (r *orderRun) validateRequestReturn(ctx workflow.Context, in ReturnRequestI
 		return refusal(sales.ErrConflict, "order %s is remitted and its return window has closed", s.OrderNo)
 	}
 	var p sales.Problems
-	if reason := strings.TrimSpace(in.Reason); reason == "" || len(reason) > 1000 {
-		p.Add("reason", "is required, at most 1000 characters")
-	}
+	p.Text("reason", strings.TrimSpace(in.Reason), sales.MaxReason, true)
 	window, _, _, _ := r.returnRules()
 	p = append(p, sales.ValidateReturnLines("lines", sales.Returnable(s.Lines, s.Shipments, s.Returns, now, window, ""), in.Lines)...)
 	return invalid(p, "invalid return request")
@@ -170,27 +165,9 @@ func (r *orderRun) validateRequestReturn(ctx workflow.Context, in ReturnRequestI
 // requestReturn records a return request; the UM or the SLT (by value) is
 // asked to decide. A remitted order is open again until the return is done.
 func (r *orderRun) requestReturn(ctx workflow.Context, in ReturnRequestInput) (ReturnResult, error) {
-	r.returnRequested = true
-	if rt := r.repeatedRequest(ctx); rt != nil {
-		return r.returnResult(rt), nil
-	}
 	r.begin(in.Actor)
 	rt := r.openReturn(sales.ReturnByRequest, "", in.Lines, strings.TrimSpace(in.Reason), in.Actor)
-	if r.b.ReturnRequests == nil {
-		r.b.ReturnRequests = map[string]string{}
-	}
-	r.b.ReturnRequests[workflow.GetCurrentUpdateInfo(ctx).ID] = rt.No
 	return r.returnResult(rt), nil
-}
-
-// repeatedRequest is the return a request with this update id opened before,
-// in this run or an earlier one (Temporal knows the ids of one run only).
-func (r *orderRun) repeatedRequest(ctx workflow.Context) *sales.Return {
-	no, ok := r.b.ReturnRequests[workflow.GetCurrentUpdateInfo(ctx).ID]
-	if !ok {
-		return nil
-	}
-	return r.s.returnOf(no)
 }
 
 // openReturn adds a return of lines (of shipmentNo, for a shortage) and asks
@@ -258,13 +235,18 @@ func (r *orderRun) validateDecideReturn(in ReturnDecisionInput) error {
 	default:
 		return refusal(sales.ErrForbidden, "only the customer's UM (%s) or the SLT may decide return %s", s.Ladder.UM, rt.No)
 	}
+	if in.Actor.UserID == rt.RequestedBy {
+		return refusal(sales.ErrForbidden, "%s requested return %s: another approver decides it", in.Actor.UserID, rt.No)
+	}
 	if rt.Status != sales.ReturnRequested {
 		return refusal(sales.ErrConflict, "return %s is %s, not waiting for a decision", rt.No, rt.Status)
 	}
+	var p sales.Problems
 	if in.Decision != ReturnApprove && in.Decision != ReturnReject {
-		return invalid(sales.Problems{{Field: "decision", Message: "must be approve or reject"}}, "invalid return decision")
+		p.Add("decision", "must be approve or reject")
 	}
-	return nil
+	p.Text("reason", in.Reason, sales.MaxReason, false)
+	return invalid(p, "invalid return decision")
 }
 
 // decideReturn approves or rejects a return. An approved shortage return is
@@ -307,7 +289,9 @@ func (r *orderRun) validateReceiveReturn(in ReturnReceiptInput) error {
 		return refusal(sales.ErrConflict, "return %s is %s, not waiting for the goods", rt.No, rt.Status)
 	}
 	limits := sales.Returnable(s.Lines, s.Shipments, s.Returns, workflow.Now(r.ctx), 0, rt.No)
-	return invalid(sales.ValidateReceiptLines("lines", limits, in.Lines), "invalid return receipt")
+	p := sales.ValidateReceiptLines("lines", limits, in.Lines)
+	p.Text("note", in.Note, sales.MaxNote, false)
+	return invalid(p, "invalid return receipt")
 }
 
 // receiveReturn records what came back and issues the credit note.

@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"encoding/json"
 	"time"
 
 	"osb/sales"
@@ -71,10 +72,30 @@ type RunBook struct {
 	// Written holds a hash of each line, shipment, invoice and receipt as
 	// last written to the store, so a write carries only what changed.
 	Written map[string]uint64 `json:"written,omitempty"`
-	// ReturnRequests maps the update id of each return request to its
-	// return, so that a request sent again answers the same return even in
-	// a later run (Temporal knows the update ids of one run only).
-	ReturnRequests map[string]string `json:"return_requests,omitempty"`
+	// Answers are the answers of the latest updates by update id, oldest
+	// first: Temporal knows the update ids of one run only, and these carry
+	// them into later runs, so an action sent again after continue-as-new
+	// (a retried goods issue) answers as it did and is not done twice.
+	Answers []Answer `json:"answers,omitempty"`
+	// Lag says since when the order's record in the store is behind its
+	// workflow (nil when it is current).
+	Lag *StoreLag `json:"lag,omitempty"`
+}
+
+// Answer is an update's answer as it was given.
+type Answer struct {
+	ID     string          `json:"id"`
+	Result json.RawMessage `json:"result"`
+}
+
+// StoreLag is an order whose writes to the store keep failing: its changes
+// wait in the bookkeeping and are tried again with back-off.
+type StoreLag struct {
+	Since    time.Time `json:"since"`
+	Attempts int       `json:"attempts"`
+	Error    string    `json:"error"`
+	// Reported: the OSB problem about it was filed (once).
+	Reported bool `json:"reported,omitempty"`
 }
 
 // Hold kinds: what the SLT decides on.
@@ -235,6 +256,9 @@ type OrderView struct {
 	Backorder    int64       `json:"backorder"`
 	NextDeadline *time.Time  `json:"next_deadline,omitempty"`
 	NextAction   string      `json:"next_action,omitempty"`
+	// RecordBehind says since when the order's record in the store (what
+	// lists and reports show) is behind this live status; nil when current.
+	RecordBehind *StoreLag `json:"record_behind,omitempty"`
 }
 
 // Progress is what an action on an order answers: where the order stands now,
