@@ -157,3 +157,70 @@ func TestListNotificationsFiltersByRecipient(t *testing.T) {
 		t.Errorf("ListNotifications(limit 1) = %d, %v; want 1", len(limited), err)
 	}
 }
+
+func TestDeadLettersLeaveTheOutboxUntilRetried(t *testing.T) {
+	st, _ := demoStore(t)
+	ctx := testContext(t)
+	outboxFixture(t, st, 2)
+
+	now := t0.Add(time.Minute)
+	claimed, err := st.ClaimNotifications(ctx, 10, now, time.Minute)
+	if err != nil || len(claimed) != 2 {
+		t.Fatalf("ClaimNotifications = %d, %v; want both", len(claimed), err)
+	}
+	dead, alive := claimed[0], claimed[1]
+	diedAt := now.Add(time.Second)
+	if err := st.MarkDead(ctx, dead.ID, "webhook answered 500 Internal Server Error", diedAt); err != nil {
+		t.Fatalf("MarkDead: %v", err)
+	}
+	if err := st.MarkDead(ctx, dead.ID, "a later reason", diedAt.Add(time.Hour)); err != nil {
+		t.Fatalf("second MarkDead: %v", err)
+	}
+	if err := st.MarkFailed(ctx, dead.ID, "a failure after death", diedAt.Add(time.Minute)); err != nil {
+		t.Fatalf("MarkFailed on a dead letter: %v", err)
+	}
+
+	later := now.Add(24 * time.Hour)
+	again, err := st.ClaimNotifications(ctx, 10, later, time.Minute)
+	if err != nil || len(again) != 1 || again[0].ID != alive.ID {
+		t.Fatalf("claim after one died = %+v, %v; want only notification %d", again, err, alive.ID)
+	}
+	if pending, err := st.ListNotifications(ctx, sales.NotificationFilter{Pending: true}); err != nil || len(pending) != 1 || pending[0].ID != alive.ID {
+		t.Errorf("pending = %+v, %v; want only notification %d", pending, err, alive.ID)
+	}
+	if err := st.MarkDelivered(ctx, alive.ID, later); err != nil {
+		t.Fatal(err)
+	}
+	letters, err := st.DeadNotifications(ctx, 0)
+	if err != nil || len(letters) != 1 {
+		t.Fatalf("DeadNotifications = %+v, %v; want the dead one", letters, err)
+	}
+	if got := letters[0]; got.ID != dead.ID || got.Key != dead.Key || got.Attempts != 1 || got.LastError != "webhook answered 500 Internal Server Error" || !got.NextAttempt.Equal(diedAt) {
+		t.Errorf("dead letter = %+v; want %d with 1 attempt, the first reason and given up at %s", got, dead.ID, diedAt)
+	}
+
+	retryAt := later.Add(time.Hour)
+	for round := range 2 {
+		n, err := st.RetryNotification(ctx, dead.Key, retryAt.Add(time.Duration(round)*time.Hour))
+		if err != nil || n.ID != dead.ID || n.Attempts != 0 || !n.NextAttempt.Equal(retryAt) || n.DeliveredAt != nil {
+			t.Fatalf("RetryNotification round %d = %+v, %v; want pending again from %s with no attempts", round, n, err, retryAt)
+		}
+	}
+	if letters, err := st.DeadNotifications(ctx, 0); err != nil || len(letters) != 0 {
+		t.Errorf("dead letters after the retry = %+v, %v; want none", letters, err)
+	}
+	back, err := st.ClaimNotifications(ctx, 10, retryAt, time.Minute)
+	if err != nil || len(back) != 1 || back[0].ID != dead.ID || back[0].Attempts != 1 {
+		t.Errorf("claim after the retry = %+v, %v; want the retried one, attempt 1", back, err)
+	}
+
+	if err := st.MarkDead(ctx, alive.ID, "too late", later); err != nil {
+		t.Errorf("MarkDead on a delivered notification: %v", err)
+	}
+	if letters, err := st.DeadNotifications(ctx, 0); err != nil || len(letters) != 0 {
+		t.Errorf("dead letters after marking a delivered one dead = %+v, %v; want none", letters, err)
+	}
+	wantCode(t, st.MarkDead(ctx, 999999, "x", now), sales.ErrNotFound)
+	_, err = st.RetryNotification(ctx, "no/such/key", now)
+	wantCode(t, err, sales.ErrNotFound)
+}
