@@ -191,6 +191,7 @@ func TestTheMonthlyPacksRunOnTheirSchedulesAndOnDemand(t *testing.T) {
 	if onDemand.Kind != sales.PackSSG || onDemand.Month != last || onDemand.WorkflowID != workflows.MeetingPackWorkflowID(sales.PackSSG, last) {
 		t.Errorf("on demand %+v", onDemand)
 	}
+	a.sys.saveWorkflowHistory(t, onDemand.WorkflowID, "pack-histories", "meeting_pack_on_demand")
 	status, ct, body := a.fetch(token("dsd"), fmt.Sprintf("/v1/packs/%d?format=xlsx", onDemand.ID))
 	if status != 200 || !strings.Contains(ct, "spreadsheetml") {
 		t.Fatalf("workbook %d %s", status, ct)

@@ -30,6 +30,9 @@ func TestReplaySavedHistories(t *testing.T) {
 			r.RegisterWorkflowWithOptions(CreditReview, workflow.RegisterOptions{Name: CreditReviewWorkflowName})
 			r.RegisterWorkflowWithOptions(CreditAdjustment, workflow.RegisterOptions{Name: CreditAdjustmentWorkflowName})
 		}},
+		{"pack-histories", 1, func(r worker.WorkflowReplayer) {
+			r.RegisterWorkflowWithOptions(MeetingPack, workflow.RegisterOptions{Name: MeetingPackWorkflowName})
+		}},
 	}
 	logger := sdklog.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	for _, set := range sets {
