@@ -41,6 +41,8 @@ type Store interface {
 	OrderEvents(ctx context.Context, orderNo string) ([]sales.Event, error)
 	ListEscalations(ctx context.Context, f sales.EscalationFilter) ([]sales.Escalation, error)
 	ListNotifications(ctx context.Context, f sales.NotificationFilter) ([]sales.NotificationRecord, error)
+	DeadNotifications(ctx context.Context, limit int) ([]sales.NotificationRecord, error)
+	RetryNotification(ctx context.Context, key string, at time.Time) (sales.NotificationRecord, error)
 }
 
 // Orders is the running order workflows. Errors are *sales.Error where the
@@ -139,6 +141,7 @@ func New(c Config) http.Handler {
 		r.Get("/skus", a.skus)
 		r.Get("/escalations", a.escalations)
 		r.Get("/notifications", a.notifications)
+		a.deadLetterRoutes(r)
 
 		r.With(a.allow(ssg, fsf, admin)).Post("/orders", a.createOrder)
 		r.Get("/orders", a.listOrders)
