@@ -1,11 +1,11 @@
 # OSB — the two commands a newcomer needs are `make run` and `make test`.
 GO ?= go
 
-.PHONY: run test check bench migrate
+.PHONY: run test check build bench migrate
 
 ## run: build and start the whole system (embedded Temporal + Web UI, PostgreSQL, worker, API, demo data)
 run:
-	$(GO) run ./cmd/osb dev
+	$(GO) run ./cmd/osb-dev dev
 
 ## test: every check and every test, as CI runs them
 test: check
@@ -20,6 +20,12 @@ check:
 	$(GO) tool staticcheck ./...
 	$(GO) tool workflowcheck ./workflows/...
 
+## build: build ./osb (production) and ./osb-dev (with the embedded Temporal server and Web UI), and print their sizes
+build:
+	$(GO) build -trimpath -o osb ./cmd/osb
+	$(GO) build -trimpath -o osb-dev ./cmd/osb-dev
+	@for f in osb osb-dev; do echo "$$f $$((($$(wc -c <$$f) + 500000) / 1000000)) MB"; done
+
 ## bench: the benchmarks whose figures docs/benchmarks.md records
 bench:
 	$(GO) test -run '^$$' -bench WorkflowThroughput -benchtime 300x ./devserver/
@@ -27,6 +33,6 @@ bench:
 	$(GO) test -run '^$$' -bench QuarterlyCreditReview -benchtime 3x ./e2e/
 	$(GO) test -run '^$$' -bench Reports -benchtime 3x ./postgres/
 
-## migrate: apply database migrations (starts the private PostgreSQL if needed)
+## migrate: apply database migrations (starts the private PostgreSQL if nothing answers)
 migrate:
-	$(GO) run ./cmd/osb migrate
+	$(GO) run ./cmd/osb-dev migrate

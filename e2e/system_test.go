@@ -21,6 +21,7 @@ import (
 	"osb/demo"
 	"osb/devserver"
 	"osb/devserver/localpg"
+	"osb/internal/app"
 	"osb/postgres"
 	"osb/postgres/pgtest"
 	"osb/sales"
@@ -100,7 +101,7 @@ func startSystem(t testing.TB) (*system, error) {
 	cleanups = append(cleanups, srv.Stop)
 	c, err := client.Dial(client.Options{HostPort: srv.FrontendAddress(), Namespace: srv.Namespace(),
 		Logger:            sdklog.NewStructuredLogger(log),
-		ConnectionOptions: client.ConnectionOptions{GrpcCompression: devserver.ClientCompression(srv.FrontendAddress())}})
+		ConnectionOptions: client.ConnectionOptions{GrpcCompression: app.ClientCompression(srv.FrontendAddress())}})
 	if err != nil {
 		return nil, err
 	}

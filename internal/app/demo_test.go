@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"context"
@@ -19,7 +19,7 @@ func TestDemoDataLoadsTwiceWithQuotaAndPOPBudgets(t *testing.T) {
 	}
 	defer store.Close()
 	for range 2 {
-		if err := seedDemo(ctx, store); err != nil {
+		if err := SeedDemo(ctx, store); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"context"
@@ -9,52 +9,43 @@ import (
 	"osb/postgres"
 )
 
-// runWorker runs a worker process against an external Temporal: production
-// scales these out.
-func runWorker(ctx context.Context, cfg config, log *slog.Logger) error {
-	return runProcess(ctx, cfg, log, false, true)
-}
-
-// runAPI runs an API process against an external Temporal.
-func runAPI(ctx context.Context, cfg config, log *slog.Logger) error {
-	return runProcess(ctx, cfg, log, true, false)
-}
-
-func runProcess(ctx context.Context, cfg config, log *slog.Logger, api, work bool) error {
+// runProcess runs a worker or an API process (or both) against an external
+// Temporal: production scales these out.
+func runProcess(ctx context.Context, cfg Config, log *slog.Logger, api, work bool) error {
 	if cfg.TemporalAddress == "" {
-		return errors.New("OSB_TEMPORAL_ADDRESS is not set: point it at your Temporal cluster (or use `osb dev` for the embedded one)")
+		return errors.New("OSB_TEMPORAL_ADDRESS is not set: point it at your Temporal cluster (or run `make run`, osb-dev dev, for the embedded one)")
 	}
-	s := services{cfg: cfg, log: log, worker: work}
+	s := Services{Worker: work}
 	if api {
-		l, err := listen(cfg.HTTPAddr)
+		l, err := Listen(cfg.HTTPAddr)
 		if err != nil {
 			return err
 		}
 		defer l.Close()
-		s.listener = l
+		s.Listener = l
 	}
-	dbURL, _, err := database(ctx, cfg, log, false)
+	dbURL, _, err := Database(ctx, cfg, log, nil)
 	if err != nil {
 		return err
 	}
-	if s.store, err = postgres.Open(ctx, dbURL); err != nil {
+	if s.Store, err = postgres.Open(ctx, dbURL); err != nil {
 		return err
 	}
-	defer s.store.Close()
-	if s.client, err = dialTemporal(ctx, cfg, cfg.TemporalAddress, log); err != nil {
+	defer s.Store.Close()
+	if s.Client, err = DialTemporal(ctx, cfg, cfg.TemporalAddress, log); err != nil {
 		return err
 	}
-	defer s.client.Close()
+	defer s.Client.Close()
 	if work {
-		if err := ensureAttributes(ctx, s.client, cfg.TemporalNS); err != nil {
+		if err := EnsureAttributes(ctx, s.Client, cfg.TemporalNS); err != nil {
 			return err
 		}
 	}
 	log.Info("osb started", "api", api, "worker", work, "temporal", cfg.TemporalAddress, "namespace", cfg.TemporalNS)
-	return s.run(ctx)
+	return Serve(ctx, cfg, log, s)
 }
 
-func runMigrate(ctx context.Context, cfg config, log *slog.Logger, args []string) error {
+func runMigrate(ctx context.Context, cfg Config, log *slog.Logger, private PrivateDatabase, args []string) error {
 	if len(args) > 0 && args[0] == "status" {
 		cur, pending, err := postgres.MigrationStatus(ctx, cfg.DatabaseURL)
 		if err != nil {
@@ -63,10 +54,11 @@ func runMigrate(ctx context.Context, cfg config, log *slog.Logger, args []string
 		fmt.Printf("schema version %d, %d pending\n", cur, pending)
 		return nil
 	}
-	if _, _, err := database(ctx, cfg, log, true); err != nil {
+	dbURL, _, err := Database(ctx, cfg, log, private)
+	if err != nil {
 		return err
 	}
-	cur, _, err := postgres.MigrationStatus(ctx, cfg.DatabaseURL)
+	cur, _, err := postgres.MigrationStatus(ctx, dbURL)
 	if err != nil {
 		return err
 	}
@@ -74,7 +66,7 @@ func runMigrate(ctx context.Context, cfg config, log *slog.Logger, args []string
 	return nil
 }
 
-func runToken(ctx context.Context, cfg config, args []string) error {
+func runToken(ctx context.Context, cfg Config, args []string) error {
 	if len(args) == 0 {
 		return errors.New("usage: osb token USER_ID [LABEL]")
 	}
@@ -99,8 +91,8 @@ func runToken(ctx context.Context, cfg config, args []string) error {
 	return nil
 }
 
-func runDemo(ctx context.Context, cfg config, log *slog.Logger) error {
-	dbURL, _, err := database(ctx, cfg, log, true)
+func runDemo(ctx context.Context, cfg Config, log *slog.Logger, private PrivateDatabase) error {
+	dbURL, _, err := Database(ctx, cfg, log, private)
 	if err != nil {
 		return err
 	}
@@ -109,7 +101,7 @@ func runDemo(ctx context.Context, cfg config, log *slog.Logger) error {
 		return err
 	}
 	defer store.Close()
-	if err := seedDemo(ctx, store); err != nil {
+	if err := SeedDemo(ctx, store); err != nil {
 		return err
 	}
 	fmt.Println("demo organisation, customers, SKUs and tokens loaded")

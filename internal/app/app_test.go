@@ -1,8 +1,11 @@
-package main
+package app
 
 import (
+	"context"
+	"log/slog"
 	"net"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -10,15 +13,15 @@ import (
 	"osb/sales"
 )
 
-// runErr runs the command with env and returns its error, which must be one
-// line a person can act on.
+// runErr runs the production command with env and returns its error, which
+// must be one line a person can act on.
 func runErr(t *testing.T, env map[string]string, args ...string) string {
 	t.Helper()
 	t.Setenv("OSB_DATA_DIR", t.TempDir())
 	for k, v := range env {
 		t.Setenv(k, v)
 	}
-	err := run(args)
+	err := Program{Name: "osb"}.Run(args)
 	if err == nil {
 		t.Fatalf("osb %v succeeded, want an error", args)
 	}
@@ -32,10 +35,18 @@ func runErr(t *testing.T, env map[string]string, args ...string) string {
 func TestUnreachableDatabaseURLSaysWhatToDo(t *testing.T) {
 	msg := runErr(t, map[string]string{
 		"OSB_DATABASE_URL": "postgres://osb:secret@127.0.0.1:1/osb?sslmode=disable",
-		"OSB_HTTP_ADDR":    "127.0.0.1:0",
-	}, "dev")
+	}, "migrate")
 	if !strings.Contains(msg, "does not answer at OSB_DATABASE_URL") || strings.Contains(msg, "secret") {
 		t.Errorf("message %q", msg)
+	}
+}
+
+func TestProductionStartsNoPrivateDatabase(t *testing.T) {
+	for _, cmd := range []string{"migrate", "demo"} {
+		msg := runErr(t, map[string]string{"OSB_DATABASE_URL": "", "OSB_PG_PORT": "1"}, cmd)
+		if !strings.Contains(msg, "does not answer at postgres://postgres@127.0.0.1:1/osb") || !strings.Contains(msg, "OSB_DATABASE_URL") || !strings.Contains(msg, "make run") {
+			t.Errorf("osb %s: message %q", cmd, msg)
+		}
 	}
 }
 
@@ -45,14 +56,14 @@ func TestPortInUseSaysWhatToDo(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer l.Close()
-	msg := runErr(t, map[string]string{"OSB_HTTP_ADDR": l.Addr().String()}, "dev")
+	msg := runErr(t, map[string]string{"OSB_HTTP_ADDR": l.Addr().String(), "OSB_TEMPORAL_ADDRESS": "127.0.0.1:1"}, "api")
 	if !strings.Contains(msg, "cannot listen on "+l.Addr().String()) || !strings.Contains(msg, "OSB_HTTP_ADDR") {
 		t.Errorf("message %q", msg)
 	}
 }
 
 func TestBadSettingsAreNamed(t *testing.T) {
-	msg := runErr(t, map[string]string{"OSB_PG_PORT": "abc", "OSB_LOG_LEVEL": "loud"}, "dev")
+	msg := runErr(t, map[string]string{"OSB_PG_PORT": "abc", "OSB_LOG_LEVEL": "loud"}, "worker")
 	for _, want := range []string{"OSB_PG_PORT", "OSB_LOG_LEVEL"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("message %q does not name %s", msg, want)
@@ -68,8 +79,24 @@ func TestWorkerWithoutTemporalAddressSaysWhatToDo(t *testing.T) {
 }
 
 func TestUnknownCommandShowsUsage(t *testing.T) {
-	if msg := runErr(t, nil, "fly"); !strings.Contains(msg, "usage") {
+	msg := runErr(t, nil, "fly")
+	if msg != "usage: osb worker | api | migrate [status] | token USER [LABEL] | demo | config" {
 		t.Errorf("message %q", msg)
+	}
+}
+
+func TestExtraCommandRunsWithItsArgumentsAndIsInTheUsage(t *testing.T) {
+	t.Setenv("OSB_DATA_DIR", t.TempDir())
+	var got []string
+	p := Program{Name: "osb-dev", Extra: []Command{{Name: "dev", Usage: "[FLAGS]", Run: func(_ context.Context, _ Config, _ *slog.Logger, args []string) error {
+		got = args
+		return nil
+	}}}}
+	if err := p.Run([]string{"dev", "a", "b"}); err != nil || !slices.Equal(got, []string{"a", "b"}) {
+		t.Errorf("dev ran with %q: %v", got, err)
+	}
+	if err := p.Run(nil); err == nil || !strings.HasPrefix(err.Error(), "usage: osb-dev dev [FLAGS] | worker | api |") {
+		t.Errorf("usage %v", err)
 	}
 }
 
@@ -88,7 +115,7 @@ func TestPolicyFileOverridesOrderAndCreditDefaults(t *testing.T) {
 	if err := os.WriteFile(file, []byte(`{"hold_decision":"6h","credit":{"round_to_fen":500000}}`), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	pol, err := config{PolicyFile: file}.policies()
+	pol, err := Config{PolicyFile: file}.policies()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +128,7 @@ func TestPolicyFileOverridesOrderAndCreditDefaults(t *testing.T) {
 	if err := os.WriteFile(file, []byte(`{"escalate_every":"-1h"}`), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := (config{PolicyFile: file}).policies(); err == nil || !strings.Contains(err.Error(), "escalate_every") {
+	if _, err := (Config{PolicyFile: file}).policies(); err == nil || !strings.Contains(err.Error(), "escalate_every") {
 		t.Errorf("a bad policy was accepted: %v", err)
 	}
 }

@@ -11,29 +11,29 @@ import (
 	"osb/demo"
 	"osb/devserver"
 	"osb/devserver/localpg"
+	"osb/internal/app"
 	"osb/postgres"
 	"osb/workflows"
 )
 
 // runDev brings up the whole system in one process and prints where to look.
-func runDev(ctx context.Context, cfg config, log *slog.Logger) error {
+func runDev(ctx context.Context, cfg app.Config, log *slog.Logger, _ []string) error {
 	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
 		return fmt.Errorf("cannot create the data folder %s (OSB_DATA_DIR): %w", cfg.DataDir, err)
 	}
-	listener, err := listen(cfg.HTTPAddr)
+	listener, err := app.Listen(cfg.HTTPAddr)
 	if err != nil {
 		return err
 	}
 	defer listener.Close()
 
-	dbURL, private, err := database(ctx, cfg, log, true)
+	dbURL, started, err := app.Database(ctx, cfg, log, privateDatabase)
 	if err != nil {
 		return err
 	}
-	if private {
+	if started {
 		defer func() {
-			pg := localpg.Options{DataDir: filepath.Join(cfg.DataDir, "postgres"), Port: cfg.PGPort, Logger: log}
-			if err := localpg.Stop(context.Background(), pg); err != nil {
+			if err := localpg.Stop(context.Background(), pgOptions(cfg, log)); err != nil {
 				log.Warn("stopping the private PostgreSQL failed", "error", err)
 			}
 		}()
@@ -44,7 +44,7 @@ func runDev(ctx context.Context, cfg config, log *slog.Logger) error {
 	}
 	defer store.Close()
 	if cfg.Demo {
-		if err := seedDemo(ctx, store); err != nil {
+		if err := app.SeedDemo(ctx, store); err != nil {
 			return err
 		}
 	}
@@ -63,20 +63,20 @@ func runDev(ctx context.Context, cfg config, log *slog.Logger) error {
 		defer srv.Stop()
 		hostPort, uiURL = srv.FrontendAddress(), srv.UIAddress()
 	}
-	c, err := dialTemporal(ctx, cfg, hostPort, log)
+	c, err := app.DialTemporal(ctx, cfg, hostPort, log)
 	if err != nil {
 		return err
 	}
 	defer c.Close()
-	if err := ensureAttributes(ctx, c, cfg.TemporalNS); err != nil {
+	if err := app.EnsureAttributes(ctx, c, cfg.TemporalNS); err != nil {
 		return err
 	}
 
-	printWelcome(cfg, hostPort, uiURL, redact(dbURL), listener.Addr().String())
-	return services{cfg: cfg, log: log, client: c, store: store, listener: listener, worker: true}.run(ctx)
+	printWelcome(cfg, hostPort, uiURL, app.Redact(dbURL), listener.Addr().String())
+	return app.Serve(ctx, cfg, log, app.Services{Client: c, Store: store, Listener: listener, Worker: true})
 }
 
-func printWelcome(cfg config, temporal, ui, db, api string) {
+func printWelcome(cfg app.Config, temporal, ui, db, api string) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "\nOSB is running. Ctrl-C stops everything; the next run resumes with all data.\n\n")
 	fmt.Fprintf(&b, "  API            http://%s   (OpenAPI: http://%s/openapi.json, health: /healthz)\n", api, api)

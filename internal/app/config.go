@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"encoding/json"
@@ -9,40 +9,42 @@ import (
 	"strconv"
 	"strings"
 
-	"osb/devserver/localpg"
 	"osb/sales"
 )
 
-// config is everything OSB reads from the environment. The entry point is the
+// DefaultPGPort is the port of the private PostgreSQL cluster that osb-dev
+// starts; the default database URL points at it.
+const DefaultPGPort = 55432
+
+// Config is everything OSB reads from the environment; this package is the
 // only place that reads it.
-type config struct {
-	DataDir          string
-	DatabaseURL      string
-	DatabaseURLSet   bool
-	PGPort           int
-	TemporalAddress  string
-	TemporalNS       string
-	TemporalTLSCert  string
-	TemporalTLSKey   string
-	TemporalTLSCA    string
-	TemporalAPIKey   string
-	TemporalPort     int
-	UIPort           int
-	HTTPAddr         string
-	WebhookURL       string
-	PolicyFile       string
-	Demo             bool
-	LogLevel         slog.Level
-	DevStopsPostgres bool
+type Config struct {
+	DataDir         string
+	DatabaseURL     string
+	DatabaseURLSet  bool
+	PGPort          int
+	TemporalAddress string
+	TemporalNS      string
+	TemporalTLSCert string
+	TemporalTLSKey  string
+	TemporalTLSCA   string
+	TemporalAPIKey  string
+	TemporalPort    int
+	UIPort          int
+	HTTPAddr        string
+	WebhookURL      string
+	PolicyFile      string
+	Demo            bool
+	LogLevel        slog.Level
 }
 
 // settings documents every variable with its default; the README's
 // configuration table is this list.
 var settings = []struct{ name, def, doc string }{
 	{"OSB_DATA_DIR", ".data", "project-local folder for the dev Temporal database and the private PostgreSQL cluster"},
-	{"OSB_DATABASE_URL", "postgres://postgres@127.0.0.1:55432/osb?sslmode=disable", "PostgreSQL; when unset and nothing answers, `osb dev` starts a private cluster"},
+	{"OSB_DATABASE_URL", "postgres://postgres@127.0.0.1:55432/osb?sslmode=disable", "PostgreSQL; when unset and nothing answers, `osb-dev` starts a private cluster"},
 	{"OSB_PG_PORT", "55432", "port of the private PostgreSQL cluster"},
-	{"OSB_TEMPORAL_ADDRESS", "", "external Temporal frontend host:port; empty in `osb dev` = embedded server"},
+	{"OSB_TEMPORAL_ADDRESS", "", "external Temporal frontend host:port; empty in `osb-dev dev` = embedded server"},
 	{"OSB_TEMPORAL_NAMESPACE", "default", "Temporal namespace"},
 	{"OSB_TEMPORAL_TLS_CERT", "", "client certificate file (mTLS)"},
 	{"OSB_TEMPORAL_TLS_KEY", "", "client key file (mTLS)"},
@@ -57,9 +59,9 @@ var settings = []struct{ name, def, doc string }{
 	{"OSB_LOG_LEVEL", "info", "debug, info, warn or error"},
 }
 
-func loadConfig() (config, error) {
+func loadConfig() (Config, error) {
 	var p sales.Problems
-	c := config{
+	c := Config{
 		DataDir:         env("OSB_DATA_DIR", ".data"),
 		TemporalAddress: os.Getenv("OSB_TEMPORAL_ADDRESS"),
 		TemporalNS:      env("OSB_TEMPORAL_NAMESPACE", "default"),
@@ -72,7 +74,7 @@ func loadConfig() (config, error) {
 		PolicyFile:      os.Getenv("OSB_POLICY_FILE"),
 		Demo:            env("OSB_DEMO", "true") != "false",
 	}
-	c.PGPort = envInt(&p, "OSB_PG_PORT", localpg.DefaultPort)
+	c.PGPort = envInt(&p, "OSB_PG_PORT", DefaultPGPort)
 	c.TemporalPort = envInt(&p, "OSB_TEMPORAL_PORT", 7233)
 	c.UIPort = envInt(&p, "OSB_UI_PORT", 8233)
 	c.DatabaseURL, c.DatabaseURLSet = os.LookupEnv("OSB_DATABASE_URL")
@@ -106,7 +108,7 @@ type policies struct {
 }
 
 // policies returns the defaults overridden by OSB_POLICY_FILE.
-func (c config) policies() (policies, error) {
+func (c Config) policies() (policies, error) {
 	pol := policies{Policy: sales.DefaultPolicy(), Credit: sales.DefaultCreditPolicy()}
 	if c.PolicyFile == "" {
 		return pol, nil

@@ -1,4 +1,4 @@
-package devserver
+package app
 
 import (
 	"testing"

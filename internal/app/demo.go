@@ -1,0 +1,64 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"osb/demo"
+	"osb/postgres"
+	"osb/sales"
+)
+
+// SeedDemo loads the demo organisation, its tokens, and for this month and
+// the next the quota allocations and POP budgets, so a newcomer's first order
+// for a quota-controlled SKU is not held. Loading it again changes nothing.
+func SeedDemo(ctx context.Context, store *postgres.Store) error {
+	org := demo.Organisation()
+	if err := store.SaveOrganisation(ctx, org); err != nil {
+		return fmt.Errorf("loading demo data failed: %w", err)
+	}
+	for user, token := range demo.Tokens() {
+		if err := store.SaveToken(ctx, user, "demo", token); err != nil {
+			return fmt.Errorf("saving demo token of %s failed: %w", user, err)
+		}
+	}
+	for _, item := range demo.POPItems() {
+		if err := store.SavePOPItem(ctx, item); err != nil {
+			return fmt.Errorf("saving demo POP item %s failed: %w", item.Code, err)
+		}
+	}
+	now := time.Now()
+	for _, month := range []string{sales.PeriodOf(now), sales.PeriodOf(now.AddDate(0, 1, 0))} {
+		if err := seedMonth(ctx, store, org, month, now); err != nil {
+			return fmt.Errorf("loading demo quota and POP budgets for %s failed: %w", month, err)
+		}
+	}
+	return nil
+}
+
+func seedMonth(ctx context.Context, store *postgres.Store, org sales.Organisation, month string, now time.Time) error {
+	alloc := func(qty int64) sales.QuotaAllocations {
+		var q sales.QuotaAllocations
+		for _, s := range org.SKUs {
+			if s.Quota {
+				q.Allocations = append(q.Allocations, sales.QuotaAllocation{SKU: s.Code, Quantity: qty})
+			}
+		}
+		return q
+	}
+	for _, m := range org.Markets {
+		if err := store.SetMarketQuota(ctx, month, m.Code, alloc(demo.MarketQuota), "admin", now); err != nil {
+			return err
+		}
+		if _, err := store.SetPOPBudget(ctx, month, m.Code, demo.POPBudget, "admin", now); err != nil {
+			return err
+		}
+	}
+	for _, c := range org.Customers {
+		if err := store.SetCustomerQuota(ctx, month, c.ID, alloc(demo.CustomerQuota), "admin", now); err != nil {
+			return err
+		}
+	}
+	return nil
+}

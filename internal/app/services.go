@@ -1,0 +1,72 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"go.temporal.io/sdk/client"
+
+	"osb/activities"
+	"osb/postgres"
+	"osb/starter"
+	"osb/worker"
+)
+
+// Services are the long-running parts of OSB on one Temporal client and one
+// store: the worker with the notification outbox, the HTTP API, or both.
+type Services struct {
+	Client   client.Client
+	Store    *postgres.Store
+	Listener net.Listener // where the API serves; nil = no API
+	Worker   bool         // run the worker and the outbox dispatcher
+}
+
+// Serve starts the services and blocks until ctx ends, then stops them in
+// order: API first (no new work), then the worker (in-flight tasks finish).
+func Serve(ctx context.Context, cfg Config, log *slog.Logger, s Services) error {
+	errc := make(chan error, 2)
+	pol, err := cfg.policies()
+	if err != nil {
+		return err
+	}
+	if s.Worker {
+		w := worker.New(s.Client, &activities.Activities{Store: s.Store, Logger: log, CreditPolicy: &pol.Credit}, worker.Options{})
+		if err := w.Start(); err != nil {
+			return fmt.Errorf("starting the worker failed: %w", err)
+		}
+		defer w.Stop()
+		if err := worker.EnsureSchedules(ctx, s.Client, worker.Schedules()); err != nil {
+			return fmt.Errorf("creating the schedules (quarterly credit review, meeting packs) failed: %w", err)
+		}
+		d := &activities.Dispatcher{Store: s.Store, URL: cfg.WebhookURL, Logger: log.With("component", "outbox")}
+		go d.Run(ctx)
+	}
+	if s.Listener != nil {
+		srv := &http.Server{
+			Handler:           starter.New(starter.Config{Store: s.Store, Orders: starter.NewTemporalOrders(s.Client), Policy: pol.Policy, Quota: s.Store, Credit: starter.NewTemporalCredit(s.Client, s.Store, pol.Credit), Reports: starter.NewReports(s.Store, s.Client), Logger: log}),
+			ReadHeaderTimeout: 10 * time.Second,
+		}
+		go func() {
+			if err := srv.Serve(s.Listener); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				errc <- fmt.Errorf("the API stopped: %w", err)
+			}
+		}()
+		defer func() {
+			sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			_ = srv.Shutdown(sctx)
+		}()
+	}
+	select {
+	case <-ctx.Done():
+		log.Info("shutting down")
+		return nil
+	case err := <-errc:
+		return err
+	}
+}
