@@ -1,7 +1,13 @@
-# OSB — the two commands a newcomer needs are `make run` and `make test`.
+# OSB — the two commands a newcomer needs are `make run` and `make test`;
+# `make` alone lists every target (the `## target: what` lines below).
 GO ?= go
 
-.PHONY: run test check build bench migrate
+.PHONY: help run test check build bench migrate
+.DEFAULT_GOAL := help
+
+## help: list the targets and what each does (what `make` alone prints)
+help:
+	@awk '/^## [a-z-]+: / { sub(/^## /, ""); i = index($$0, ": "); printf "  make %-8s %s\n", substr($$0, 1, i - 1), substr($$0, i + 2) }' $(MAKEFILE_LIST)
 
 ## run: build and start the whole system (embedded Temporal + Web UI, PostgreSQL, worker, API, demo data)
 run:
