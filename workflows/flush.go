@@ -144,7 +144,17 @@ func isBusinessError(err error) bool {
 	return false
 }
 
+// snapshot is the order's header with the lines, shipments, invoices and
+// receipts that changed since the last write.
 func (r *orderRun) snapshot() *sales.OrderSnapshot {
+	snap := r.fullSnapshot()
+	changedOnly(snap, r.b.Written)
+	return snap
+}
+
+// fullSnapshot is the order's header with all its lines, shipments,
+// invoices and receipts.
+func (r *orderRun) fullSnapshot() *sales.OrderSnapshot {
 	s := r.s
 	snap := &sales.OrderSnapshot{
 		OrderNo: s.OrderNo, Version: s.Seq, CustomerID: s.CustomerID, Market: s.Market, KAMID: s.Ladder.KAM,
@@ -154,7 +164,6 @@ func (r *orderRun) snapshot() *sales.OrderSnapshot {
 		Lines: s.Lines, Shipments: s.Shipments, Invoices: s.Invoices, Receipts: s.Receipts,
 	}
 	snap.Shipped = snap.ShippedByLine()
-	changedOnly(snap, r.b.Written)
 	if s.Hold != nil {
 		snap.HoldReason = s.Hold.Reason
 	}

@@ -19,6 +19,9 @@ func (r *orderRun) registerHandlers() error {
 	if err := workflow.SetQueryHandler(r.ctx, QueryStatus, func() (OrderView, error) { return r.view(), nil }); err != nil {
 		return err
 	}
+	if err := workflow.SetQueryHandler(r.ctx, QueryRecord, r.record); err != nil {
+		return err
+	}
 	updates := []struct {
 		name      string
 		handler   any

@@ -5,6 +5,8 @@
 package workflows
 
 import (
+	"strings"
+
 	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
@@ -35,10 +37,16 @@ const (
 	UpdateCancel       = "cancel"          // cancellation until goods issue
 	SignalInvoiceAcked = "invoice-acknowledged"
 	QueryStatus        = "status"
+	QueryRecord        = "record" // the order's whole record for the store (record.go)
 )
 
 // WorkflowID derives the workflow id from the order number.
 func WorkflowID(orderNo string) string { return "order/" + orderNo }
+
+// OrderNoOf is the order number of an order's workflow id.
+func OrderNoOf(workflowID string) (string, bool) {
+	return strings.CutPrefix(workflowID, "order/")
+}
 
 // Search attributes kept current at every step, for filters in the Web UI.
 var (
