@@ -496,7 +496,9 @@ func scanReceipt(r pgx.CollectableRow) (sales.Receipt, error) {
 }
 
 // ListOrders returns the orders f selects, newest first, one page at a time:
-// pass the last order number of a page as f.Before to get the next.
+// pass the last order number of a page as f.Before to get the next. Order
+// numbers are compared by year, then by sequence as a number (order_no_key),
+// so SO-2026-1000000 is newer than SO-2026-999999.
 func (s *Store) ListOrders(ctx context.Context, f sales.OrderFilter) ([]sales.OrderSummary, error) {
 	var where conditions
 	if f.CustomerID != "" {
@@ -524,7 +526,7 @@ func (s *Store) ListOrders(ctx context.Context, f sales.OrderFilter) ([]sales.Or
 		where.add("o.kam_id = ANY($?)", nonNil(f.Scope.KAMIDs))
 	}
 	if f.Before != "" {
-		where.add("o.order_no < $?", f.Before)
+		where.add("order_no_key(o.order_no) < order_no_key($?)", f.Before)
 	}
 	limit := where.arg(pageSize(f.Limit))
 	return collect(ctx, s.pool, "list orders", `
@@ -532,7 +534,7 @@ func (s *Store) ListOrders(ctx context.Context, f sales.OrderFilter) ([]sales.Or
 			o.outstanding_fen, o.status, o.step, o.escalation_level, o.next_deadline, o.created_at,
 			o.updated_at
 		FROM orders o JOIN customers c ON c.id = o.customer_id`+where.sql()+`
-		ORDER BY o.order_no DESC LIMIT `+limit,
+		ORDER BY order_no_key(o.order_no) DESC LIMIT `+limit,
 		func(r pgx.CollectableRow) (sales.OrderSummary, error) {
 			var o sales.OrderSummary
 			err := r.Scan(&o.OrderNo, &o.CustomerID, &o.CustomerName, &o.Market, &o.KAMID, &o.Currency,
