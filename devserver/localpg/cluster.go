@@ -125,10 +125,12 @@ func (c *cluster) start(ctx context.Context) error {
 	return nil
 }
 
-// serverOptions are the postgres flags: TCP on 127.0.0.1 only, no Unix socket.
+// serverOptions are the postgres flags: TCP on 127.0.0.1 only, no Unix
+// socket. Commits are synchronous, as in production: a projection write the
+// workflow was told is done must survive a crash of the machine.
 func (c *cluster) serverOptions() string {
 	return fmt.Sprintf("-p %d -c listen_addresses=127.0.0.1 -c unix_socket_directories='' "+
-		"-c max_connections=200 -c synchronous_commit=off", c.opts.Port)
+		"-c max_connections=200 -c synchronous_commit=on", c.opts.Port)
 }
 
 // running asks pg_ctl whether a server runs in the data folder.
