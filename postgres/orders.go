@@ -25,30 +25,6 @@ func (s *Store) NextOrderNo(ctx context.Context, year int) (string, error) {
 	return sales.FormatOrderNo(year, seq), nil
 }
 
-// ClaimClientRef records that the customer's reference ref is order orderNo,
-// unless the reference is already taken, and returns the order that owns it:
-// orderNo when newly claimed, else the order claimed first.
-func (s *Store) ClaimClientRef(ctx context.Context, customerID, ref, orderNo string) (string, error) {
-	op := "claim client reference " + ref
-	var owner string
-	err := s.inTx(ctx, op, func(tx pgx.Tx) error {
-		err := tx.QueryRow(ctx, `
-			INSERT INTO order_refs (customer_id, client_ref, order_no) VALUES ($1, $2, $3)
-			ON CONFLICT (customer_id, client_ref) DO NOTHING
-			RETURNING order_no`, customerID, ref, orderNo).Scan(&owner)
-		if errors.Is(err, pgx.ErrNoRows) {
-			err = tx.QueryRow(ctx, `
-				SELECT order_no FROM order_refs WHERE customer_id = $1 AND client_ref = $2`,
-				customerID, ref).Scan(&owner)
-		}
-		if err != nil {
-			return translate(op, err)
-		}
-		return nil
-	})
-	return owner, err
-}
-
 // ApplyOrderChanges writes what an order's workflow changed, in one
 // transaction. It is idempotent: the snapshot is written only if it is not
 // older than the stored one, and every other record is keyed so that

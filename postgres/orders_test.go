@@ -309,25 +309,65 @@ func TestNextOrderNoIncrements(t *testing.T) {
 	wantCode(t, err, sales.ErrInvalid)
 }
 
-func TestClaimClientRefReturnsTheFirstOrder(t *testing.T) {
+func TestClaimOrderReturnsTheFirstOrderAndWhetherItIsTheSameRequest(t *testing.T) {
 	st, _ := demoStore(t)
 	ctx := testContext(t)
-	got, err := st.ClaimClientRef(ctx, "C001", "PO-77", "SO-2026-000001")
-	if err != nil || got != "SO-2026-000001" {
-		t.Fatalf("first ClaimClientRef = %q, %v; want SO-2026-000001", got, err)
+	ref := []sales.OrderClaim{{Kind: sales.ClaimClientRef, Scope: "C001", Key: "PO-77"}}
+	claim := func(no, hash string, claims ...sales.OrderClaim) (string, bool) {
+		t.Helper()
+		owner, same, err := st.ClaimOrder(ctx, no, hash, claims)
+		if err != nil {
+			t.Fatalf("claim %s: %v", no, err)
+		}
+		return owner, same
 	}
-	got, err = st.ClaimClientRef(ctx, "C001", "PO-77", "SO-2026-000002")
-	if err != nil || got != "SO-2026-000001" {
-		t.Errorf("second ClaimClientRef = %q, %v; want the first order SO-2026-000001", got, err)
+	if owner, _ := claim("SO-2026-000001", "h1", ref...); owner != "SO-2026-000001" {
+		t.Fatalf("first claim owned by %s", owner)
 	}
-	got, err = st.ClaimClientRef(ctx, "C002", "PO-77", "SO-2026-000003")
-	if err != nil || got != "SO-2026-000003" {
-		t.Errorf("the same reference of another customer = %q, %v; want SO-2026-000003", got, err)
+	if owner, same := claim("SO-2026-000002", "h1", ref...); owner != "SO-2026-000001" || !same {
+		t.Errorf("the same request again: %s, same %v; want SO-2026-000001, true", owner, same)
 	}
-	_, err = st.ClaimClientRef(ctx, "C001", "PO-78", "SO-2026-000001")
-	wantCode(t, err, sales.ErrConflict)
-	_, err = st.ClaimClientRef(ctx, "C999", "PO-1", "SO-2026-000009")
-	wantCode(t, err, sales.ErrInvalid)
+	if owner, same := claim("SO-2026-000003", "h2", ref...); owner != "SO-2026-000001" || same {
+		t.Errorf("another request with the reference: %s, same %v; want SO-2026-000001, false", owner, same)
+	}
+	if owner, _ := claim("SO-2026-000004", "h1", sales.OrderClaim{Kind: sales.ClaimClientRef, Scope: "C002", Key: "PO-77"}); owner != "SO-2026-000004" {
+		t.Errorf("the same reference of another customer is owned by %s", owner)
+	}
+	// All or none: a new key with a taken reference records nothing.
+	key := sales.OrderClaim{Kind: sales.ClaimIdempotencyKey, Scope: "ssg-lead", Key: "k-1"}
+	if owner, _ := claim("SO-2026-000005", "h1", key, ref[0]); owner != "SO-2026-000001" {
+		t.Fatalf("owned by %s", owner)
+	}
+	if owner, _ := claim("SO-2026-000006", "h9", key); owner != "SO-2026-000006" {
+		t.Errorf("the key was recorded with the refused claim: owned by %s", owner)
+	}
+	// A number found taken moves its claims to the next.
+	if err := st.MoveOrderClaims(ctx, "SO-2026-000006", "SO-2026-000007"); err != nil {
+		t.Fatal(err)
+	}
+	if owner, same := claim("SO-2026-000008", "h9", key); owner != "SO-2026-000007" || !same {
+		t.Errorf("after the move the key is owned by %s (same %v)", owner, same)
+	}
+}
+
+func TestSkipOrderNosMovesTheSequenceAhead(t *testing.T) {
+	st, _ := demoStore(t)
+	ctx := testContext(t)
+	a, err := st.NextOrderNo(ctx, 2026)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SkipOrderNos(ctx, 10); err != nil {
+		t.Fatal(err)
+	}
+	b, err := st.NextOrderNo(ctx, 2026)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a != "SO-2026-000001" || b != "SO-2026-000012" {
+		t.Errorf("NextOrderNo, skip 10, NextOrderNo = %s, %s; want SO-2026-000001, SO-2026-000012", a, b)
+	}
+	wantCode(t, st.SkipOrderNos(ctx, 0), sales.ErrInvalid)
 }
 
 // listFixture writes six orders:

@@ -97,7 +97,6 @@ var fkMeaning = map[string]string{
 	"api_tokens_user_id_fkey":          "unknown user",
 	"customers_market_fkey":            "unknown market",
 	"customers_kam_id_fkey":            "unknown KAM",
-	"order_refs_customer_id_fkey":      "unknown customer",
 	"orders_customer_id_fkey":          "unknown customer",
 	"order_lines_sku_fkey":             "unknown SKU",
 	"customer_credit_customer_id_fkey": "unknown customer",
@@ -149,9 +148,6 @@ func translate(op string, err error) error {
 }
 
 func alreadyExists(pgErr *pgconn.PgError, value string) string {
-	if pgErr.ConstraintName == "order_refs_order_no_key" {
-		return "order number" + value
-	}
 	if value == "" {
 		return "a record with this key"
 	}

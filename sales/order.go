@@ -1,6 +1,9 @@
 package sales
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
@@ -17,6 +20,32 @@ type OrderRequest struct {
 	Lines         []LineRequest `json:"lines"`
 	POP           []POPRequest  `json:"pop,omitempty"`
 	Note          string        `json:"note,omitempty"`
+}
+
+// OrderClaim names an order request: the same claim twice is the same
+// order. Kind is ClaimClientRef (scope: the customer) or
+// ClaimIdempotencyKey (scope: the user who sent it).
+type OrderClaim struct {
+	Kind  string
+	Scope string
+	Key   string
+}
+
+// Kinds of OrderClaim.
+const (
+	ClaimClientRef      = "client_ref"
+	ClaimIdempotencyKey = "idempotency_key"
+)
+
+// Hash identifies the request's content: two requests with the same hash
+// ask for the same order.
+func (r OrderRequest) Hash() string {
+	b, err := json.Marshal(r)
+	if err != nil {
+		panic(err) // a struct of strings and numbers always encodes
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }
 
 // LineRequest is one ordered line.

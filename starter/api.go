@@ -32,7 +32,13 @@ type Store interface {
 	Ladder(ctx context.Context, customerID string) (sales.Ladder, error)
 	POPItems(ctx context.Context, codes []string) (map[string]sales.POPItem, error)
 	NextOrderNo(ctx context.Context, year int) (string, error)
-	ClaimClientRef(ctx context.Context, customerID, ref, orderNo string) (string, error) // returns the order owning the ref
+	// ClaimOrder records that claims name orderNo (all or none) and
+	// returns the order owning them, and whether it came from the same
+	// request (hash); MoveOrderClaims and SkipOrderNos get past order
+	// numbers whose workflows exist already.
+	ClaimOrder(ctx context.Context, orderNo, hash string, claims []sales.OrderClaim) (owner string, same bool, err error)
+	MoveOrderClaims(ctx context.Context, from, to string) error
+	SkipOrderNos(ctx context.Context, n int64) error
 	Order(ctx context.Context, orderNo string) (sales.OrderSnapshot, error)
 	OrderResume(ctx context.Context, orderNo string) ([]byte, error) // a remitted order's reopen input, nil if none
 	Returns(ctx context.Context, orderNo string) ([]sales.Return, error)

@@ -26,7 +26,7 @@ type fakeStore struct {
 	resumes   map[string][]byte // order → reopen input (JSON)
 	returns   map[string][]sales.Return
 	credits   map[string][]sales.CreditNote // by order
-	refs      map[string]string             // customer/ref → order number
+	refs      map[string][2]string          // kind/scope/key → order number, request hash
 	summaries []sales.OrderSummary
 	pingErr   error
 	listErr   error
@@ -117,16 +117,37 @@ func (s *fakeStore) NextOrderNo(_ context.Context, year int) (string, error) {
 	return sales.FormatOrderNo(year, int64(s.seq)), nil
 }
 
-func (s *fakeStore) ClaimClientRef(_ context.Context, customerID, ref, orderNo string) (string, error) {
+func (s *fakeStore) ClaimOrder(_ context.Context, orderNo, hash string, claims []sales.OrderClaim) (string, bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.claims++
-	key := customerID + "/" + ref
-	if owner, ok := s.refs[key]; ok {
-		return owner, nil
+	for _, c := range claims {
+		if had, ok := s.refs[c.Kind+"/"+c.Scope+"/"+c.Key]; ok && had[0] != orderNo {
+			return had[0], had[1] == "" || had[1] == hash, nil
+		}
 	}
-	s.refs[key] = orderNo
-	return orderNo, nil
+	for _, c := range claims {
+		s.refs[c.Kind+"/"+c.Scope+"/"+c.Key] = [2]string{orderNo, hash}
+	}
+	return orderNo, true, nil
+}
+
+func (s *fakeStore) MoveOrderClaims(_ context.Context, from, to string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for k, v := range s.refs {
+		if v[0] == from {
+			s.refs[k] = [2]string{to, v[1]}
+		}
+	}
+	return nil
+}
+
+func (s *fakeStore) SkipOrderNos(_ context.Context, n int64) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.seq += int(n)
+	return nil
 }
 
 func (s *fakeStore) Order(_ context.Context, orderNo string) (sales.OrderSnapshot, error) {
@@ -319,7 +340,7 @@ func newFixture(t *testing.T) *fixture {
 		},
 		snapshots: map[string]sales.OrderSnapshot{},
 		resumes:   map[string][]byte{},
-		refs:      map[string]string{},
+		refs:      map[string][2]string{},
 	}
 	orders := &fakeOrders{views: map[string]workflows.OrderView{}}
 	quota := &fakeQuota{}

@@ -3,7 +3,9 @@ package starter
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 
@@ -30,6 +32,10 @@ func (a *api) createOrder(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	req.Normalize()
+	if _, err := idempotencyKey(r); err != nil {
+		a.fail(w, r, err)
+		return
+	}
 	cat, err := a.validOrder(r, req)
 	if err != nil {
 		a.fail(w, r, err)
@@ -127,9 +133,21 @@ func (a *api) catalog(ctx context.Context, req sales.OrderRequest) (sales.Catalo
 	return cat, err
 }
 
-// register gives a valid order its number and starts its workflow. With a
-// client_ref the store decides the number: a reference seen before answers
-// with the order that owns it.
+// maxNumberSkips bounds how often one request looks for a free order
+// number: each skip doubles the jump, so it crosses a sequence behind by up
+// to 2^maxNumberSkips numbers.
+const maxNumberSkips = 24
+
+// register gives a valid order its number and starts its workflow. What
+// names the request (its client_ref, the Idempotency-Key header) is claimed
+// for the number first: a request named before answers with the order that
+// owns the name when it is the same request, and is refused as a conflict
+// when it is another.
+//
+// A fresh number whose workflow exists already was never this request's:
+// the store's sequence is behind Temporal's workflow ids (PostgreSQL
+// restored from a backup). The request then takes a number further on,
+// never the existing order.
 func (a *api) register(r *http.Request, req sales.OrderRequest, cat sales.Catalog) (createdOrder, error) {
 	ctx := r.Context()
 	customer := *cat.Customer
@@ -137,28 +155,71 @@ func (a *api) register(r *http.Request, req sales.OrderRequest, cat sales.Catalo
 	if err != nil {
 		return createdOrder{}, err
 	}
-	if req.ClientRef != "" {
-		owner, err := a.store.ClaimClientRef(ctx, req.CustomerID, req.ClientRef, no)
-		if err != nil {
+	if claims := orderClaims(r, req); len(claims) > 0 {
+		owner, same, err := a.store.ClaimOrder(ctx, no, req.Hash(), claims)
+		switch {
+		case err != nil:
 			return createdOrder{}, err
-		}
-		if owner != no {
+		case owner != no && !same:
+			return createdOrder{}, sales.Errorf(sales.ErrConflict,
+				"%s names order %s, which was made from a different request; use a new reference for a new order", claimNames(claims), owner)
+		case owner != no:
 			return a.resume(r, owner, req, cat)
 		}
 	}
-	in, err := a.orderInput(r, no, req, cat)
-	if err != nil {
-		return createdOrder{}, err
+	for skip := 0; ; skip++ {
+		in, err := a.orderInput(r, no, req, cat)
+		if err != nil {
+			return createdOrder{}, err
+		}
+		v, existed, err := a.orders.Start(ctx, in, customer)
+		if err != nil {
+			return createdOrder{}, err
+		}
+		if !existed {
+			return createdOrder{OrderNo: no, WorkflowID: workflows.WorkflowID(no), Status: v.Status, Step: v.Step, Reason: holdOrReason(v)}, nil
+		}
+		if skip == maxNumberSkips {
+			return createdOrder{}, fmt.Errorf("no free order number found after %d tries (the last %s): the store's order-number sequence is far behind the workflows Temporal has", skip+1, no)
+		}
+		slog.WarnContext(ctx, "the order number's workflow exists already: the store's sequence is behind Temporal; taking a number further on",
+			"order", no, "skip", int64(1)<<skip)
+		taken := no
+		if err := a.store.SkipOrderNos(ctx, int64(1)<<skip); err != nil {
+			return createdOrder{}, err
+		}
+		if no, err = a.store.NextOrderNo(ctx, a.now().Year()); err != nil {
+			return createdOrder{}, err
+		}
+		if err := a.store.MoveOrderClaims(ctx, taken, no); err != nil {
+			return createdOrder{}, err
+		}
 	}
-	v, existed, err := a.orders.Start(ctx, in, customer)
-	if err != nil {
-		return createdOrder{}, err
+}
+
+// orderClaims are the names of an order request: its client_ref (per
+// customer) and its Idempotency-Key (per user).
+func orderClaims(r *http.Request, req sales.OrderRequest) []sales.OrderClaim {
+	var out []sales.OrderClaim
+	if req.ClientRef != "" {
+		out = append(out, sales.OrderClaim{Kind: sales.ClaimClientRef, Scope: req.CustomerID, Key: req.ClientRef})
 	}
-	if existed && req.ClientRef == "" {
-		return createdOrder{}, fmt.Errorf("order number %s was issued twice: its workflow already exists", no)
+	if key := r.Header.Get("Idempotency-Key"); key != "" {
+		out = append(out, sales.OrderClaim{Kind: sales.ClaimIdempotencyKey, Scope: actorOf(r).UserID, Key: key})
 	}
-	// With a client_ref, an existing workflow is a concurrent request's start of this same order.
-	return createdOrder{OrderNo: no, WorkflowID: workflows.WorkflowID(no), Status: v.Status, Step: v.Step, Reason: holdOrReason(v), Existing: existed}, nil
+	return out
+}
+
+func claimNames(claims []sales.OrderClaim) string {
+	names := make([]string, len(claims))
+	for i, c := range claims {
+		if c.Kind == sales.ClaimClientRef {
+			names[i] = "client_ref " + c.Key
+		} else {
+			names[i] = "Idempotency-Key " + c.Key
+		}
+	}
+	return strings.Join(names, " or ")
 }
 
 // resume answers a client_ref seen before with the order that owns it. When

@@ -2,6 +2,7 @@ package starter
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"reflect"
 	"slices"
 	"strings"
@@ -136,9 +137,71 @@ func TestCreateOrderWithTheSameClientRefReturnsTheSameOrder(t *testing.T) {
 	}
 }
 
+// The same client_ref or Idempotency-Key with a different body is another
+// request: refused as a conflict, never answered with the first order.
+func TestCreateOrderRefusesAReferenceUsedForADifferentRequest(t *testing.T) {
+	f := newFixture(t)
+	body := validOrder("C-001")
+	body["client_ref"] = "PO-7782"
+	wantStatus(t, f.do(t, "POST", "/v1/orders", "t-ssg", body), http.StatusCreated)
+	other := validOrder("C-001")
+	other["client_ref"] = "PO-7782"
+	other["note"] = "a different order under the same reference"
+	e := wantError(t, f.do(t, "POST", "/v1/orders", "t-ssg", other), http.StatusConflict, sales.ErrConflict)
+	if !strings.Contains(e.Message, "PO-7782") {
+		t.Errorf("message %q does not name the reference", e.Message)
+	}
+
+	// The Idempotency-Key: the same request twice is one order.
+	req := func(b map[string]any, key string) *httptest.ResponseRecorder {
+		return f.do(t, "POST", "/v1/orders", "t-ssg", b, "Idempotency-Key", key)
+	}
+	first, again := req(validOrder("C-001"), "key-1"), req(validOrder("C-001"), "key-1")
+	wantStatus(t, first, http.StatusCreated)
+	wantStatus(t, again, http.StatusOK)
+	if a, b := decodeAs[createdOrder](t, first), decodeAs[createdOrder](t, again); a.OrderNo != b.OrderNo || !b.Existing {
+		t.Errorf("the same key twice: %+v then %+v", a, b)
+	}
+	changed := validOrder("C-001")
+	changed["note"] = "changed"
+	wantError(t, req(changed, "key-1"), http.StatusConflict, sales.ErrConflict)
+	wantError(t, req(validOrder("C-001"), "bad\x01key"), http.StatusUnprocessableEntity, sales.ErrInvalid)
+	if len(f.orders.starts) != 2 {
+		t.Errorf("%d workflows started, want 2", len(f.orders.starts))
+	}
+}
+
+// When the store's order-number sequence is behind the workflows Temporal
+// has (a restored database), a new order takes a number further on and is
+// never answered with another customer's order.
+func TestANewOrderIsNeverAnsweredWithAnOldOneOfTheSameNumber(t *testing.T) {
+	f := newFixture(t)
+	for i := 1; i <= 5; i++ { // the workflows of an earlier life of the database
+		no := sales.FormatOrderNo(2026, int64(i))
+		f.orders.views[no] = workflows.OrderView{OrderState: workflows.OrderState{OrderNo: no, CustomerID: "C-002", Status: sales.StatusRemitted}}
+	}
+	body := validOrder("C-001")
+	body["client_ref"] = "PO-NEW"
+	rec := f.do(t, "POST", "/v1/orders", "t-ssg", body)
+	wantStatus(t, rec, http.StatusCreated)
+	got := decodeAs[createdOrder](t, rec)
+	if got.Existing || got.Status == sales.StatusRemitted || f.orders.views[got.OrderNo].CustomerID != "C-001" {
+		t.Fatalf("answered %+v (customer %s)", got, f.orders.views[got.OrderNo].CustomerID)
+	}
+	if len(f.orders.starts) != 1 || f.orders.starts[0].in.OrderNo != got.OrderNo {
+		t.Errorf("starts %+v", f.orders.starts)
+	}
+	// The reference follows the order to its number.
+	again := f.do(t, "POST", "/v1/orders", "t-ssg", body)
+	wantStatus(t, again, http.StatusOK)
+	if b := decodeAs[createdOrder](t, again); b.OrderNo != got.OrderNo {
+		t.Errorf("the reference answers %s, the order is %s", b.OrderNo, got.OrderNo)
+	}
+}
+
 func TestCreateOrderWithAClaimedRefStartsAnOrderThatNeverStarted(t *testing.T) {
 	f := newFixture(t)
-	f.store.refs["C-001/PO-1"] = "SO-2026-000099" // claimed, then the request failed
+	f.store.refs["client_ref/C-001/PO-1"] = [2]string{"SO-2026-000099", ""} // claimed, then the request failed
 	body := validOrder("C-001")
 	body["client_ref"] = "PO-1"
 

@@ -210,16 +210,26 @@ func (a *api) prepare(r *http.Request, update string, body any) (orderNo, update
 	if err := decode(r, body); err != nil {
 		return "", "", err
 	}
-	if key := r.Header.Get("Idempotency-Key"); key != "" {
-		if len(key) > maxIdempotencyKey || strings.ContainsFunc(key, func(c rune) bool { return c < ' ' || c > '~' }) {
-			var p sales.Problems
-			p.Add("Idempotency-Key", "must be at most %d printable ASCII characters", maxIdempotencyKey)
-			return "", "", p.Err("invalid Idempotency-Key header")
-		}
+	key, err := idempotencyKey(r)
+	if err != nil {
+		return "", "", err
+	}
+	if key != "" {
 		updateID = update + "/" + key
 	}
 	orderNo, err = a.target(r)
 	return orderNo, updateID, err
+}
+
+// idempotencyKey is the request's Idempotency-Key header ("" when none).
+func idempotencyKey(r *http.Request) (string, error) {
+	key := r.Header.Get("Idempotency-Key")
+	if len(key) > maxIdempotencyKey || strings.ContainsFunc(key, func(c rune) bool { return c < ' ' || c > '~' }) {
+		var p sales.Problems
+		p.Add("Idempotency-Key", "must be at most %d printable ASCII characters", maxIdempotencyKey)
+		return "", p.Err("invalid Idempotency-Key header")
+	}
+	return key, nil
 }
 
 // updateOrder sends an update whose result is where the order stands now,
