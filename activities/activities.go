@@ -21,7 +21,7 @@ type Store interface {
 	Customer(ctx context.Context, id string) (sales.Customer, error)
 	SKUs(ctx context.Context, codes []string) (map[string]sales.SKU, error)
 	Ladder(ctx context.Context, customerID string) (sales.Ladder, error)
-	CreditPosition(ctx context.Context, customerID, orderNo string, amount sales.Fen) (sales.CreditPosition, error)
+	ReserveCredit(ctx context.Context, customerID, orderNo string, amount sales.Fen) (sales.CreditPosition, error)
 	ApplyOrderChanges(ctx context.Context, c sales.OrderChanges) error
 	FileProblem(ctx context.Context, f sales.ProblemFiling) (sales.Problem, error)
 	QuotaStore
@@ -78,9 +78,12 @@ func (a *Activities) PrepareOrder(ctx context.Context, req sales.OrderRequest) (
 	return out, nil
 }
 
-// CheckCredit returns the customer's credit position with the order's amount.
+// CheckCredit returns the customer's credit position with the order's amount
+// and, when the order passes, reserves that amount for it under the
+// customer's lock, so that another order checked at the same time counts it.
+// Checking the same order again reserves once.
 func (a *Activities) CheckCredit(ctx context.Context, in workflows.CreditInput) (sales.CreditPosition, error) {
-	p, err := a.Store.CreditPosition(ctx, in.CustomerID, in.OrderNo, in.Amount)
+	p, err := a.Store.ReserveCredit(ctx, in.CustomerID, in.OrderNo, in.Amount)
 	if err != nil {
 		return p, business(fmt.Errorf("check credit of %s: %w", in.CustomerID, err))
 	}

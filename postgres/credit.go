@@ -388,3 +388,98 @@ func scanChange(r pgx.CollectableRow) (sales.CreditChange, error) {
 func (s *Store) AddNotifications(ctx context.Context, notes []sales.Notification) error {
 	return s.inTx(ctx, "add notifications", func(tx pgx.Tx) error { return writeNotifications(ctx, tx, notes) })
 }
+
+// creditReservationLife is how long a reservation counts while its order has
+// no row in orders: long enough for a write that is behind to catch up, short
+// enough that an order whose workflow never wrote it does not block the
+// customer's credit for good.
+const creditReservationLife = 24 * time.Hour
+
+// CreditPosition returns a customer's credit limit, frozen state and the
+// exposure if orderNo were to add amount: open receivables, plus what other
+// open orders have not billed yet, plus what other orders reserved (see
+// ReserveCredit), plus amount. It reserves nothing.
+func (s *Store) CreditPosition(ctx context.Context, customerID, orderNo string, amount sales.Fen) (sales.CreditPosition, error) {
+	return creditPosition(ctx, s.pool, customerID, orderNo, amount)
+}
+
+// ReserveCredit is OP4's credit check and reservation in one step, so that
+// two orders of one customer cannot both pass on the same headroom: under a
+// lock of the customer's credit, it returns the position as CreditPosition
+// does and, when the order passes (not frozen, exposure within the limit),
+// records amount as reserved for orderNo, so that a check of another order
+// after it counts it. The reservation stops counting once the order's own
+// row is in orders (its unbilled amount counts then, never both), or after
+// creditReservationLife. Checking the same order again sees the same
+// position (its own reservation is not counted) and keeps one reservation;
+// an order that no longer passes gives its reservation up. An amount of zero
+// (the SP2 re-check) reserves nothing.
+func (s *Store) ReserveCredit(ctx context.Context, customerID, orderNo string, amount sales.Fen) (sales.CreditPosition, error) {
+	op := "reserve credit of " + customerID + " for " + orderNo
+	if amount < 0 {
+		return sales.CreditPosition{}, sales.Errorf(sales.ErrInvalid, "%s: the amount must not be negative, not %s", op, amount)
+	}
+	var p sales.CreditPosition
+	err := s.inTx(ctx, op, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('credit/' || $1))`, customerID); err != nil {
+			return translate(op, err)
+		}
+		// Reservations that no longer count go first.
+		if _, err := tx.Exec(ctx, `
+			DELETE FROM credit_reservations r
+			WHERE r.customer_id = $1 AND (r.reserved_at < now() - $2::interval
+				OR EXISTS (SELECT 1 FROM orders o WHERE o.order_no = r.order_no))`,
+			customerID, creditReservationLife); err != nil {
+			return translate(op, err)
+		}
+		var err error
+		if p, err = creditPosition(ctx, tx, customerID, orderNo, amount); err != nil || amount == 0 {
+			return err
+		}
+		if p.Held() != "" {
+			_, err = tx.Exec(ctx, `DELETE FROM credit_reservations WHERE order_no = $1`, orderNo)
+			return translateOrNil(op, err)
+		}
+		_, err = tx.Exec(ctx, `
+			INSERT INTO credit_reservations (order_no, customer_id, amount_fen, reserved_at)
+			VALUES ($1, $2, $3, now())
+			ON CONFLICT (order_no) DO UPDATE SET customer_id = excluded.customer_id,
+				amount_fen = excluded.amount_fen, reserved_at = excluded.reserved_at`,
+			orderNo, customerID, amount)
+		return translateOrNil(op, err)
+	})
+	if err != nil {
+		return sales.CreditPosition{}, err
+	}
+	return p, nil
+}
+
+// creditPosition reads a customer's position with orderNo adding amount, in
+// one statement (one snapshot): a reservation and the row of its order are
+// never both counted.
+func creditPosition(ctx context.Context, q interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}, customerID, orderNo string, amount sales.Fen) (sales.CreditPosition, error) {
+	var p sales.CreditPosition
+	var receivables, unbilled, reserved int64
+	err := q.QueryRow(ctx, `
+		SELECT c.credit_limit_fen, c.frozen, c.frozen_reason,
+			coalesce((SELECT sum(i.amount_fen - i.paid_fen - i.credited_fen) FROM invoices i
+				WHERE i.customer_id = c.id AND i.paid_at IS NULL), 0)::bigint,
+			coalesce((SELECT sum(o.unbilled_fen) FROM orders o
+				WHERE o.customer_id = c.id AND o.closed_at IS NULL AND o.order_no <> $2
+					AND o.status <> ALL($3)), 0)::bigint,
+			coalesce((SELECT sum(r.amount_fen) FROM credit_reservations r
+				WHERE r.customer_id = c.id AND r.order_no <> $2 AND r.reserved_at >= now() - $4::interval
+					AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.order_no = r.order_no)), 0)::bigint
+		FROM customers c WHERE c.id = $1`, customerID, orderNo, finalStatuses, creditReservationLife).
+		Scan(&p.Limit, &p.Frozen, &p.Reason, &receivables, &unbilled, &reserved)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return sales.CreditPosition{}, sales.Errorf(sales.ErrNotFound, "no customer %q", customerID)
+	}
+	if err != nil {
+		return sales.CreditPosition{}, fmt.Errorf("store: credit position of %s: %w", customerID, err)
+	}
+	p.Exposure = sales.Fen(receivables+unbilled+reserved) + amount
+	return p, nil
+}

@@ -238,31 +238,6 @@ func (s *Store) Ladder(ctx context.Context, customerID string) (sales.Ladder, er
 // finalStatuses are the statuses that end an order's cycle.
 var finalStatuses = []string{string(sales.StatusRemitted), string(sales.StatusRejected), string(sales.StatusCancelled)}
 
-// CreditPosition returns a customer's credit limit, frozen state and the
-// exposure if orderNo were to add amount: open receivables, plus what other
-// open orders have not billed yet, plus amount.
-func (s *Store) CreditPosition(ctx context.Context, customerID, orderNo string, amount sales.Fen) (sales.CreditPosition, error) {
-	var p sales.CreditPosition
-	var receivables, unbilled int64
-	err := s.pool.QueryRow(ctx, `
-		SELECT c.credit_limit_fen, c.frozen, c.frozen_reason,
-			coalesce((SELECT sum(i.amount_fen - i.paid_fen - i.credited_fen) FROM invoices i
-				WHERE i.customer_id = c.id AND i.paid_at IS NULL), 0)::bigint,
-			coalesce((SELECT sum(o.unbilled_fen) FROM orders o
-				WHERE o.customer_id = c.id AND o.closed_at IS NULL AND o.order_no <> $2
-					AND o.status <> ALL($3)), 0)::bigint
-		FROM customers c WHERE c.id = $1`, customerID, orderNo, finalStatuses).
-		Scan(&p.Limit, &p.Frozen, &p.Reason, &receivables, &unbilled)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return sales.CreditPosition{}, sales.Errorf(sales.ErrNotFound, "no customer %q", customerID)
-	}
-	if err != nil {
-		return sales.CreditPosition{}, fmt.Errorf("store: credit position of %s: %w", customerID, err)
-	}
-	p.Exposure = sales.Fen(receivables+unbilled) + amount
-	return p, nil
-}
-
 // CustomerCreditBalance returns a customer's credit balance: overpayments in,
 // uses out.
 func (s *Store) CustomerCreditBalance(ctx context.Context, customerID string) (sales.Fen, error) {
