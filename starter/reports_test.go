@@ -30,7 +30,6 @@ type fakeReports struct {
 	targets   *sales.TargetRequest
 	focus     map[string]sales.FocusItems
 	packs     map[int64]sales.PackRecord
-	workbook  []byte
 	runs      []workflows.MeetingPackInput
 	runDone   bool
 }

@@ -561,7 +561,7 @@ func levelsOf(es []sales.Escalation, kind sales.EscalationKind) []string {
 	var out []string
 	for _, e := range es {
 		if e.Kind == kind {
-			out = append(out, fmt.Sprintf("%s", e.Level))
+			out = append(out, e.Level.String())
 		}
 	}
 	return out
