@@ -18,6 +18,9 @@ import (
 // says how a change is guarded and when a release's histories go.
 const Release = "1.0"
 
+// Patches: the change ids of workflow.GetVersion calls, each with the release
+// that introduced it (docs/design.md, "Versioning"). Release 1.0 has none.
+
 // TaskQueue is where order workflows and their activities run.
 const TaskQueue = "osb-orders"
 
