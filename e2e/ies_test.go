@@ -179,8 +179,10 @@ func TestTheMonthlyPacksRunOnTheirSchedulesAndOnDemand(t *testing.T) {
 		converter.GetDefaultDataConverter().FromPayload(f, &memoMonth) != nil || memoMonth != last {
 		t.Errorf("the run's memo has month %q, want %s", memoMonth, last)
 	}
+	// A pack covers the whole company: the FSF read the scoped reports instead.
+	a.must(403, token("kam-huadong-1"), "GET", fmt.Sprintf("/v1/packs/%d", rec.ID), nil, nil)
 	var full sales.PackRecord
-	a.must(200, token("kam-huadong-1"), "GET", fmt.Sprintf("/v1/packs/%d", rec.ID), nil, &full)
+	a.must(200, token("csr1"), "GET", fmt.Sprintf("/v1/packs/%d", rec.ID), nil, &full)
 	if full.Content == nil || full.Content.Month != last || full.Content.Focus == nil || full.Content.Focus.Main != "回款率到95%" {
 		t.Errorf("pack content %+v", full.Content)
 	}

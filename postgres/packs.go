@@ -53,30 +53,38 @@ func (s *Store) SetTargets(ctx context.Context, r sales.TargetRequest, by string
 			}
 		}
 		var err error
-		out, err = targets(ctx, tx, r.Month)
+		out, err = targets(ctx, tx, r.Month, sales.Scope{All: true})
 		return err
 	})
 	return out, err
 }
 
-// Targets returns the targets of month, widest dimension first.
-func (s *Store) Targets(ctx context.Context, month string) ([]sales.Target, error) {
+// Targets returns the targets of month in scope, widest dimension first. A
+// limited scope (the FSF) sees the targets of its people only, never a
+// market's: like the report against target.
+func (s *Store) Targets(ctx context.Context, month string, scope sales.Scope) ([]sales.Target, error) {
 	if !sales.ValidMonth(month) {
 		return nil, sales.Errorf(sales.ErrInvalid, "month %q must look like 2026-03", month)
 	}
-	return targets(ctx, s.pool, month)
+	return targets(ctx, s.pool, month, scope)
 }
 
-func targets(ctx context.Context, q querier, month string) ([]sales.Target, error) {
+func targets(ctx context.Context, q querier, month string, scope sales.Scope) ([]sales.Target, error) {
+	var where conditions
+	where.add("month = $?", month)
+	if !scope.All {
+		where.clauses = append(where.clauses, "dimension <> 'market'")
+		where.add("key = ANY($?)", nonNil(scope.KAMIDs))
+	}
 	return collect(ctx, q, "targets of "+month, `
 		SELECT month, dimension, key, currency, sales_fen, collections_fen, set_by, set_at
-		FROM sales_targets WHERE month = $1
+		FROM sales_targets`+where.sql()+`
 		ORDER BY array_position(ARRAY['market', 'mm', 'um', 'kam'], dimension), key`,
 		func(r pgx.CollectableRow) (sales.Target, error) {
 			var t sales.Target
 			err := r.Scan(&t.Month, &t.Dimension, &t.Key, &t.Currency, &t.Sales, &t.Collections, &t.SetBy, &t.SetAt)
 			return t, err
-		}, month)
+		}, where.args...)
 }
 
 // SetFocus replaces the SLT's focus items of month.

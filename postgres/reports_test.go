@@ -459,3 +459,38 @@ func TestFocusAndPacksAreStoredOncePerMonth(t *testing.T) {
 		t.Errorf("pack 999: %v", err)
 	}
 }
+
+func TestTargetsListedForAnFSFUserAreTheirLinesOnly(t *testing.T) {
+	st, _ := demoStore(t)
+	ctx := testContext(t)
+	y := sales.Yuan
+	if _, err := st.SetTargets(ctx, sales.TargetRequest{Month: "2026-06", Targets: []sales.TargetEntry{
+		{Dimension: sales.ByMarket, Key: "华东", Sales: y(10000)},
+		{Dimension: sales.ByMM, Key: "mm-huadong", Sales: y(8000)},
+		{Dimension: sales.ByUM, Key: "um-huadong-1", Sales: y(5000)},
+		{Dimension: sales.ByKAM, Key: "kam-huadong-1", Sales: y(4000)},
+		{Dimension: sales.ByKAM, Key: "kam-huanan-1", Sales: y(1000)},
+	}}, "sd", d26(6, 1)); err != nil {
+		t.Fatal(err)
+	}
+	all, err := st.Targets(ctx, "2026-06", everyone)
+	if err != nil || len(all) != 5 {
+		t.Fatalf("everyone sees %d targets, want 5: %v", len(all), err)
+	}
+	reports, err := st.Reports(ctx, "um-huadong-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	um := sales.ScopeOf(sales.User{ID: "um-huadong-1", Role: sales.RoleFSF}, reports)
+	got, err := st.Targets(ctx, "2026-06", um)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, x := range got {
+		keys = append(keys, string(x.Dimension)+":"+x.Key)
+	}
+	if want := []string{"um:um-huadong-1", "kam:kam-huadong-1"}; !reflect.DeepEqual(keys, want) {
+		t.Errorf("the UM sees %v, want %v (never the market's or another line's)", keys, want)
+	}
+}

@@ -16,7 +16,8 @@ import (
 	"osb/workflows"
 )
 
-// targets lists the sales and collections targets of a month.
+// targets lists the sales and collections targets of a month that the user
+// may see: the FSF see those of themselves and of everyone below them.
 func (a *api) targets(w http.ResponseWriter, r *http.Request) {
 	q := newParams(r, "month")
 	month := q.month("month", sales.MonthOf(a.now()))
@@ -24,7 +25,12 @@ func (a *api) targets(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	list, err := a.reports.Targets(r.Context(), month)
+	scope, err := a.scopeOf(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	list, err := a.reports.Targets(r.Context(), month, scope)
 	if err != nil {
 		a.fail(w, r, err)
 		return

@@ -38,7 +38,7 @@ type ReportStore interface {
 	Reach(ctx context.Context, f sales.ReportFilter) ([]sales.ReachRow, error)
 
 	SetTargets(ctx context.Context, r sales.TargetRequest, by string, at time.Time) ([]sales.Target, error)
-	Targets(ctx context.Context, month string) ([]sales.Target, error)
+	Targets(ctx context.Context, month string, scope sales.Scope) ([]sales.Target, error)
 	SetFocus(ctx context.Context, month string, r sales.FocusRequest, by string, at time.Time) (sales.FocusItems, error)
 	Focus(ctx context.Context, month string) (sales.FocusItems, error)
 
@@ -70,10 +70,16 @@ func (a *api) reportRoutes(r chi.Router) {
 	r.Get("/focus/{month}", a.focus)
 	r.With(a.allow(slt)).Put("/focus/{month}", a.setFocus)
 
-	r.Get("/packs", a.listPacks)
+	r.With(a.allow(packReaders...)).Get("/packs", a.listPacks)
 	r.With(a.allow(slt)).Post("/packs", a.runPack)
-	r.Get("/packs/{id}", a.getPack)
+	r.With(a.allow(packReaders...)).Get("/packs/{id}", a.getPack)
 }
+
+// packReaders may read the meeting packs. A pack is the whole company's
+// month (every customer's overdue position, every market's figures), made
+// once for its meeting: it cannot be cut down to an FSF user's customers, so
+// the FSF read the scoped reports instead.
+var packReaders = []sales.Role{sales.RoleSSG, sales.RoleFinance, sales.RoleLogistics, sales.RoleSLT, sales.RoleAdmin}
 
 // report is the answer of a report route: rows as JSON, or laid out as a
 // table for a download.

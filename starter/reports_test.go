@@ -32,6 +32,8 @@ type fakeReports struct {
 	packs     map[int64]sales.PackRecord
 	runs      []workflows.MeetingPackInput
 	runDone   bool
+
+	targetScope *sales.Scope // of the last target list
 }
 
 func newFakeReports() *fakeReports {
@@ -145,7 +147,12 @@ func (f *fakeReports) SetTargets(_ context.Context, r sales.TargetRequest, by st
 	return out, nil
 }
 
-func (f *fakeReports) Targets(context.Context, string) ([]sales.Target, error) { return nil, nil }
+func (f *fakeReports) Targets(_ context.Context, month string, scope sales.Scope) ([]sales.Target, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.targetScope = &scope
+	return nil, nil
+}
 
 func (f *fakeReports) SetFocus(_ context.Context, month string, r sales.FocusRequest, by string, at time.Time) (sales.FocusItems, error) {
 	fi := sales.FocusItems{Month: month, Main: r.Main, Secondary: r.Secondary, SetBy: by, SetAt: at}
@@ -394,12 +401,35 @@ func TestTheSLTGeneratesAPackOnDemand(t *testing.T) {
 	}
 	wantError(t, f.do(t, "POST", "/v1/packs", "t-slt", map[string]any{"kind": "board", "month": "2026-13"}), http.StatusUnprocessableEntity, sales.ErrInvalid)
 
-	rec = f.do(t, "GET", "/v1/packs/3?format=xlsx", "t-kam1", nil)
+	rec = f.do(t, "GET", "/v1/packs/3?format=xlsx", "t-ssg", nil)
 	wantStatus(t, rec, http.StatusOK)
 	if cd := rec.Header().Get("Content-Disposition"); !strings.Contains(cd, "osb-slt-meeting-pack-2026-02.xlsx") || rec.Body.String() != "PK\x03\x04" {
 		t.Errorf("workbook %q %q", cd, rec.Body)
 	}
-	wantStatus(t, f.do(t, "GET", "/v1/packs/3", "t-kam1", nil), http.StatusOK)
-	wantError(t, f.do(t, "GET", "/v1/packs/4", "t-kam1", nil), http.StatusNotFound, sales.ErrNotFound)
-	wantStatus(t, f.do(t, "GET", "/v1/packs?kind=slt", "t-kam1", nil), http.StatusOK)
+	wantStatus(t, f.do(t, "GET", "/v1/packs/3", "t-fin", nil), http.StatusOK)
+	wantError(t, f.do(t, "GET", "/v1/packs/4", "t-slt", nil), http.StatusNotFound, sales.ErrNotFound)
+	wantStatus(t, f.do(t, "GET", "/v1/packs?kind=slt", "t-log", nil), http.StatusOK)
+}
+
+// A meeting pack is the whole company's month: the FSF may not read it, in
+// any form, whatever their title.
+func TestMeetingPacksAreNotForTheFSF(t *testing.T) {
+	f := newFixture(t)
+	for _, tok := range []string{"t-kam1", "t-um"} {
+		for _, path := range []string{"/v1/packs", "/v1/packs?kind=slt", "/v1/packs/3", "/v1/packs/3?format=xlsx"} {
+			wantError(t, f.do(t, "GET", path, tok, nil), http.StatusForbidden, sales.ErrForbidden)
+		}
+	}
+}
+
+func TestTargetsAreScopedToTheFSFUsersLine(t *testing.T) {
+	f := newFixture(t)
+	wantStatus(t, f.do(t, "GET", "/v1/targets?month=2026-04", "t-um", nil), http.StatusOK)
+	if got := f.reports.targetScope; got == nil || got.All || !reflect.DeepEqual(got.KAMIDs, []string{"u-um", "u-kam1"}) {
+		t.Errorf("an UM listed targets with scope %+v, want themselves and their KAM", got)
+	}
+	wantStatus(t, f.do(t, "GET", "/v1/targets?month=2026-04", "t-fin", nil), http.StatusOK)
+	if got := f.reports.targetScope; got == nil || !got.All {
+		t.Errorf("Finance listed targets with scope %+v, want all", got)
+	}
 }
