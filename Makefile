@@ -38,6 +38,8 @@ bench:
 	$(GO) test -run '^$$' -bench Cycle -benchtime 3000x ./e2e/
 	$(GO) test -run '^$$' -bench QuarterlyCreditReview -benchtime 3x ./e2e/
 	$(GO) test -run '^$$' -bench Reports -benchtime 3x ./postgres/
+	$(GO) test -run '^$$' -bench ApplyOrderChanges ./postgres/
+	$(GO) test -run '^$$' -bench VersioningCost -benchtime 400x ./devserver/
 
 ## migrate: apply database migrations (starts the private PostgreSQL if nothing answers)
 migrate:
