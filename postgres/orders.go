@@ -498,8 +498,8 @@ func (s *Store) ListOrders(ctx context.Context, f sales.OrderFilter) ([]sales.Or
 	if f.Open {
 		where.add("o.status <> ALL($?)", finalStatuses)
 	}
-	if !f.Scope.All {
-		where.add("o.kam_id = ANY($?)", nonNil(f.Scope.KAMIDs))
+	if !f.Scope.All { // the customer's KAM now, not the one the order was placed under
+		where.add("c.kam_id = ANY($?)", nonNil(f.Scope.KAMIDs))
 	}
 	if f.Before != "" {
 		where.add("order_no_key(o.order_no) < order_no_key($?)", f.Before)

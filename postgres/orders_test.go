@@ -442,6 +442,38 @@ func TestListOrdersFiltersAndPages(t *testing.T) {
 	}
 }
 
+// An FSF user's order list follows the customer's KAM now: a customer
+// handed to another KAM takes its orders along, old ones included.
+func TestListOrdersScopeFollowsTheCustomersCurrentKAM(t *testing.T) {
+	st, _ := demoStore(t)
+	ctx := testContext(t)
+	listFixture(t, st) // C001's orders 1 and 5 were placed under kam-huadong-1
+	c, err := st.Customer(ctx, "C001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.KAMID = "kam-huadong-3"
+	if err := st.SaveOrganisation(ctx, sales.Organisation{Customers: []sales.Customer{c}}); err != nil {
+		t.Fatal(err)
+	}
+	for kam, want := range map[string][]string{
+		"kam-huadong-1": nil,
+		"kam-huadong-3": {"SO-2026-000006", "SO-2026-000005", "SO-2026-000001"},
+	} {
+		got, err := st.ListOrders(ctx, sales.OrderFilter{Scope: sales.Scope{KAMIDs: []string{kam}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var nos []string
+		for _, o := range got {
+			nos = append(nos, o.OrderNo)
+		}
+		if !slices.Equal(nos, want) {
+			t.Errorf("%s lists %v, want %v", kam, nos, want)
+		}
+	}
+}
+
 func TestListOrdersSummarisesWithTheCustomerName(t *testing.T) {
 	st, _ := demoStore(t)
 	ctx := testContext(t)

@@ -364,14 +364,6 @@ func (o order) customerID() string {
 	return o.snap.CustomerID
 }
 
-// kamID is the KAM of the order's customer ("" when the order does not say).
-func (o order) kamID() string {
-	if o.live != nil {
-		return o.live.Ladder.KAM
-	}
-	return o.snap.KAMID
-}
-
 func (o order) hasInvoice(no string) bool {
 	var invoices []sales.Invoice
 	if o.live != nil {
@@ -416,9 +408,15 @@ func (a *api) findOrder(ctx context.Context, no string) (order, error) {
 	case "":
 		return order{snap: &s}, nil
 	case sales.ErrNotFound:
-		return order{}, sales.Errorf(sales.ErrNotFound, "order %s not found", no)
+		return order{}, orderNotFound(no)
 	}
 	return order{}, err
+}
+
+// orderNotFound is the answer for an order that does not exist, and for one
+// the user may not see: the two cannot be told apart.
+func orderNotFound(no string) error {
+	return sales.Errorf(sales.ErrNotFound, "order %s not found", no)
 }
 
 // pathOrderNo returns the order number of the path.
@@ -432,7 +430,8 @@ func pathOrderNo(r *http.Request) (string, error) {
 	return no, nil
 }
 
-// visibleOrder finds the order of the path, refusing users who may not see it.
+// visibleOrder finds the order of the path; an order the user may not see is
+// not found.
 func (a *api) visibleOrder(r *http.Request) (order, error) {
 	no, err := pathOrderNo(r)
 	if err != nil {
@@ -467,21 +466,23 @@ func (a *api) target(r *http.Request) (string, error) {
 	return no, a.checkScope(r.Context(), scope, o)
 }
 
-// checkScope refuses an order whose customer is outside scope.
+// checkScope answers an order whose customer is outside scope as if it did
+// not exist, so an FSF user learns nothing of other customers' orders. The
+// scope follows the customer's KAM now, read from the store, never the KAM
+// the order was placed under: a customer handed to another KAM takes its
+// orders along.
 func (a *api) checkScope(ctx context.Context, scope sales.Scope, o order) error {
 	if scope.All {
 		return nil
 	}
-	kam := o.kamID()
-	if kam == "" {
-		c, err := a.store.Customer(ctx, o.customerID())
-		if err != nil && sales.ErrorCode(err) != sales.ErrNotFound {
-			return err
-		}
-		kam = c.KAMID
-	}
-	if !scope.Allows(kam) {
-		return sales.Errorf(sales.ErrForbidden, "order %s is for customer %s, who is not one of your customers", o.no(), o.customerID())
+	c, err := a.store.Customer(ctx, o.customerID())
+	switch {
+	case sales.ErrorCode(err) == sales.ErrNotFound:
+		return orderNotFound(o.no())
+	case err != nil:
+		return err
+	case !scope.Allows(c.KAMID):
+		return orderNotFound(o.no())
 	}
 	return nil
 }

@@ -233,22 +233,76 @@ func TestFSFOrdersOnlyForTheirOwnCustomers(t *testing.T) {
 	wantStatus(t, f.do(t, "POST", "/v1/orders", "t-um", validOrder("C-001")), http.StatusCreated)
 }
 
-func TestFSFSeesOnlyOrdersOfTheirCustomers(t *testing.T) {
+// fsfOrderRoutes are the order routes an FSF user may call, with a body
+// each accepts; {no} is the order's number.
+var fsfOrderRoutes = []struct{ method, path, body string }{
+	{"GET", "/v1/orders/{no}", ""},
+	{"GET", "/v1/orders/{no}/events", ""},
+	{"POST", "/v1/orders/{no}/cancel", `{"reason":"x"}`},
+	{"POST", "/v1/orders/{no}/invoices/INV-1/acknowledge", `{}`},
+	{"POST", "/v1/orders/{no}/invoices/INV-1/dispute", `{"reason":"wrong price"}`},
+	{"POST", "/v1/orders/{no}/returns", `{"lines":[{"line_no":1,"quantity":1}],"reason":"broken"}`},
+	{"POST", "/v1/orders/{no}/returns/RT-1/decision", `{"decision":"approve"}`},
+}
+
+// An FSF user gets for another customer's order exactly what they get for
+// an order that does not exist, on every order route they may call.
+func TestFSFCannotTellAnotherCustomersOrderFromNone(t *testing.T) {
 	f := newFixture(t)
 	no := f.startOrder(t, "C-002")
-
-	wantError(t, f.do(t, "GET", "/v1/orders/"+no, "t-kam1", nil), http.StatusForbidden, sales.ErrForbidden)
-	wantError(t, f.do(t, "GET", "/v1/orders/"+no, "t-um", nil), http.StatusForbidden, sales.ErrForbidden)
-	wantError(t, f.do(t, "POST", "/v1/orders/"+no+"/cancel", "t-kam1", `{"reason":"x"}`), http.StatusForbidden, sales.ErrForbidden)
-	wantError(t, f.do(t, "GET", "/v1/orders/"+no+"/events", "t-kam1", nil), http.StatusForbidden, sales.ErrForbidden)
-	if len(f.orders.updates) != 0 {
-		t.Error("an update outside the scope reached the workflow")
+	const missing = "SO-2026-999999"
+	for _, tok := range []string{"t-kam1", "t-um"} {
+		for _, rt := range fsfOrderRoutes {
+			theirs := f.do(t, rt.method, strings.ReplaceAll(rt.path, "{no}", no), tok, rt.body)
+			none := f.do(t, rt.method, strings.ReplaceAll(rt.path, "{no}", missing), tok, rt.body)
+			e := wantError(t, theirs, http.StatusNotFound, sales.ErrNotFound)
+			wantError(t, none, http.StatusNotFound, sales.ErrNotFound)
+			if got, want := strings.ReplaceAll(theirs.Body.String(), no, missing), none.Body.String(); got != want {
+				t.Errorf("%s %s %s: another customer's order answers\n%s\nwhere none answers\n%s", tok, rt.method, rt.path, got, want)
+			}
+			if strings.Contains(e.Message, "C-002") {
+				t.Errorf("the answer names the customer: %s", e.Message)
+			}
+		}
 	}
-
+	if len(f.orders.updates)+len(f.orders.signals) != 0 {
+		t.Error("a message outside the scope reached the workflow")
+	}
 	rec := f.do(t, "GET", "/v1/orders/"+no, "t-kam2", nil)
 	wantStatus(t, rec, http.StatusOK)
 	if got := decodeAs[map[string]any](t, rec); got["status"] != "released" || got["order_no"] != no {
 		t.Errorf("order = %v", got)
+	}
+}
+
+// The scope follows the customer's KAM now, read from the store on every
+// request, not the KAM the order was placed under: live orders and those
+// whose workflow is gone alike.
+func TestFSFScopeFollowsTheCustomersCurrentKAM(t *testing.T) {
+	f := newFixture(t)
+	live := f.startOrder(t, "C-001") // placed under u-kam1
+	const stored = "SO-2025-000007"
+	f.store.snapshots[stored] = sales.OrderSnapshot{OrderNo: stored, CustomerID: "C-001", KAMID: "u-kam1", Status: sales.StatusRemitted, Step: sales.BC7Close}
+	for _, no := range []string{live, stored} {
+		wantStatus(t, f.do(t, "GET", "/v1/orders/"+no, "t-kam1", nil), http.StatusOK)
+	}
+
+	c := f.store.customers["C-001"]
+	c.KAMID = "u-kam2" // handed over to the KAM of 华南
+	f.store.customers["C-001"] = c
+	for _, no := range []string{live, stored} {
+		for _, tok := range []string{"t-kam1", "t-um"} {
+			for _, rt := range fsfOrderRoutes {
+				rec := f.do(t, rt.method, strings.ReplaceAll(rt.path, "{no}", no), tok, rt.body)
+				wantError(t, rec, http.StatusNotFound, sales.ErrNotFound)
+			}
+		}
+		wantStatus(t, f.do(t, "GET", "/v1/orders/"+no, "t-kam2", nil), http.StatusOK)
+		wantStatus(t, f.do(t, "GET", "/v1/orders/"+no+"/events", "t-kam2", nil), http.StatusOK)
+	}
+	wantStatus(t, f.do(t, "POST", "/v1/orders/"+live+"/cancel", "t-kam2", `{"reason":"x"}`), http.StatusOK)
+	if n := len(f.orders.updates); n != 1 || f.orders.updates[0].arg.(workflows.CancelInput).Actor.UserID != "u-kam2" {
+		t.Errorf("updates %+v, want the new KAM's cancel only", f.orders.updates)
 	}
 }
 
