@@ -331,7 +331,9 @@ func (r *orderRun) acknowledge(ctx workflow.Context, in AcknowledgeInput) (Progr
 	r.enter(sales.SP2Recheck)
 	s.Rechecked = true
 	waited := now.Sub(s.CreditCheckedAt) > time.Duration(r.in.Policy.RecheckAfter)
-	c, err := CheckCredit.local(r, ctx, CreditInput{OrderNo: s.OrderNo, CustomerID: s.CustomerID})
+	// The same check as OP4: the customer's exposure with what this order
+	// still adds (the store counts every other order, not this one).
+	c, err := CheckCredit.local(r, ctx, CreditInput{OrderNo: s.OrderNo, CustomerID: s.CustomerID, Amount: s.Unbilled()})
 	if err != nil {
 		return r.progress(), err
 	}

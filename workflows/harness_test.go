@@ -40,6 +40,7 @@ type world struct {
 	refuse     func(sales.OrderChanges) string
 	creditDown int
 	problems   []sales.ProblemFiling
+	creditIns  []CreditInput // what each credit check asked
 }
 
 // refused is how the store refuses a write or a read: an error retrying
@@ -211,9 +212,10 @@ func (w *world) prepare(_ context.Context, req sales.OrderRequest) (PrepareResul
 	return out, nil
 }
 
-func (w *world) checkCredit(_ context.Context, _ CreditInput) (sales.CreditPosition, error) {
+func (w *world) checkCredit(_ context.Context, in CreditInput) (sales.CreditPosition, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	w.creditIns = append(w.creditIns, in)
 	if w.creditDown > 0 {
 		w.creditDown--
 		return sales.CreditPosition{}, refused("the credit read failed")

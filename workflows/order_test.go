@@ -463,3 +463,20 @@ func TestAnUpdateSentAgainAfterContinueAsNewIsNotDoneTwice(t *testing.T) {
 			len(v.Shipments), len(v.Invoices), second.ShipmentNo, v.Backorder)
 	}
 }
+
+// The re-check at SP2 is the same check as OP4: the customer's exposure with
+// what this order still adds, not without it.
+func TestRecheckCountsTheOrderItself(t *testing.T) {
+	h := newHarness(t)
+	h.at(hour, func() {
+		h.update("ack", UpdateAcknowledge, AcknowledgeInput{Actor: logistics, PlannedDate: "2030-01-01"})
+	})
+	h.runFor(2 * hour)
+	if len(h.w.creditIns) != 2 {
+		t.Fatalf("%d credit checks, want OP4 and SP2", len(h.w.creditIns))
+	}
+	total := sales.Yuan(2000)
+	if op4, sp2 := h.w.creditIns[0].Amount, h.w.creditIns[1].Amount; op4 != total || sp2 != total {
+		t.Errorf("OP4 asked with %s, SP2 with %s; want the order's %s both times", op4, sp2, total)
+	}
+}
