@@ -77,6 +77,8 @@ func (p AdjustmentProposal) Validate(now time.Time, pol CreditPolicy) (time.Time
 	}
 	if strings.TrimSpace(p.Reason) == "" {
 		pr.Add("reason", "is required: say why the formula is not enough")
+	} else {
+		pr.Text("reason", p.Reason, MaxReason, true)
 	}
 	day, err := time.ParseInLocation(time.DateOnly, p.ExpiresOn, Beijing)
 	if err != nil {

@@ -86,9 +86,7 @@ func (r *OrderRequest) Normalize() {
 // ValidateShape reports every problem that needs no catalog.
 func (r OrderRequest) ValidateShape(today time.Time) Problems {
 	var p Problems
-	if r.CustomerID == "" {
-		p.Add("customer_id", "is required")
-	}
+	p.Text("customer_id", r.CustomerID, MaxCode, true)
 	if r.ClientRef != "" && !clientRefPattern.MatchString(r.ClientRef) {
 		p.Add("client_ref", "must be 1–64 letters, digits or . _ / -")
 	}
@@ -113,7 +111,7 @@ func (r OrderRequest) ValidateShape(today time.Time) Problems {
 	for i, l := range r.Lines {
 		f := fmt.Sprintf("lines[%d]", i)
 		n := len(p)
-		p.Text(f+".sku", l.SKU, maxCode, true)
+		p.Text(f+".sku", l.SKU, MaxCode, true)
 		if len(p) == n && seen[l.SKU] {
 			p.Add(f+".sku", "%s appears twice; put the quantity on one line", l.SKU)
 		}
@@ -131,7 +129,7 @@ func (r OrderRequest) ValidateShape(today time.Time) Problems {
 	}
 	for i, pop := range r.POP {
 		f := fmt.Sprintf("pop[%d]", i)
-		p.Text(f+".item", pop.Item, maxCode, true)
+		p.Text(f+".item", pop.Item, MaxCode, true)
 		if pop.Quantity <= 0 {
 			p.Add(f+".quantity", "must be positive")
 		} else if pop.Quantity > 1_000_000 {

@@ -38,9 +38,8 @@ func (i POPItem) Validate() Problems {
 	if !popCodePattern.MatchString(i.Code) {
 		p.Add("code", "must be 1–32 letters, digits or . _ -")
 	}
-	if i.Name == "" {
-		p.Add("name", "is required")
-	}
+	p.Text("name", i.Name, MaxName, true)
+	p.Text("unit", i.Unit, MaxUnit, false)
 	if i.UnitCost <= 0 {
 		p.Add("unit_cost_fen", "must be positive")
 	}
@@ -133,15 +132,17 @@ type POPStandalone struct {
 // ValidateShape reports every problem that needs no catalog.
 func (r POPStandalone) ValidateShape() Problems {
 	var p Problems
-	if strings.TrimSpace(r.CustomerID) == "" {
-		p.Add("customer_id", "is required")
-	}
+	p.Text("customer_id", r.CustomerID, MaxCode, true)
 	if r.Month != "" && !ValidPeriod(r.Month) {
 		p.Add("month", "must be a month like 2026-11")
 	}
 	if len(r.Items) == 0 {
 		p.Add("items", "at least one item is required")
 	}
+	for i, it := range r.Items {
+		p.Text(fmt.Sprintf("items[%d].item", i), it.Item, MaxCode, true)
+	}
+	p.Text("note", r.Note, MaxNote, false)
 	return p
 }
 

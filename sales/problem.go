@@ -156,21 +156,13 @@ func (r ProblemRequest) Validate() Problems {
 	if !r.Department.Valid() {
 		p.Add("department", "must be sales, finance or logistics")
 	}
-	switch n := len([]rune(r.Title)); {
-	case n == 0:
-		p.Add("title", "is required")
-	case n > 200:
-		p.Add("title", "must be at most 200 characters")
-	}
-	if len([]rune(r.Detail)) > 4000 {
-		p.Add("detail", "must be at most 4000 characters")
-	}
+	p.Text("title", r.Title, MaxTitle, true)
+	p.Text("detail", r.Detail, MaxDetail, false)
 	if r.OrderNo != "" && !ValidOrderNo(r.OrderNo) {
 		p.Add("order_no", "must be an order number like SO-2026-000042")
 	}
-	if len(r.Owner) > 64 {
-		p.Add("owner", "must be at most 64 characters")
-	}
+	p.Text("customer_id", r.CustomerID, MaxCode, false)
+	p.Text("owner", r.Owner, MaxCode, false)
 	return p
 }
 
@@ -229,11 +221,11 @@ func (u ProblemUpdate) Validate() Problems {
 	if u.Status != nil && !u.Status.Valid() {
 		p.Add("status", "must be open, in_progress or resolved")
 	}
-	if u.Owner != nil && (strings.TrimSpace(*u.Owner) == "" || len(*u.Owner) > 64) {
-		p.Add("owner", "must be 1–64 characters")
+	if u.Owner != nil {
+		p.Text("owner", *u.Owner, MaxCode, true)
 	}
-	if u.Resolution != nil && len([]rune(*u.Resolution)) > 4000 {
-		p.Add("resolution", "must be at most 4000 characters")
+	if u.Resolution != nil {
+		p.Text("resolution", *u.Resolution, MaxDetail, false)
 	}
 	return p
 }

@@ -32,9 +32,15 @@ type QuotaAllocations struct {
 	Allocations []QuotaAllocation `json:"allocations"`
 }
 
+// ValidateShape reports every problem that needs no catalog: at least one
+// allocation, SKU codes that are text, quantities not negative, no SKU twice.
+func (q QuotaAllocations) ValidateShape() Problems { return q.validate(nil, false) }
+
 // Validate reports every problem that needs no stored allocation: SKUs known
 // and quota-controlled, quantities not negative, no SKU twice.
-func (q QuotaAllocations) Validate(skus map[string]SKU) Problems {
+func (q QuotaAllocations) Validate(skus map[string]SKU) Problems { return q.validate(skus, true) }
+
+func (q QuotaAllocations) validate(skus map[string]SKU, catalog bool) Problems {
 	var p Problems
 	if len(q.Allocations) == 0 {
 		p.Add("allocations", "at least one allocation is required")
@@ -44,10 +50,11 @@ func (q QuotaAllocations) Validate(skus map[string]SKU) Problems {
 		f := fmt.Sprintf("allocations[%d]", i)
 		sku, ok := skus[a.SKU]
 		switch {
-		case strings.TrimSpace(a.SKU) == "":
-			p.Add(f+".sku", "is required")
+		case TextProblem(a.SKU, MaxCode, true) != "":
+			p.Text(f+".sku", a.SKU, MaxCode, true)
 		case seen[a.SKU]:
 			p.Add(f+".sku", "%s appears twice", a.SKU)
+		case !catalog:
 		case !ok:
 			p.Add(f+".sku", "unknown SKU %q", a.SKU)
 		case !sku.Quota:

@@ -369,6 +369,8 @@ func (r TargetRequest) Validate() Problems {
 		}
 		if strings.TrimSpace(t.Key) == "" {
 			p.Add(f+".key", "is required: a market code or a user id")
+		} else if why := TextProblem(t.Key, MaxCode, true); why != "" {
+			p.Add(f+".key", "%s", why)
 		} else if seen[string(t.Dimension)+"/"+t.Key] {
 			p.Add(f+".key", "%s %s appears twice", t.Dimension, t.Key)
 		}
@@ -436,16 +438,12 @@ func (r *FocusRequest) Normalize() {
 // Validate reports every problem of the request at once.
 func (r FocusRequest) Validate() Problems {
 	var p Problems
-	if r.Main == "" || len([]rune(r.Main)) > 500 {
-		p.Add("main", "is required, at most 500 characters")
-	}
+	p.Text("main", r.Main, MaxFocusItem, true)
 	if len(r.Secondary) != 2 {
 		p.Add("secondary", "give exactly two secondary items")
 	}
 	for i, s := range r.Secondary {
-		if s == "" || len([]rune(s)) > 500 {
-			p.Add(fmt.Sprintf("secondary[%d]", i), "is required, at most 500 characters")
-		}
+		p.Text(fmt.Sprintf("secondary[%d]", i), s, MaxFocusItem, true)
 	}
 	return p
 }

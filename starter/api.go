@@ -124,7 +124,7 @@ func New(c Config) http.Handler {
 	a.auth = newAuthCache(ttl, a.now)
 
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID, a.accessLog, a.recoverPanic, middleware.RequestSize(maxBodyBytes))
+	r.Use(middleware.RequestID, a.accessLog, a.recoverPanic, middleware.RequestSize(maxBodyBytes), a.refuseControlCharacters)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, sales.Errorf(sales.ErrNotFound, "there is no %s %s", r.Method, r.URL.Path))
 	})

@@ -70,6 +70,26 @@ type (
 	}
 )
 
+// The free text of the credit requests, checked before anything is read or
+// started; blank reasons are refused with what they are for.
+func (b adjustmentRequest) problems() (p sales.Problems) {
+	p.Text("reason", b.Reason, sales.MaxReason, false)
+	return p
+}
+
+func (b adjustmentDecisionRequest) problems() (p sales.Problems) {
+	p.Text("note", b.Note, sales.MaxReason, false)
+	return p
+}
+
+func (b freezeRequest) problems() (p sales.Problems) {
+	if strings.TrimSpace(b.Reason) == "" {
+		p.Add("reason", "is required: the decision is kept in the credit history")
+	}
+	p.Text("reason", b.Reason, sales.MaxReason, false)
+	return p
+}
+
 // visibleCustomer returns the customer of the path when the user may see it.
 func (a *api) visibleCustomer(r *http.Request) (sales.Customer, error) {
 	c, err := a.store.Customer(r.Context(), strings.TrimSpace(chi.URLParam(r, "customerID")))
@@ -133,6 +153,10 @@ func (a *api) creditReviews(w http.ResponseWriter, r *http.Request) {
 func (a *api) proposeAdjustment(w http.ResponseWriter, r *http.Request) {
 	var b adjustmentRequest
 	if err := decode(r, &b); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	if err := b.problems().Err("the credit adjustment is invalid"); err != nil {
 		a.fail(w, r, err)
 		return
 	}
@@ -219,6 +243,10 @@ func (a *api) decideAdjustment(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
+	if err := b.problems().Err("invalid decision"); err != nil {
+		a.fail(w, r, err)
+		return
+	}
 	v, err := a.credit.DecideAdjustment(r.Context(), id, workflows.AdjustmentDecisionInput{
 		Actor: actorOf(r), Decision: strings.TrimSpace(b.Decision), Note: strings.TrimSpace(b.Note),
 	})
@@ -245,11 +273,11 @@ func (a *api) changeFreeze(w http.ResponseWriter, r *http.Request, freeze bool) 
 		a.fail(w, r, err)
 		return
 	}
-	b.Reason = strings.TrimSpace(b.Reason)
-	if b.Reason == "" {
-		a.fail(w, r, sales.Problems{{Field: "reason", Message: "is required: the decision is kept in the credit history"}}.Err("invalid decision"))
+	if err := b.problems().Err("invalid decision"); err != nil {
+		a.fail(w, r, err)
 		return
 	}
+	b.Reason = strings.TrimSpace(b.Reason)
 	c, err := a.visibleCustomer(r)
 	if err != nil {
 		a.fail(w, r, err)

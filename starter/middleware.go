@@ -6,7 +6,11 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"slices"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5/middleware"
 )
@@ -45,6 +49,29 @@ func (a *api) accessLog(next http.Handler) http.Handler {
 			slog.String("user", entry.user),
 			slog.String("request_id", middleware.GetReqID(r.Context())),
 		)
+	})
+}
+
+// refuseControlCharacters answers 400 when the path or the query holds a
+// control character or invalid UTF-8, so no code or id a route names carries
+// one to the store (PostgreSQL refuses a NUL byte in text).
+func (a *api) refuseControlCharacters(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		bad := func(s string) bool {
+			return !utf8.ValidString(s) || strings.ContainsFunc(s, unicode.IsControl)
+		}
+		if bad(r.URL.Path) {
+			a.fail(w, r, malformedField("path", "must not contain control characters", "the path holds a control character"))
+			return
+		}
+		for name, values := range r.URL.Query() {
+			if bad(name) || slices.ContainsFunc(values, bad) {
+				a.fail(w, r, malformedField(strings.ToValidUTF8(name, "?"), "must not contain control characters",
+					"the query holds a control character"))
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
 	})
 }
 

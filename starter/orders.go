@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/go-chi/chi/v5"
@@ -72,7 +73,11 @@ func (a *api) validOrder(r *http.Request, req sales.OrderRequest) (sales.Catalog
 			return cat, sales.Errorf(sales.ErrForbidden, "customer %s is not one of your customers", c.ID)
 		}
 	}
-	problems = append(problems, req.ValidateAgainst(cat, a.policy.DiscountBasisPoints)...)
+	for _, p := range req.ValidateAgainst(cat, a.policy.DiscountBasisPoints) {
+		if !slices.ContainsFunc(problems, func(q sales.FieldError) bool { return q.Field == p.Field }) {
+			problems = append(problems, p) // a field refused for its shape is not looked up
+		}
+	}
 	if err := problems.Err("the order is invalid"); err != nil {
 		return cat, err
 	}
@@ -104,10 +109,11 @@ func (a *api) prepared(ctx context.Context, req sales.OrderRequest, cat sales.Ca
 }
 
 // catalog reads the customer and the SKUs an order names; missing ones are
-// absent, for validation to report.
+// absent, for validation to report. Codes that are not acceptable text are
+// never looked up: the shape's problems name them.
 func (a *api) catalog(ctx context.Context, req sales.OrderRequest) (sales.Catalog, error) {
 	var cat sales.Catalog
-	if req.CustomerID != "" {
+	if sales.TextProblem(req.CustomerID, sales.MaxCode, true) == "" {
 		c, err := a.store.Customer(ctx, req.CustomerID)
 		switch sales.ErrorCode(err) {
 		case "":
@@ -120,7 +126,7 @@ func (a *api) catalog(ctx context.Context, req sales.OrderRequest) (sales.Catalo
 	var codes []string
 	seen := map[string]bool{}
 	for _, l := range req.Lines {
-		if l.SKU != "" && !seen[l.SKU] {
+		if sales.TextProblem(l.SKU, sales.MaxCode, true) == "" && !seen[l.SKU] {
 			seen[l.SKU] = true
 			codes = append(codes, l.SKU)
 		}

@@ -116,6 +116,10 @@ func (a *api) updateProblem(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
+	if err := u.Validate().Err("invalid problem update"); err != nil {
+		a.fail(w, r, err)
+		return
+	}
 	number := chi.URLParam(r, "number")
 	if !sales.ValidProblemNo(number) {
 		a.fail(w, r, sales.Errorf(sales.ErrNotFound, "%q is not a problem number like OSB-2026-11-007", number))

@@ -74,6 +74,10 @@ func (a *api) setQuota(w http.ResponseWriter, r *http.Request, who string, set q
 		a.fail(w, r, err)
 		return
 	}
+	if err := b.ValidateShape().Err("invalid allocations"); err != nil {
+		a.fail(w, r, err)
+		return
+	}
 	period, err := pathPeriod(r, "period")
 	if err != nil {
 		a.fail(w, r, err)
@@ -234,6 +238,21 @@ type (
 		Note  string          `json:"note,omitempty"`
 	}
 )
+
+func (b returnRequest) problems() (p sales.Problems) {
+	p.Text("reason", strings.TrimSpace(b.Reason), sales.MaxReason, true)
+	return p
+}
+
+func (b returnDecisionRequest) problems() (p sales.Problems) {
+	p.Text("reason", b.Reason, sales.MaxReason, false)
+	return p
+}
+
+func (b returnReceiptRequest) problems() (p sales.Problems) {
+	p.Text("note", b.Note, sales.MaxNote, false)
+	return p
+}
 
 // requestReturn asks to take delivered goods back; the order's workflow
 // checks the lines against what was delivered within the return window.

@@ -51,6 +51,54 @@ type (
 	}
 )
 
+// checkedBody is a request body that checks its own free text, with the
+// limits and field names of the workflow's validators (sales.Max…), so that
+// the API refuses before anything reaches a workflow or the store.
+type checkedBody interface {
+	problems() sales.Problems
+}
+
+// problems is none: the planned date is no free text, and the workflow
+// checks it.
+func (b acknowledgeRequest) problems() sales.Problems { return nil }
+
+func (b decisionRequest) problems() (p sales.Problems) {
+	p.Text("reason", b.Reason, sales.MaxReason, false)
+	return p
+}
+
+func (b goodsIssueRequest) problems() (p sales.Problems) {
+	p.Text("carrier", b.Carrier, sales.MaxCarrier, true)
+	p.Text("waybill", b.Waybill, sales.MaxWaybill, false)
+	return p
+}
+
+func (b deliveryRequest) problems() (p sales.Problems) {
+	p.Text("note", b.Note, sales.MaxNote, false)
+	return p
+}
+
+func (b disputeRequest) problems() (p sales.Problems) {
+	p.Text("reason", b.Reason, sales.MaxReason, true)
+	return p
+}
+
+func (b extensionRequest) problems() (p sales.Problems) {
+	p.Text("reason", b.Reason, sales.MaxReason, false)
+	return p
+}
+
+func (b receiptRequest) problems() (p sales.Problems) {
+	p.Text("reference", strings.TrimSpace(b.Reference), sales.MaxReference, true)
+	p.Text("invoice_no", b.InvoiceNo, sales.MaxCode, false)
+	return p
+}
+
+func (b cancelRequest) problems() (p sales.Problems) {
+	p.Text("reason", b.Reason, sales.MaxReason, false)
+	return p
+}
+
 // decide sends the SLT's decision on a held order.
 func (a *api) decide(w http.ResponseWriter, r *http.Request) {
 	var b decisionRequest
@@ -202,12 +250,15 @@ func (a *api) cancel(w http.ResponseWriter, r *http.Request) {
 // maxIdempotencyKey is the longest Idempotency-Key accepted.
 const maxIdempotencyKey = 128
 
-// prepare reads an update request: its body, its update id (from the
-// Idempotency-Key header, per update name so one key cannot answer two
-// different actions) and the order of the path, which the user must be
-// allowed to act on.
-func (a *api) prepare(r *http.Request, update string, body any) (orderNo, updateID string, err error) {
+// prepare reads an update request: its body (with its free text checked),
+// its update id (from the Idempotency-Key header, per update name so one key
+// cannot answer two different actions) and the order of the path, which the
+// user must be allowed to act on.
+func (a *api) prepare(r *http.Request, update string, body checkedBody) (orderNo, updateID string, err error) {
 	if err := decode(r, body); err != nil {
+		return "", "", err
+	}
+	if err := body.problems().Err("the request is invalid"); err != nil {
 		return "", "", err
 	}
 	key, err := idempotencyKey(r)
