@@ -90,7 +90,7 @@ func startSystem(t testing.TB) (*system, error) {
 		return nil, err
 	}
 	for user, tok := range demo.Tokens() {
-		if err := store.SaveToken(ctx, user, "demo", tok); err != nil {
+		if err := store.SaveToken(ctx, user, "demo", tok, time.Now().Add(sales.DefaultTokenTTL)); err != nil {
 			return nil, err
 		}
 	}

@@ -49,6 +49,10 @@ type Store interface {
 	ListNotifications(ctx context.Context, f sales.NotificationFilter) ([]sales.NotificationRecord, error)
 	DeadNotifications(ctx context.Context, limit int) ([]sales.NotificationRecord, error)
 	RetryNotification(ctx context.Context, key string, at time.Time) (sales.NotificationRecord, error)
+	// Tokens lists the bearer tokens of a user ("" for everyone's), never
+	// their secrets; RevokeToken revokes one by id.
+	Tokens(ctx context.Context, userID string) ([]sales.Token, error)
+	RevokeToken(ctx context.Context, id int64, at time.Time) (sales.Token, error)
 }
 
 // Orders is the running order workflows. Errors are *sales.Error where the
@@ -148,6 +152,7 @@ func New(c Config) http.Handler {
 		r.Get("/escalations", a.escalations)
 		r.Get("/notifications", a.notifications)
 		a.deadLetterRoutes(r)
+		a.tokenRoutes(r)
 
 		r.With(a.allow(ssg, fsf, admin)).Post("/orders", a.createOrder)
 		r.Get("/orders", a.listOrders)

@@ -10,7 +10,7 @@ import (
 
 // DefaultAuthCacheTTL is how long the API trusts a token it checked: every
 // request of an order's cycle would otherwise read the token from the store.
-// A revoked token, or a user's changed role, takes effect within it.
+// A revoked or expired token, or a user's changed role, takes effect within it.
 const DefaultAuthCacheTTL = 10 * time.Second
 
 // authCacheMax bounds the cache; when full, expired entries are dropped

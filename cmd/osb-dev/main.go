@@ -8,7 +8,9 @@
 //	osb-dev dev                  everything in one process (what `make run` runs)
 //	osb-dev worker | api         a worker or API process against OSB_TEMPORAL_ADDRESS
 //	osb-dev migrate [status]     apply or show database migrations
-//	osb-dev token USER [LABEL]   create a bearer token for a user
+//	osb-dev token USER [LABEL]   issue a bearer token for a user (printed once)
+//	osb-dev token list [USER]    list tokens: id, user, label, created, expires, last used, revoked
+//	osb-dev token revoke ID      revoke a token
 //	osb-dev demo                 load the demo organisation and tokens
 //	osb-dev config               print the configuration variables and their defaults
 //

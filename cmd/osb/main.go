@@ -7,7 +7,9 @@
 //	osb worker               a worker process (workflows, activities, notification outbox)
 //	osb api                  an HTTP API process
 //	osb migrate [status]     apply or show database migrations
-//	osb token USER [LABEL]   create a bearer token for a user
+//	osb token USER [LABEL]   issue a bearer token for a user (printed once)
+//	osb token list [USER]    list tokens: id, user, label, created, expires, last used, revoked
+//	osb token revoke ID      revoke a token
 //	osb demo                 load the demo organisation and tokens
 //	osb config               print the configuration variables and their defaults
 package main

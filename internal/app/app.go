@@ -78,7 +78,7 @@ func (p Program) commands() []Command {
 		Command{"migrate", "[status]", func(ctx context.Context, cfg Config, log *slog.Logger, args []string) error {
 			return runMigrate(ctx, cfg, log, p.Private, args)
 		}},
-		Command{"token", "USER [LABEL]", func(ctx context.Context, cfg Config, _ *slog.Logger, args []string) error {
+		Command{"token", tokenUsage, func(ctx context.Context, cfg Config, _ *slog.Logger, args []string) error {
 			return runToken(ctx, cfg, args)
 		}},
 		Command{"demo", "", func(ctx context.Context, cfg Config, log *slog.Logger, _ []string) error {

@@ -66,31 +66,6 @@ func runMigrate(ctx context.Context, cfg Config, log *slog.Logger, private Priva
 	return nil
 }
 
-func runToken(ctx context.Context, cfg Config, args []string) error {
-	if len(args) == 0 {
-		return errors.New("usage: osb token USER_ID [LABEL]")
-	}
-	label := "cli"
-	if len(args) > 1 {
-		label = args[1]
-	}
-	store, err := postgres.Open(ctx, cfg.DatabaseURL)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	u, err := store.User(ctx, args[0])
-	if err != nil {
-		return fmt.Errorf("no user %q: %w", args[0], err)
-	}
-	tok, err := store.CreateToken(ctx, u.ID, label)
-	if err != nil {
-		return err
-	}
-	fmt.Printf("token for %s (%s, %s): %s\n", u.ID, u.Name, u.Role, tok)
-	return nil
-}
-
 func runDemo(ctx context.Context, cfg Config, log *slog.Logger, private PrivateDatabase) error {
 	dbURL, _, err := Database(ctx, cfg, log, private)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"osb/sales"
 )
@@ -36,6 +37,7 @@ type Config struct {
 	PolicyFile      string
 	Demo            bool
 	LogLevel        slog.Level
+	TokenTTL        time.Duration // how long a new bearer token works
 }
 
 // settings documents every variable with its default; the README's
@@ -57,6 +59,7 @@ var settings = []struct{ name, def, doc string }{
 	{"OSB_POLICY_FILE", "", "JSON file overriding policy defaults: step deadlines, dunning ladder, … (`sales.Policy`) and under `credit` the credit formula (`sales.CreditPolicy`)"},
 	{"OSB_DEMO", "true in dev", "load the demo organisation, customers, SKUs and tokens"},
 	{"OSB_LOG_LEVEL", "info", "debug, info, warn or error"},
+	{"OSB_TOKEN_TTL", "90d", "how long a bearer token issued by `osb token` (and a demo token) works: days like `30d` or a duration like `12h`"},
 }
 
 func loadConfig() (Config, error) {
@@ -77,6 +80,7 @@ func loadConfig() (Config, error) {
 	c.PGPort = envInt(&p, "OSB_PG_PORT", DefaultPGPort)
 	c.TemporalPort = envInt(&p, "OSB_TEMPORAL_PORT", 7233)
 	c.UIPort = envInt(&p, "OSB_UI_PORT", 8233)
+	c.TokenTTL = envTTL(&p, "OSB_TOKEN_TTL", sales.DefaultTokenTTL)
 	c.DatabaseURL, c.DatabaseURLSet = os.LookupEnv("OSB_DATABASE_URL")
 	if !c.DatabaseURLSet || c.DatabaseURL == "" {
 		c.DatabaseURL = fmt.Sprintf("postgres://postgres@127.0.0.1:%d/osb?sslmode=disable", c.PGPort)
@@ -147,6 +151,33 @@ func envInt(p *sales.Problems, name string, def int) int {
 		return def
 	}
 	return n
+}
+
+// maxTokenTTL bounds OSB_TOKEN_TTL: a token is a password, renewed at least
+// every two years.
+const maxTokenTTL = 730 * sales.Day
+
+// envTTL reads a token lifetime: a number of days ("90d") or a Go duration
+// ("12h"), from a minute to maxTokenTTL.
+func envTTL(p *sales.Problems, name string, def time.Duration) time.Duration {
+	v := strings.TrimSpace(os.Getenv(name))
+	if v == "" {
+		return def
+	}
+	var d time.Duration
+	var err error
+	if days, ok := strings.CutSuffix(v, "d"); ok {
+		var n int
+		n, err = strconv.Atoi(days)
+		d = time.Duration(n) * sales.Day
+	} else {
+		d, err = time.ParseDuration(v)
+	}
+	if err != nil || d < time.Minute || d > maxTokenTTL {
+		p.Add(name, "must be days like 90d or a duration like 12h, from 1m to 730d, not %q", v)
+		return def
+	}
+	return d
 }
 
 func problemsText(p sales.Problems) string {

@@ -19,7 +19,7 @@ func SeedDemo(ctx context.Context, store *postgres.Store) error {
 		return fmt.Errorf("loading demo data failed: %w", err)
 	}
 	for user, token := range demo.Tokens() {
-		if err := store.SaveToken(ctx, user, "demo", token); err != nil {
+		if err := store.SaveToken(ctx, user, "demo", token, time.Now().Add(sales.DefaultTokenTTL)); err != nil {
 			return fmt.Errorf("saving demo token of %s failed: %w", user, err)
 		}
 	}
