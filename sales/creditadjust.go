@@ -72,8 +72,11 @@ func (p AdjustmentProposal) Validate(now time.Time, pol CreditPolicy) (time.Time
 	if strings.TrimSpace(p.CustomerID) == "" {
 		pr.Add("customer_id", "is required")
 	}
-	if p.Amount == 0 {
+	switch {
+	case p.Amount == 0:
 		pr.Add("amount_fen", "must not be zero: positive raises the limit, negative lowers it")
+	case p.Amount > MaxAmount || p.Amount < -MaxAmount:
+		pr.Add("amount_fen", "must be at most %d either way", MaxAmount)
 	}
 	if strings.TrimSpace(p.Reason) == "" {
 		pr.Add("reason", "is required: say why the formula is not enough")

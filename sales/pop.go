@@ -40,8 +40,8 @@ func (i POPItem) Validate() Problems {
 	}
 	p.Text("name", i.Name, MaxName, true)
 	p.Text("unit", i.Unit, MaxUnit, false)
-	if i.UnitCost <= 0 {
-		p.Add("unit_cost_fen", "must be positive")
+	if i.UnitCost <= 0 || i.UnitCost > MaxUnitPrice {
+		p.Add("unit_cost_fen", "must be positive, at most %d", MaxUnitPrice)
 	}
 	if !i.Currency.Valid() {
 		p.Add("currency", "must be a three-letter ISO 4217 code")
@@ -114,6 +114,8 @@ func CheckBudgetChange(budget, used Fen) string {
 	switch {
 	case budget < 0:
 		return "must not be negative"
+	case budget > MaxAmount:
+		return fmt.Sprintf("must be at most %d", MaxAmount)
 	case budget < used:
 		return fmt.Sprintf("%s is less than the %s already used this month", budget, used)
 	}

@@ -35,3 +35,21 @@ func TestText(t *testing.T) {
 		}
 	}
 }
+
+// Money people type is bounded, so no sum of it can overflow.
+func TestMoneyPeopleTypeIsBounded(t *testing.T) {
+	if CheckBudgetChange(MaxAmount+1, 0) == "" {
+		t.Error("a POP budget above MaxAmount was allowed")
+	}
+	if CheckBudgetChange(MaxAmount, 0) != "" {
+		t.Error("a POP budget of MaxAmount was refused")
+	}
+	item := POPItem{Code: "P1", Name: "海报", Unit: "张", UnitCost: MaxUnitPrice + 1, Currency: CNY}
+	if p := item.Validate(); len(p) != 1 || p[0].Field != "unit_cost_fen" {
+		t.Errorf("a unit cost above MaxUnitPrice: %v", p)
+	}
+	// The largest order cannot overflow: 200 lines × 1,000,000 units × MaxUnitPrice.
+	if max := Fen(200) * 1_000_000 * MaxUnitPrice; max <= 0 || max/200/1_000_000 != MaxUnitPrice {
+		t.Errorf("the largest order's total overflows: %d", max)
+	}
+}
