@@ -58,6 +58,9 @@ func decodeError(err error) error {
 	// encoding/json has no error type for an unknown field, only this text.
 	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
 		name = strings.Trim(name, `"`)
+		if name == "" {
+			return malformed("the request body has a field with an empty name")
+		}
 		return malformedField(name, "is not a field of this request", "the request body has an unknown field %q", name)
 	}
 	return malformed("the request body could not be read: %v", err)
