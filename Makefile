@@ -11,7 +11,7 @@ help:
 
 ## run: build and start the whole system (embedded Temporal + Web UI, PostgreSQL, worker, API, demo data)
 run:
-	$(GO) run ./cmd/osb-dev dev
+	OSB_DEMO=$${OSB_DEMO:-true} $(GO) run ./cmd/osb-dev dev
 
 ## test: every check and every test, as CI runs them
 test: check

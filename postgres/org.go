@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -17,59 +18,96 @@ const frozenByMasterData = "frozen in the organisation data"
 // SaveOrganisation writes users, markets, customers and SKUs in one
 // transaction, inserting what is new and updating what changed. Saving the
 // same organisation twice changes nothing. A customer frozen by OSB stays
-// frozen: the organisation data may freeze, never unfreeze.
+// frozen: the organisation data may freeze, never unfreeze. The users it
+// writes are real users, demo users it writes over included.
 func (s *Store) SaveOrganisation(ctx context.Context, o sales.Organisation) error {
 	const op = "save organisation"
+	return s.inTx(ctx, op, func(tx pgx.Tx) error { return saveOrganisation(ctx, tx, op, o, false) })
+}
+
+// SaveDemoOrganisation writes the demo organisation as SaveOrganisation
+// does, its users marked as demo users (users.demo). It refuses, writing
+// nothing, a database marked production and one that holds a user the demo
+// did not write: a database with real users holds real data, which the demo
+// must never change. Loading it again changes nothing.
+func (s *Store) SaveDemoOrganisation(ctx context.Context, o sales.Organisation) error {
+	const op = "load the demo"
 	return s.inTx(ctx, op, func(tx pgx.Tx) error {
-		// users.market is checked at commit, so users may name markets
-		// written after them; markets and managers refer to users.
-		for _, u := range o.Users {
-			if _, err := tx.Exec(ctx, `
-				INSERT INTO users (id, name, role, title, market, email)
-				VALUES ($1, $2, $3, $4, NULLIF($5, ''), $6)
-				ON CONFLICT (id) DO UPDATE SET name = excluded.name, role = excluded.role,
-					title = excluded.title, market = excluded.market, email = excluded.email`,
-				u.ID, u.Name, string(u.Role), string(u.Title), u.Market, u.Email); err != nil {
-				return translate(op+": user "+u.ID, err)
-			}
+		env, err := environment(ctx, tx)
+		if err != nil {
+			return err
 		}
-		for _, u := range o.Users {
-			if _, err := tx.Exec(ctx, `
-				UPDATE users SET manager_id = NULLIF($2, '')
-				WHERE id = $1 AND manager_id IS DISTINCT FROM NULLIF($2, '')`,
-				u.ID, u.ManagerID); err != nil {
-				return translate(op+": manager of "+u.ID, err)
-			}
+		if env == EnvProduction {
+			return sales.Errorf(sales.ErrConflict, "%s: the database is marked production; the demo is loaded only into a development database", op)
 		}
-		for _, m := range o.Markets {
-			if _, err := tx.Exec(ctx, `
-				INSERT INTO markets (code, name, mm_id, slt_owner_id)
-				VALUES ($1, $2, NULLIF($3, ''), NULLIF($4, ''))
-				ON CONFLICT (code) DO UPDATE SET name = excluded.name, mm_id = excluded.mm_id,
-					slt_owner_id = excluded.slt_owner_id`,
-				m.Code, m.Name, m.MMID, m.SLTOwner); err != nil {
-				return translate(op+": market "+m.Code, err)
-			}
+		real, err := collect(ctx, tx, op, `SELECT id FROM users WHERE NOT demo ORDER BY id LIMIT 3`, pgx.RowTo[string])
+		if err != nil {
+			return err
 		}
-		for _, c := range o.Customers {
-			if err := saveCustomer(ctx, tx, c); err != nil {
-				return translate(op+": customer "+c.ID, err)
-			}
+		if len(real) > 0 {
+			return sales.Errorf(sales.ErrConflict, "%s: the database holds users the demo did not load (%s…): the demo is loaded only into a database of its own, never over real users",
+				op, strings.Join(real, ", "))
 		}
-		for _, k := range o.SKUs {
-			if _, err := tx.Exec(ctx, `
-				INSERT INTO skus (code, name, unit, list_price_fen, currency, quota_controlled, active)
-				VALUES ($1, $2, $3, $4, $5, $6, $7)
-				ON CONFLICT (code) DO UPDATE SET name = excluded.name, unit = excluded.unit,
-					list_price_fen = excluded.list_price_fen, currency = excluded.currency,
-					quota_controlled = excluded.quota_controlled, active = excluded.active`,
-				k.Code, k.Name, orDefault(k.Unit, "case"), int64(k.ListPrice), currencyOrCNY(k.Currency),
-				k.Quota, k.Active); err != nil {
-				return translate(op+": SKU "+k.Code, err)
-			}
-		}
-		return nil
+		return saveOrganisation(ctx, tx, op, o, true)
 	})
+}
+
+// saveOrganisation writes o in tx; demo marks its users as demo users, and
+// then never writes over a real one.
+func saveOrganisation(ctx context.Context, tx pgx.Tx, op string, o sales.Organisation, demo bool) error {
+	// users.market is checked at commit, so users may name markets written
+	// after them; markets and managers refer to users.
+	for _, u := range o.Users {
+		tag, err := tx.Exec(ctx, `
+			INSERT INTO users (id, name, role, title, market, email, demo)
+			VALUES ($1, $2, $3, $4, NULLIF($5, ''), $6, $7)
+			ON CONFLICT (id) DO UPDATE SET name = excluded.name, role = excluded.role,
+				title = excluded.title, market = excluded.market, email = excluded.email, demo = excluded.demo
+			WHERE users.demo OR NOT excluded.demo`,
+			u.ID, u.Name, string(u.Role), string(u.Title), u.Market, u.Email, demo)
+		if err != nil {
+			return translate(op+": user "+u.ID, err)
+		}
+		if tag.RowsAffected() == 0 {
+			return sales.Errorf(sales.ErrConflict, "%s: user %s is a real user; the demo never writes over one", op, u.ID)
+		}
+	}
+	for _, u := range o.Users {
+		if _, err := tx.Exec(ctx, `
+			UPDATE users SET manager_id = NULLIF($2, '')
+			WHERE id = $1 AND manager_id IS DISTINCT FROM NULLIF($2, '')`,
+			u.ID, u.ManagerID); err != nil {
+			return translate(op+": manager of "+u.ID, err)
+		}
+	}
+	for _, m := range o.Markets {
+		if _, err := tx.Exec(ctx, `
+			INSERT INTO markets (code, name, mm_id, slt_owner_id)
+			VALUES ($1, $2, NULLIF($3, ''), NULLIF($4, ''))
+			ON CONFLICT (code) DO UPDATE SET name = excluded.name, mm_id = excluded.mm_id,
+				slt_owner_id = excluded.slt_owner_id`,
+			m.Code, m.Name, m.MMID, m.SLTOwner); err != nil {
+			return translate(op+": market "+m.Code, err)
+		}
+	}
+	for _, c := range o.Customers {
+		if err := saveCustomer(ctx, tx, c); err != nil {
+			return translate(op+": customer "+c.ID, err)
+		}
+	}
+	for _, k := range o.SKUs {
+		if _, err := tx.Exec(ctx, `
+			INSERT INTO skus (code, name, unit, list_price_fen, currency, quota_controlled, active)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)
+			ON CONFLICT (code) DO UPDATE SET name = excluded.name, unit = excluded.unit,
+				list_price_fen = excluded.list_price_fen, currency = excluded.currency,
+				quota_controlled = excluded.quota_controlled, active = excluded.active`,
+			k.Code, k.Name, orDefault(k.Unit, "case"), int64(k.ListPrice), currencyOrCNY(k.Currency),
+			k.Quota, k.Active); err != nil {
+			return translate(op+": SKU "+k.Code, err)
+		}
+	}
+	return nil
 }
 
 func saveCustomer(ctx context.Context, tx pgx.Tx, c sales.Customer) error {

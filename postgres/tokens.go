@@ -122,3 +122,19 @@ func tokenHash(token string) []byte {
 	h := sha256.Sum256([]byte(token))
 	return h[:]
 }
+
+// DemoTokens returns the tokens that work now and belong to the demo: a demo
+// user's (users.demo), or one whose secret is among public (the demo's
+// published tokens, whoever they were saved for).
+func (s *Store) DemoTokens(ctx context.Context, public []string) ([]sales.Token, error) {
+	hashes := make([][]byte, len(public))
+	for i, t := range public {
+		hashes[i] = tokenHash(t)
+	}
+	return collect(ctx, s.pool, "list demo tokens", `
+		SELECT t.id, t.user_id, t.label, t.created_at, t.expires_at, t.last_used_at, t.revoked_at
+		FROM api_tokens t JOIN users u ON u.id = t.user_id
+		WHERE t.revoked_at IS NULL AND t.expires_at > now() AND (u.demo OR t.token_hash = ANY($1))
+		ORDER BY t.id`,
+		func(r pgx.CollectableRow) (sales.Token, error) { return scanToken(r) }, hashes)
+}

@@ -48,6 +48,9 @@ func runDev(ctx context.Context, cfg app.Config, log *slog.Logger, _ []string) e
 			return err
 		}
 	}
+	if err := app.RefuseDemoInProduction(ctx, store); err != nil {
+		return err
+	}
 
 	hostPort, uiURL := cfg.TemporalAddress, ""
 	if hostPort == "" {
@@ -102,6 +105,8 @@ func printWelcome(cfg app.Config, temporal, ui, db, api string) {
 		}
 		fmt.Fprintf(&b, "\nPlace an order as the SSG:\n  curl -s -H 'Authorization: Bearer %s' -d '{\"customer_id\":\"C001\",\"lines\":[{\"sku\":\"SKU-1001\",\"quantity\":10,\"unit_price_fen\":%d}]}' http://%s/v1/orders\n",
 			tokens["ssg-lead"], demoPrice("SKU-1001"), api)
+	} else {
+		fmt.Fprintf(&b, "\nNo demo data was loaded: OSB_DEMO=true (what `make run` sets) or `osb-dev demo` loads it.\n")
 	}
 	fmt.Println(b.String())
 }

@@ -10,8 +10,9 @@
 //	osb-dev migrate [status]     apply or show database migrations
 //	osb-dev token USER [LABEL]   issue a bearer token for a user (printed once)
 //	osb-dev token list [USER]    list tokens: id, user, label, created, expires, last used, revoked
-//	osb-dev token revoke ID      revoke a token
-//	osb-dev demo                 load the demo organisation and tokens
+//	osb-dev token revoke ID|demo  revoke a token, or every token of the demo
+//	osb-dev demo                 load the demo organisation and tokens (development only)
+//	osb-dev mark-production      mark the database as production
 //	osb-dev config               print the configuration variables and their defaults
 //
 // It links the Temporal server and its Web UI, which makes it several times

@@ -9,8 +9,9 @@
 //	osb migrate [status]     apply or show database migrations
 //	osb token USER [LABEL]   issue a bearer token for a user (printed once)
 //	osb token list [USER]    list tokens: id, user, label, created, expires, last used, revoked
-//	osb token revoke ID      revoke a token
-//	osb demo                 load the demo organisation and tokens
+//	osb token revoke ID|demo  revoke a token, or every token of the demo
+//	osb demo                 load the demo organisation and tokens (development only)
+//	osb mark-production      mark the database as production
 //	osb config               print the configuration variables and their defaults
 package main
 

@@ -84,6 +84,9 @@ func (p Program) commands() []Command {
 		Command{"demo", "", func(ctx context.Context, cfg Config, log *slog.Logger, _ []string) error {
 			return runDemo(ctx, cfg, log, p.Private)
 		}},
+		Command{"mark-production", "", func(ctx context.Context, cfg Config, log *slog.Logger, _ []string) error {
+			return runMarkProduction(ctx, cfg, log)
+		}},
 		Command{"rebuild", "", func(ctx context.Context, cfg Config, log *slog.Logger, _ []string) error {
 			return runRebuild(ctx, cfg, log)
 		}},

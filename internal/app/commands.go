@@ -32,6 +32,9 @@ func runProcess(ctx context.Context, cfg Config, log *slog.Logger, api, work boo
 		return err
 	}
 	defer s.Store.Close()
+	if err := RefuseDemoInProduction(ctx, s.Store); err != nil {
+		return err
+	}
 	if s.Client, err = DialTemporal(ctx, cfg, cfg.TemporalAddress, log); err != nil {
 		return err
 	}

@@ -57,7 +57,7 @@ var settings = []struct{ name, def, doc string }{
 	{"OSB_HTTP_ADDR", "127.0.0.1:8080", "address of the OSB HTTP API"},
 	{"OSB_WEBHOOK_URL", "", "where notifications are POSTed; empty = logged and listable through the API"},
 	{"OSB_POLICY_FILE", "", "JSON file overriding policy defaults: step deadlines, dunning ladder, … (`sales.Policy`) and under `credit` the credit formula (`sales.CreditPolicy`)"},
-	{"OSB_DEMO", "true in dev", "load the demo organisation, customers, SKUs and tokens"},
+	{"OSB_DEMO", "false", "`true` loads the demo organisation, customers, SKUs and tokens when `osb-dev dev` starts (`make run` sets it): development only, refused by a database marked production or holding real users"},
 	{"OSB_LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"OSB_TOKEN_TTL", "90d", "how long a bearer token issued by `osb token` (and a demo token) works: days like `30d` or a duration like `12h`"},
 }
@@ -75,12 +75,18 @@ func loadConfig() (Config, error) {
 		HTTPAddr:        env("OSB_HTTP_ADDR", "127.0.0.1:8080"),
 		WebhookURL:      os.Getenv("OSB_WEBHOOK_URL"),
 		PolicyFile:      os.Getenv("OSB_POLICY_FILE"),
-		Demo:            env("OSB_DEMO", "true") != "false",
 	}
 	c.PGPort = envInt(&p, "OSB_PG_PORT", DefaultPGPort)
 	c.TemporalPort = envInt(&p, "OSB_TEMPORAL_PORT", 7233)
 	c.UIPort = envInt(&p, "OSB_UI_PORT", 8233)
 	c.TokenTTL = envTTL(&p, "OSB_TOKEN_TTL", sales.DefaultTokenTTL)
+	switch env("OSB_DEMO", "false") {
+	case "true":
+		c.Demo = true
+	case "false":
+	default:
+		p.Add("OSB_DEMO", "must be true (load the demo in development) or false")
+	}
 	c.DatabaseURL, c.DatabaseURLSet = os.LookupEnv("OSB_DATABASE_URL")
 	if !c.DatabaseURLSet || c.DatabaseURL == "" {
 		c.DatabaseURL = fmt.Sprintf("postgres://postgres@127.0.0.1:%d/osb?sslmode=disable", c.PGPort)

@@ -13,9 +13,12 @@ import (
 // SeedDemo loads the demo organisation, its tokens, and for this month and
 // the next the quota allocations and POP budgets, so a newcomer's first order
 // for a quota-controlled SKU is not held. Loading it again changes nothing.
+// It is for development only: it refuses, writing nothing, a database marked
+// production and one holding users the demo did not load
+// (postgres.Store.SaveDemoOrganisation).
 func SeedDemo(ctx context.Context, store *postgres.Store) error {
 	org := demo.Organisation()
-	if err := store.SaveOrganisation(ctx, org); err != nil {
+	if err := store.SaveDemoOrganisation(ctx, org); err != nil {
 		return fmt.Errorf("loading demo data failed: %w", err)
 	}
 	for user, token := range demo.Tokens() {

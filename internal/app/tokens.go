@@ -15,7 +15,7 @@ import (
 )
 
 // tokenUsage is the usage of the token command after its name.
-const tokenUsage = "USER [LABEL] | token list [USER] | token revoke ID"
+const tokenUsage = "USER [LABEL] | token list [USER] | token revoke ID|demo"
 
 // runToken issues, lists or revokes bearer tokens in the database at
 // OSB_DATABASE_URL.
@@ -51,7 +51,10 @@ func tokenCommand(ctx context.Context, store *postgres.Store, ttl time.Duration,
 		return nil
 	case "revoke":
 		if len(args) != 2 {
-			return errors.New("usage: osb token revoke ID (the id that osb token list shows)")
+			return errors.New("usage: osb token revoke ID (the id that osb token list shows), or osb token revoke demo")
+		}
+		if args[1] == "demo" {
+			return revokeDemoTokens(ctx, store, now, out)
 		}
 		id, err := strconv.ParseInt(args[1], 10, 64)
 		if err != nil || id <= 0 {
@@ -83,6 +86,22 @@ func tokenCommand(ctx context.Context, store *postgres.Store, ttl time.Duration,
 	fmt.Fprintf(out, "token %d for %s (%s, %s), label %s, works until %s (Beijing time; OSB_TOKEN_TTL):\n%s\n"+
 		"Keep it now: it is never shown again (only its hash is stored).\n",
 		t.ID, u.ID, u.Name, u.Role, t.Label, when(&t.ExpiresAt), secret)
+	return nil
+}
+
+// revokeDemoTokens revokes every token of the demo that works: those of
+// demo users and those whose secret is published in package demo.
+func revokeDemoTokens(ctx context.Context, store *postgres.Store, now time.Time, out io.Writer) error {
+	tokens, err := demoTokens(ctx, store)
+	if err != nil {
+		return err
+	}
+	for _, t := range tokens {
+		if _, err := store.RevokeToken(ctx, t.ID, now); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(out, "%d demo token(s) revoked; API processes refuse them within 10 seconds\n", len(tokens))
 	return nil
 }
 

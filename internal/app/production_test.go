@@ -1,0 +1,108 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"osb/demo"
+	"osb/postgres"
+	"osb/postgres/pgtest"
+	"osb/sales"
+)
+
+// demoDatabase is a migrated database with the demo loaded.
+func demoDatabase(t *testing.T) (*postgres.Store, string) {
+	t.Helper()
+	url := pgtest.NewDatabase(t)
+	store, err := postgres.Open(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(store.Close)
+	if err := SeedDemo(context.Background(), store); err != nil {
+		t.Fatal(err)
+	}
+	return store, url
+}
+
+// osb api and osb worker refuse a database marked production while demo
+// tokens work in it, before they reach for Temporal; revoked, they are no
+// reason to refuse.
+func TestAPIAndWorkerRefuseAProductionDatabaseWithDemoTokens(t *testing.T) {
+	ctx := context.Background()
+	store, url := demoDatabase(t)
+	if err := RefuseDemoInProduction(ctx, store); err != nil {
+		t.Fatalf("an unmarked development database was refused: %v", err)
+	}
+	if err := (Program{Name: "osb"}).Run([]string{"mark-production"}); err == nil {
+		t.Fatal("mark-production ran without OSB_DATABASE_URL's database") // the default URL answers nothing here
+	}
+	t.Setenv("OSB_DATABASE_URL", url)
+	t.Setenv("OSB_DATA_DIR", t.TempDir())
+	if err := (Program{Name: "osb"}).Run([]string{"mark-production"}); err != nil {
+		t.Fatalf("mark-production: %v", err)
+	}
+	if env, err := store.Environment(ctx); err != nil || env != postgres.EnvProduction {
+		t.Fatalf("environment %q, %v", env, err)
+	}
+	for _, cmd := range []string{"worker", "api"} {
+		msg := runErr(t, map[string]string{"OSB_DATABASE_URL": url, "OSB_TEMPORAL_ADDRESS": "127.0.0.1:1", "OSB_HTTP_ADDR": "127.0.0.1:0"}, cmd)
+		for _, want := range []string{"marked production", fmt.Sprintf("%d demo token(s)", len(demo.Tokens())), "ids 1, 2, 3, 4, 5, …", "osb token revoke demo"} {
+			if !strings.Contains(msg, want) {
+				t.Errorf("osb %s: %q does not say %q", cmd, msg, want)
+			}
+		}
+	}
+	wantErrCode(t, SeedDemo(ctx, store), sales.ErrConflict)
+
+	var out strings.Builder
+	if err := tokenCommand(ctx, store, sales.Day, time.Now(), &out, []string{"revoke", "demo"}); err != nil || out.String() != fmt.Sprintf("%d demo token(s) revoked; API processes refuse them within 10 seconds\n", len(demo.Tokens())) {
+		t.Fatalf("osb token revoke demo: %q, %v", out.String(), err)
+	}
+	if err := RefuseDemoInProduction(ctx, store); err != nil {
+		t.Errorf("revoked demo tokens still refuse the database: %v", err)
+	}
+}
+
+func TestTheDemoIsNeverLoadedOverRealUsers(t *testing.T) {
+	ctx := context.Background()
+	store, err := postgres.Open(ctx, pgtest.NewDatabase(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	real := sales.User{ID: "gm", Name: "真总经理", Role: sales.RoleSLT, Title: sales.TitleGM}
+	if err := store.SaveOrganisation(ctx, sales.Organisation{Users: []sales.User{real}}); err != nil {
+		t.Fatal(err)
+	}
+	wantErrCode(t, SeedDemo(ctx, store), sales.ErrConflict)
+	if u, err := store.User(ctx, "gm"); err != nil || u != real {
+		t.Errorf("the real GM is now %+v, %v", u, err)
+	}
+	if list, err := store.Tokens(ctx, ""); err != nil || len(list) != 0 {
+		t.Errorf("a refused demo load saved %d tokens, %v", len(list), err)
+	}
+}
+
+func TestDemoIsLoadedOnlyWhenAskedFor(t *testing.T) {
+	for v, want := range map[string]bool{"": false, "false": false, "true": true} {
+		t.Setenv("OSB_DEMO", v)
+		if cfg, err := loadConfig(); err != nil || cfg.Demo != want {
+			t.Errorf("OSB_DEMO=%q: demo %v, %v; want %v", v, cfg.Demo, err, want)
+		}
+	}
+	t.Setenv("OSB_DEMO", "yes please")
+	if _, err := loadConfig(); err == nil || !strings.Contains(err.Error(), "OSB_DEMO") {
+		t.Errorf("a bad OSB_DEMO was accepted: %v", err)
+	}
+}
+
+func wantErrCode(t *testing.T, err error, code string) {
+	t.Helper()
+	if got := sales.ErrorCode(err); got != code {
+		t.Errorf("error %v has code %q, want %q", err, got, code)
+	}
+}
