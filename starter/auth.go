@@ -90,16 +90,8 @@ func roleList(roles []sales.Role) string {
 	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }
 
-// scopeOf returns what the user of r may see; the organisation is read only
-// for users whose scope depends on who reports to them.
+// scopeOf returns what the user of r may see: sales.ScopeFor, as the
+// console decides it for the same user.
 func (a *api) scopeOf(r *http.Request) (sales.Scope, error) {
-	u := userOf(r)
-	if s := sales.ScopeOf(u, nil); s.All {
-		return s, nil
-	}
-	reports, err := a.store.Reports(r.Context(), u.ID)
-	if err != nil {
-		return sales.Scope{}, err
-	}
-	return sales.ScopeOf(u, reports), nil
+	return sales.ScopeFor(r.Context(), a.store, userOf(r))
 }

@@ -478,16 +478,11 @@ func (a *api) target(r *http.Request) (string, error) {
 // the order was placed under: a customer handed to another KAM takes its
 // orders along.
 func (a *api) checkScope(ctx context.Context, scope sales.Scope, o order) error {
-	if scope.All {
-		return nil
-	}
-	c, err := a.store.Customer(ctx, o.customerID())
+	ok, err := sales.CustomerVisible(ctx, a.store, scope, o.customerID())
 	switch {
-	case sales.ErrorCode(err) == sales.ErrNotFound:
-		return orderNotFound(o.no())
 	case err != nil:
 		return err
-	case !scope.Allows(c.KAMID):
+	case !ok:
 		return orderNotFound(o.no())
 	}
 	return nil

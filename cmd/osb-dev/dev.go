@@ -75,6 +75,10 @@ func runDev(ctx context.Context, cfg app.Config, log *slog.Logger, _ []string) e
 		return err
 	}
 
+	if cfg.TemporalUIURL == "" {
+		cfg.TemporalUIURL = uiURL // the console links orders to the embedded Web UI
+	}
+	cfg.DevCookies()
 	printWelcome(cfg, hostPort, uiURL, app.Redact(dbURL), listener.Addr().String())
 	return app.Serve(ctx, cfg, log, app.Services{Client: c, Store: store, Listener: listener, Worker: true})
 }
@@ -82,7 +86,11 @@ func runDev(ctx context.Context, cfg app.Config, log *slog.Logger, _ []string) e
 func printWelcome(cfg app.Config, temporal, ui, db, api string) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "\nOSB is running. Ctrl-C stops everything; the next run resumes with all data.\n\n")
-	fmt.Fprintf(&b, "  API            http://%s   (OpenAPI: http://%s/openapi.json, health: /healthz)\n", api, api)
+	fmt.Fprintf(&b, "  Console        http://%s/", api)
+	if cfg.Demo {
+		fmt.Fprintf(&b, "   (sign in as ssg-lead, dsd, log1, fin1, kam-huadong-1, … with the demo password %s)", demo.Password)
+	}
+	fmt.Fprintf(&b, "\n  API            http://%s/v1   (OpenAPI: http://%s/openapi.json, health: /healthz)\n", api, api)
 	if ui != "" {
 		fmt.Fprintf(&b, "  Temporal Web UI %s/namespaces/%s/workflows\n", ui, cfg.TemporalNS)
 	}

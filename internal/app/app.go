@@ -81,6 +81,9 @@ func (p Program) commands() []Command {
 		Command{"token", tokenUsage, func(ctx context.Context, cfg Config, _ *slog.Logger, args []string) error {
 			return runToken(ctx, cfg, args)
 		}},
+		Command{"user", userUsage, func(ctx context.Context, cfg Config, _ *slog.Logger, args []string) error {
+			return runUser(ctx, cfg, args, os.Stdin)
+		}},
 		Command{"demo", "", func(ctx context.Context, cfg Config, log *slog.Logger, _ []string) error {
 			return runDemo(ctx, cfg, log, p.Private)
 		}},

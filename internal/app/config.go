@@ -38,6 +38,12 @@ type Config struct {
 	Demo            bool
 	LogLevel        slog.Level
 	TokenTTL        time.Duration // how long a new bearer token works
+	// CookieSecure marks the console's cookies Secure; CookieSecureSet says
+	// OSB_COOKIE_SECURE chose it (osb-dev dev turns it off on a loopback
+	// address otherwise).
+	CookieSecure    bool
+	CookieSecureSet bool
+	TemporalUIURL   string // the Temporal Web UI the console links orders to; "" = no link
 }
 
 // settings documents every variable with its default; the README's
@@ -59,6 +65,8 @@ var settings = []struct{ name, def, doc string }{
 	{"OSB_POLICY_FILE", "", "JSON file overriding policy defaults: step deadlines, dunning ladder, … (`sales.Policy`) and under `credit` the credit formula (`sales.CreditPolicy`)"},
 	{"OSB_DEMO", "false", "`true` loads the demo organisation, customers, SKUs and tokens when `osb-dev dev` starts (`make run` sets it): development only, refused by a database marked production or holding real users"},
 	{"OSB_LOG_LEVEL", "info", "debug, info, warn or error"},
+	{"OSB_COOKIE_SECURE", "true", "`false` lets the console's cookies travel over plain http; `osb-dev dev` turns it off on a loopback address (127.0.0.1) unless set"},
+	{"OSB_TEMPORAL_UI_URL", "", "base address of the Temporal Web UI, for the console's link from an order to its workflow; `osb-dev dev` uses the embedded one"},
 	{"OSB_TOKEN_TTL", "90d", "how long a bearer token issued by `osb token` (and a demo token) works: days like `30d` or a duration like `12h`"},
 }
 
@@ -87,6 +95,8 @@ func loadConfig() (Config, error) {
 	default:
 		p.Add("OSB_DEMO", "must be true (load the demo in development) or false")
 	}
+	c.CookieSecure, c.CookieSecureSet = envBool(&p, "OSB_COOKIE_SECURE", true)
+	c.TemporalUIURL = strings.TrimRight(os.Getenv("OSB_TEMPORAL_UI_URL"), "/")
 	c.DatabaseURL, c.DatabaseURLSet = os.LookupEnv("OSB_DATABASE_URL")
 	if !c.DatabaseURLSet || c.DatabaseURL == "" {
 		c.DatabaseURL = fmt.Sprintf("postgres://postgres@127.0.0.1:%d/osb?sslmode=disable", c.PGPort)
@@ -144,6 +154,20 @@ func env(name, def string) string {
 		return v
 	}
 	return def
+}
+
+// envBool reads true or false; set reports that the variable was set.
+func envBool(p *sales.Problems, name string, def bool) (v, set bool) {
+	switch strings.TrimSpace(os.Getenv(name)) {
+	case "":
+		return def, false
+	case "true", "1", "yes":
+		return true, true
+	case "false", "0", "no":
+		return false, true
+	}
+	p.Add(name, "must be true or false")
+	return def, false
 }
 
 func envInt(p *sales.Problems, name string, def int) int {

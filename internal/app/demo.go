@@ -26,6 +26,9 @@ func SeedDemo(ctx context.Context, store *postgres.Store) error {
 			return fmt.Errorf("saving demo token of %s failed: %w", user, err)
 		}
 	}
+	if err := seedDemoPasswords(ctx, store); err != nil {
+		return fmt.Errorf("saving the demo users' console password failed: %w", err)
+	}
 	for _, item := range demo.POPItems() {
 		if err := store.SavePOPItem(ctx, item); err != nil {
 			return fmt.Errorf("saving demo POP item %s failed: %w", item.Code, err)

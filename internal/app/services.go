@@ -48,7 +48,9 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger, s Services) error 
 	}
 	if s.Listener != nil {
 		srv := &http.Server{
-			Handler:           starter.New(starter.Config{Store: s.Store, Orders: starter.NewTemporalOrders(s.Client), Policy: pol.Policy, Quota: s.Store, Credit: starter.NewTemporalCredit(s.Client, s.Store, pol.Credit), Reports: starter.NewReports(s.Store, s.Client), Logger: log}),
+			Handler: frontDoor(
+				starter.New(starter.Config{Store: s.Store, Orders: starter.NewTemporalOrders(s.Client), Policy: pol.Policy, Quota: s.Store, Credit: starter.NewTemporalCredit(s.Client, s.Store, pol.Credit), Reports: starter.NewReports(s.Store, s.Client), Logger: log}),
+				newConsole(cfg, s.Store, log)),
 			ReadHeaderTimeout: 10 * time.Second,
 		}
 		go func() {

@@ -1,0 +1,80 @@
+package console
+
+import (
+	"time"
+
+	"osb/sales"
+)
+
+// Step states on an order's timeline.
+const (
+	stepDone    = "done"
+	stepCurrent = "current"
+	stepLate    = "late"    // current, past its deadline
+	stepTodo    = "todo"    // not reached
+	stepSkipped = "skipped" // passed without happening (no hold, no quota)
+	stepStopped = "stopped" // where a rejected or cancelled order ended
+)
+
+// timelineStep is one of the 21 steps as an order page shows it.
+type timelineStep struct {
+	Info     sales.StepInfo
+	State    string
+	Reached  *time.Time // first event at the step
+	Deadline *time.Time // the current step's
+}
+
+// timeline places an order on the 21 steps: the steps before its current one
+// are done (or skipped when nothing happened at them), the current one is
+// current with its deadline (late once that passed), later ones are not
+// reached unless something already happened there (an invoice for the first
+// part of a partly shipped order). A remitted order is done throughout; a
+// rejected or cancelled one stopped at its step.
+func timeline(o sales.OrderSnapshot, events []sales.Event, now time.Time) []timelineStep {
+	reached := map[sales.Step]time.Time{}
+	for _, e := range events {
+		if t, ok := reached[e.Step]; !ok || e.At.Before(t) {
+			reached[e.Step] = e.At
+		}
+	}
+	current := -1
+	for i, info := range sales.Steps {
+		if info.Step == o.Step {
+			current = i
+		}
+	}
+	out := make([]timelineStep, len(sales.Steps))
+	for i, info := range sales.Steps {
+		ts := timelineStep{Info: info}
+		if t, ok := reached[info.Step]; ok {
+			ts.Reached = &t
+		}
+		happened := ts.Reached != nil || len(events) == 0 // without events, position decides
+		switch {
+		case o.Status == sales.StatusRemitted:
+			ts.State = pick(happened || i == len(sales.Steps)-1, stepDone, stepSkipped)
+		case i == current && (o.Status == sales.StatusRejected || o.Status == sales.StatusCancelled):
+			ts.State = stepStopped
+		case i == current:
+			ts.State, ts.Deadline = stepCurrent, o.NextDeadline
+			if o.NextDeadline != nil && now.After(*o.NextDeadline) {
+				ts.State = stepLate
+			}
+		case i < current:
+			ts.State = pick(happened, stepDone, stepSkipped)
+		case ts.Reached != nil && !o.Status.Final():
+			ts.State = stepDone
+		default:
+			ts.State = stepTodo
+		}
+		out[i] = ts
+	}
+	return out
+}
+
+func pick(cond bool, yes, no string) string {
+	if cond {
+		return yes
+	}
+	return no
+}
