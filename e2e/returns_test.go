@@ -57,7 +57,7 @@ func TestReturnsApprovedByTheUMAndReceivedCreditTheInvoice(t *testing.T) {
 	if r.Return.No != asked || r.Return.Approver != sales.LevelUM || r.Return.Value != 3*sku.ListPrice {
 		t.Fatalf("return %+v", r.Return)
 	}
-	ret(403, "um-huadong-1", "/"+asked+"/decision", map[string]string{"decision": "approve"}) // not C004's UM
+	ret(404, "um-huadong-1", "/"+asked+"/decision", map[string]string{"decision": "approve"}) // not C004's UM: outside their scope, as if there were no such order
 	ret(200, "um-huadong-2", "/"+asked+"/decision", map[string]string{"decision": "approve", "reason": "photos seen"})
 	ret(409, "log1", "/"+short+"/receipt", map[string]any{"lines": []sales.LineQty{{LineNo: 1, Quantity: 1}}}) // not approved yet
 	s := ret(200, "um-huadong-2", "/"+short+"/decision", map[string]string{"decision": "approve"})
