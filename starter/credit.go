@@ -223,7 +223,13 @@ func (a *api) getAdjustment(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	if !scope.Allows(v.Ladder.KAM) {
+	// The customer's KAM now, not the one the proposal's ladder recorded.
+	ok, err := sales.CustomerVisible(r.Context(), a.store, scope, v.Adjustment.CustomerID)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	if !ok {
 		a.fail(w, r, sales.Errorf(sales.ErrForbidden, "credit adjustment %s is not for one of your customers", id))
 		return
 	}

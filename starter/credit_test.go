@@ -176,6 +176,13 @@ func TestAdjustmentsAreListedAndShownInTheUsersScope(t *testing.T) {
 	wantStatus(t, f.do(t, "GET", "/v1/credit/adjustments/CA-2026-000007", "t-kam2", nil), http.StatusOK)
 	wantError(t, f.do(t, "GET", "/v1/credit/adjustments/CA-2026-000007", "t-kam1", nil), http.StatusForbidden, sales.ErrForbidden)
 	wantError(t, f.do(t, "GET", "/v1/credit/adjustments/CA-2026-000008", "t-slt", nil), http.StatusNotFound, sales.ErrNotFound)
+
+	// C-002 handed over to u-kam1: the proposal's ladder still says u-kam2.
+	c := f.store.customers["C-002"]
+	c.KAMID = "u-kam1"
+	f.store.customers["C-002"] = c
+	wantStatus(t, f.do(t, "GET", "/v1/credit/adjustments/CA-2026-000007", "t-kam1", nil), http.StatusOK)
+	wantError(t, f.do(t, "GET", "/v1/credit/adjustments/CA-2026-000007", "t-kam2", nil), http.StatusForbidden, sales.ErrForbidden)
 }
 
 func TestTheSLTFreezesAndUnfreezesWithAReason(t *testing.T) {
