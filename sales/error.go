@@ -15,6 +15,8 @@ const (
 	ErrForbidden    = "forbidden"
 	ErrUnauthorized = "unauthorized"
 	ErrInternal     = "internal"
+	ErrUnavailable  = "unavailable" // a service OSB needs (PostgreSQL, Temporal) cannot be reached now: try again
+	ErrTimeout      = "timeout"     // the request took too long and was stopped; it may still have an effect
 )
 
 // FieldError names one bad input field and what is wrong with it.

@@ -93,8 +93,9 @@ type Config struct {
 	AuthCacheTTL time.Duration
 }
 
-// requestTimeout bounds every /v1 request.
-const requestTimeout = 30 * time.Second
+// RequestTimeout bounds every /v1 request: at it the client gets 504
+// timeout. A server's write timeout must be longer.
+const RequestTimeout = 30 * time.Second
 
 // maxBodyBytes limits every request body.
 const maxBodyBytes = 1 << 20
@@ -128,7 +129,7 @@ func New(c Config) http.Handler {
 	a.auth = newAuthCache(ttl, a.now)
 
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID, a.accessLog, a.recoverPanic, middleware.RequestSize(maxBodyBytes), a.refuseControlCharacters)
+	r.Use(securityHeaders, middleware.RequestID, a.accessLog, a.recoverPanic, middleware.RequestSize(maxBodyBytes), a.refuseControlCharacters)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, sales.Errorf(sales.ErrNotFound, "there is no %s %s", r.Method, r.URL.Path))
 	})
@@ -145,7 +146,7 @@ func New(c Config) http.Handler {
 	r.Route("/v1", func(r chi.Router) {
 		// Calls to Temporal wait for the worker: bound them, so a stopped worker
 		// gives a 504 instead of a request that hangs.
-		r.Use(middleware.Timeout(requestTimeout), a.authenticate)
+		r.Use(a.timeout(RequestTimeout), a.authenticate)
 		r.Get("/me", a.me)
 		r.Get("/customers", a.customers)
 		r.Get("/skus", a.skus)

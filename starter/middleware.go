@@ -8,6 +8,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -17,16 +18,26 @@ import (
 
 type logKey struct{}
 
-// requestLog is what inner handlers add to the access log entry.
+// requestLog is what inner handlers add to the access log entry (from the
+// handler's goroutine, which may outlive its answer: see timeout).
 type requestLog struct {
+	mu   sync.Mutex
 	user string
 }
 
 // noteUser records the authenticated user for the access log.
 func noteUser(ctx context.Context, userID string) {
 	if l, ok := ctx.Value(logKey{}).(*requestLog); ok {
+		l.mu.Lock()
 		l.user = userID
+		l.mu.Unlock()
 	}
+}
+
+func (l *requestLog) userID() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.user
 }
 
 // accessLog writes one structured line per request.
@@ -46,7 +57,7 @@ func (a *api) accessLog(next http.Handler) http.Handler {
 			slog.Int("status", status),
 			slog.Duration("duration", time.Since(start)),
 			slog.Int("bytes", ww.BytesWritten()),
-			slog.String("user", entry.user),
+			slog.String("user", entry.userID()),
 			slog.String("request_id", middleware.GetReqID(r.Context())),
 		)
 	})

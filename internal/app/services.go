@@ -51,8 +51,8 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger, s Services) error 
 			Handler: frontDoor(
 				starter.New(starter.Config{Store: s.Store, Orders: starter.NewTemporalOrders(s.Client), Policy: pol.Policy, Quota: s.Store, Credit: starter.NewTemporalCredit(s.Client, s.Store, pol.Credit), Reports: starter.NewReports(s.Store, s.Client), Logger: log}),
 				newConsole(cfg, s.Store, log)),
-			ReadHeaderTimeout: 10 * time.Second,
 		}
+		limitServer(srv)
 		go func() {
 			if err := srv.Serve(s.Listener); err != nil && !errors.Is(err, http.ErrServerClosed) {
 				errc <- fmt.Errorf("the API stopped: %w", err)
