@@ -85,6 +85,18 @@ func (v view) Step(s sales.Step) string {
 	return string(s) + " " + info.Local
 }
 
+// StepName is a step's name alone, e.g. "发运计划".
+func (v view) StepName(s sales.Step) string {
+	info, ok := s.Info()
+	switch {
+	case !ok:
+		return string(s)
+	case v.lang == en:
+		return info.Name
+	}
+	return info.Local
+}
+
 // StepOwner names the role owning a step.
 func (v view) StepOwner(s sales.Step) string {
 	info, ok := s.Info()
