@@ -13,16 +13,15 @@ import (
 	"osb/workflows"
 )
 
-// reach says how far an FSF user gets on a route their role may call.
+// reach says how far an FSF user gets on a route their role may call. The
+// zero value: as far as anyone of an allowed role (a list is cut to the
+// user's customers by the route itself).
 type reach int
 
 const (
-	// unscoped: the same answer for every user of an allowed role (lists
-	// are cut to the user's customers by the route itself).
-	unscoped reach = iota
 	// byOrder: the route names an order; another customer's order is not
 	// found (404), like one that does not exist.
-	byOrder
+	byOrder reach = iota + 1
 	// byCustomer: the route names a customer, or a problem or credit
 	// adjustment about one; another KAM's customer is forbidden (403).
 	byCustomer
