@@ -8,7 +8,8 @@
 // and carry a CSRF token that every form posts back. A session resolves to
 // the same sales.User, and so the same role and FSF scope, as an API token:
 // what a page shows is decided by sales.ScopeFor and sales.CustomerVisible,
-// the functions the API decides with.
+// the functions the API decides with. docs/console.md says how to add pages
+// and kinds of work.
 package console
 
 import (
