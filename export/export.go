@@ -8,6 +8,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -42,7 +43,7 @@ func CSV(w io.Writer, t sales.Table) error {
 	rec := make([]string, len(t.Columns))
 	for _, row := range t.Rows {
 		for i, c := range t.Columns {
-			rec[i] = Text(c.Kind, value(row, i))
+			rec[i] = defuse(Text(c.Kind, value(row, i)))
 		}
 		if err := cw.Write(rec); err != nil {
 			return err
@@ -50,6 +51,30 @@ func CSV(w io.Writer, t sales.Table) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// formulaStart are the characters that make a spreadsheet opening a CSV file
+// read a cell as a formula (=, +, -, @), and tab and carriage return, which
+// can hide one behind them.
+const formulaStart = "=+-@\t\r"
+
+// plainNumber is a number as OSB writes amounts, counts and ratios.
+var plainNumber = regexp.MustCompile(`^[-+]?[0-9]+(\.[0-9]+)?$`)
+
+// defuse neutralises a CSV cell against formula injection: a cell that
+// starts with one of formulaStart gets a leading single quote, so Excel,
+// LibreOffice and Google Sheets show it as the text it is instead of running
+// it (a customer named "=HYPERLINK(…)", a note "+86 21 5555 0101"). A plain
+// number is left as it is, whatever its column: "-1234.56" is the number a
+// spreadsheet reads, never a formula, and quoting it would turn amounts
+// into text that no longer sums. Only text is ever quoted. XLSX needs none
+// of this: its text cells are strings, never formulas, and its amounts are
+// numbers.
+func defuse(cell string) string {
+	if cell == "" || !strings.ContainsRune(formulaStart, rune(cell[0])) || plainNumber.MatchString(cell) {
+		return cell
+	}
+	return "'" + cell
 }
 
 func value(row []any, i int) any {

@@ -2,7 +2,9 @@ package export
 
 import (
 	"bytes"
+	"encoding/csv"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -77,5 +79,69 @@ func TestXLSXWritesNumbersAsNumbersAndNamesSheetsOnce(t *testing.T) {
 	panes, err := f.GetPanes("测试")
 	if err != nil || !panes.Freeze || panes.YSplit != 1 {
 		t.Errorf("the heading row is not frozen: %+v (%v)", panes, err)
+	}
+}
+
+// A text cell a spreadsheet would run as a formula is quoted; numbers, the
+// amounts a spreadsheet must sum, are not, whatever their sign.
+func TestCSVQuotesCellsThatWouldRunAsFormulas(t *testing.T) {
+	tbl := sales.Table{Name: "注入", English: "Injection", Columns: []sales.Column{
+		{Local: "客户", English: "Customer", Kind: sales.Text},
+		{Local: "金额", English: "Amount", Kind: sales.Money},
+	}}
+	cases := []struct{ text, want string }{
+		{`=HYPERLINK("http://x","y")`, `'=HYPERLINK("http://x","y")`},
+		{"+86 21 5555 0101", "'+86 21 5555 0101"},
+		{"-2+3", "'-2+3"},
+		{"@SUM(A1:A9)", "'@SUM(A1:A9)"},
+		{"\t=1+1", "'\t=1+1"},
+		{"\r=1+1", "'\r=1+1"},
+		{"-Inf", "'-Inf"},
+		{"-42", "-42"},             // a plain number in a text column stays a number
+		{"+7.5", "+7.5"},           // so does a signed decimal
+		{"上海=锦程", "上海=锦程"},         // only the first character counts
+		{"'=already", "'=already"}, // quoted by someone already: left alone
+		{"", ""},
+	}
+	for _, c := range cases {
+		tbl.Rows = append(tbl.Rows, []any{c.text, sales.Fen(-123456)})
+	}
+	var buf bytes.Buffer
+	if err := CSV(&buf, tbl); err != nil {
+		t.Fatal(err)
+	}
+	records, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(buf.String(), "\uFEFF"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range cases {
+		got := records[i+1]
+		if got[0] != c.want {
+			t.Errorf("%q written as %q, want %q", c.text, got[0], c.want)
+		}
+		if got[1] != "-1234.56" {
+			t.Errorf("the amount beside %q written as %q, want the number -1234.56", c.text, got[1])
+		}
+	}
+}
+
+// In a workbook a text that looks like a formula is a string cell, never a
+// formula: nothing to quote there.
+func TestXLSXWritesFormulaLikeTextAsText(t *testing.T) {
+	tbl := sales.Table{Name: "注入", English: "Injection", Columns: []sales.Column{{Local: "客户", English: "Customer", Kind: sales.Text}},
+		Rows: [][]any{{"=1+1"}}}
+	b, err := XLSX(tbl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	formula, _ := f.GetCellFormula("注入", "A2")
+	v, _ := f.GetCellValue("注入", "A2")
+	if formula != "" || v != "=1+1" {
+		t.Errorf("A2 holds %q with formula %q, want the text =1+1", v, formula)
 	}
 }
