@@ -123,6 +123,10 @@ func printConfig() {
 	fmt.Println("| Variable | Default | What |")
 	fmt.Println("|---|---|---|")
 	for _, s := range settings {
-		fmt.Printf("| `%s` | `%s` | %s |\n", s.name, s.def, s.doc)
+		def := "" // an empty default is an empty cell, as in the README
+		if s.def != "" {
+			def = "`" + s.def + "` "
+		}
+		fmt.Printf("| `%s` | %s| %s |\n", s.name, def, s.doc)
 	}
 }

@@ -34,6 +34,7 @@ type Config struct {
 	UIPort          int
 	HTTPAddr        string
 	WebhookURL      string
+	WebhookSecret   string // signs every webhook request; never printed
 	PolicyFile      string
 	Demo            bool
 	LogLevel        slog.Level
@@ -45,6 +46,10 @@ type Config struct {
 	CookieSecureSet bool
 	TemporalUIURL   string // the Temporal Web UI the console links orders to; "" = no link
 }
+
+// minWebhookSecret is the shortest webhook signing secret accepted: 32
+// characters, 128 bits as hex.
+const minWebhookSecret = 32
 
 // settings documents every variable with its default; the README's
 // configuration table is this list.
@@ -62,6 +67,7 @@ var settings = []struct{ name, def, doc string }{
 	{"OSB_UI_PORT", "8233", "port of the embedded Temporal Web UI"},
 	{"OSB_HTTP_ADDR", "127.0.0.1:8080", "address of the OSB HTTP API"},
 	{"OSB_WEBHOOK_URL", "", "where notifications are POSTed; empty = logged and listable through the API"},
+	{"OSB_WEBHOOK_SECRET", "", "shared secret that signs every webhook request (HMAC-SHA256 in `X-OSB-Signature`, see docs/notifications.md), at least 32 characters; empty = unsigned, with a warning at start"},
 	{"OSB_POLICY_FILE", "", "JSON file overriding policy defaults: step deadlines, dunning ladder, … (`sales.Policy`) and under `credit` the credit formula (`sales.CreditPolicy`)"},
 	{"OSB_DEMO", "false", "`true` loads the demo organisation, customers, SKUs and tokens when `osb-dev dev` starts (`make run` sets it): development only, refused by a database marked production or holding real users"},
 	{"OSB_LOG_LEVEL", "info", "debug, info, warn or error"},
@@ -82,6 +88,7 @@ func loadConfig() (Config, error) {
 		TemporalAPIKey:  os.Getenv("OSB_TEMPORAL_API_KEY"),
 		HTTPAddr:        env("OSB_HTTP_ADDR", "127.0.0.1:8080"),
 		WebhookURL:      os.Getenv("OSB_WEBHOOK_URL"),
+		WebhookSecret:   strings.TrimSpace(os.Getenv("OSB_WEBHOOK_SECRET")),
 		PolicyFile:      os.Getenv("OSB_POLICY_FILE"),
 	}
 	c.PGPort = envInt(&p, "OSB_PG_PORT", DefaultPGPort)
@@ -104,6 +111,9 @@ func loadConfig() (Config, error) {
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(env("OSB_LOG_LEVEL", "info"))); err != nil {
 		p.Add("OSB_LOG_LEVEL", "must be debug, info, warn or error")
+	}
+	if n := len(c.WebhookSecret); n > 0 && n < minWebhookSecret {
+		p.Add("OSB_WEBHOOK_SECRET", "must be at least %d characters (e.g. openssl rand -hex 32), not %d", minWebhookSecret, n)
 	}
 	if (c.TemporalTLSCert == "") != (c.TemporalTLSKey == "") {
 		p.Add("OSB_TEMPORAL_TLS_CERT", "set both OSB_TEMPORAL_TLS_CERT and OSB_TEMPORAL_TLS_KEY, or neither")

@@ -26,6 +26,12 @@ type Services struct {
 	Worker   bool         // run the worker and the outbox dispatcher
 }
 
+// outbox is the dispatcher that delivers the notification outbox to
+// OSB_WEBHOOK_URL, each request signed with OSB_WEBHOOK_SECRET.
+func outbox(cfg Config, store activities.OutboxStore, log *slog.Logger) *activities.Dispatcher {
+	return &activities.Dispatcher{Store: store, URL: cfg.WebhookURL, SigningSecret: cfg.WebhookSecret, Logger: log.With("component", "outbox")}
+}
+
 // Serve starts the services and blocks until ctx ends, then stops them in
 // order: API first (no new work), then the worker (in-flight tasks finish).
 func Serve(ctx context.Context, cfg Config, log *slog.Logger, s Services) error {
@@ -43,8 +49,7 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger, s Services) error 
 		if err := worker.EnsureSchedules(ctx, s.Client, worker.Schedules()); err != nil {
 			return fmt.Errorf("creating the schedules (quarterly credit review, meeting packs) failed: %w", err)
 		}
-		d := &activities.Dispatcher{Store: s.Store, URL: cfg.WebhookURL, Logger: log.With("component", "outbox")}
-		go d.Run(ctx)
+		go outbox(cfg, s.Store, log).Run(ctx)
 	}
 	if s.Listener != nil {
 		srv := &http.Server{
