@@ -244,10 +244,12 @@ func (r *adjustmentRun) validateDecide(in AdjustmentDecisionInput) error {
 	case a.Status != sales.AdjustmentProposed || r.decision != nil || r.lapsing:
 		return refusal(sales.ErrConflict, "credit adjustment %s is %s, not waiting for a decision", a.ID, a.Status)
 	}
+	var p sales.Problems
 	if in.Decision != DecisionApprove && in.Decision != DecisionReject {
-		return invalid(sales.Problems{{Field: "decision", Message: "must be approve or reject"}}, "invalid decision")
+		p.Add("decision", "must be approve or reject")
 	}
-	return nil
+	p.Text("note", in.Note, sales.MaxReason, false)
+	return invalid(p, "invalid decision")
 }
 
 // decide hands the decision to the main loop and answers once it is written.
