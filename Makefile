@@ -2,7 +2,7 @@
 # `make` alone lists every target (the `## target: what` lines below).
 GO ?= go
 
-.PHONY: help run test check build bench migrate
+.PHONY: help run test check build bench migrate chaos
 .DEFAULT_GOAL := help
 
 ## help: list the targets and what each does (what `make` alone prints)
@@ -40,6 +40,10 @@ bench:
 	$(GO) test -run '^$$' -bench Reports -benchtime 3x ./postgres/
 	$(GO) test -run '^$$' -bench ApplyOrderChanges ./postgres/
 	$(GO) test -run '^$$' -bench VersioningCost -benchtime 400x ./devserver/
+
+## chaos: the fault suite in full, 6–9 minutes: 200 orders, worker kill -9, Temporal restart, PostgreSQL down 3 min (make test runs its short form; CHAOS='-chaos.seed=N' repeats a run's plans)
+chaos:
+	$(GO) test -count=1 -v -run '^TestChaos$$' -timeout 60m ./chaos/ -chaos.full $(CHAOS)
 
 ## migrate: apply database migrations (starts the private PostgreSQL if nothing answers)
 migrate:
