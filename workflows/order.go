@@ -245,7 +245,13 @@ func (r *orderRun) loop() (OrderResult, error) {
 			if err := workflow.Await(r.ctx, func() bool { return workflow.AllHandlersFinished(r.ctx) }); err != nil {
 				return OrderResult{}, err
 			}
-			return OrderResult{OrderNo: r.s.OrderNo, Status: r.s.Status, Reason: r.s.Reason}, nil
+			// Complete only with everything written: the action that made
+			// the order final may have come while the last write was in
+			// flight, or a handler may have changed it since.
+			if !r.dirty && r.b.Pending.Empty() {
+				return OrderResult{OrderNo: r.s.OrderNo, Status: r.s.Status, Reason: r.s.Reason}, nil
+			}
+			continue
 		}
 		if r.shouldContinueAsNew() {
 			return OrderResult{}, workflow.NewContinueAsNewError(r.ctx, Order, r.nextInput(false))
