@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -338,4 +339,18 @@ func (r *adjustmentRun) notes(kind, subject, body string, recipients ...string) 
 		})
 	}
 	return out
+}
+
+// isBusinessError reports a refusal retrying cannot change (invalid, not
+// found, conflict): the adjustment answers with it and keeps waiting.
+func isBusinessError(err error) bool {
+	var app *temporal.ApplicationError
+	if !errors.As(err, &app) {
+		return false
+	}
+	switch app.Type() {
+	case sales.ErrInvalid, sales.ErrNotFound, sales.ErrConflict:
+		return true
+	}
+	return false
 }

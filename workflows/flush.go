@@ -132,18 +132,6 @@ func (r *orderRun) resume(snap *sales.OrderSnapshot) json.RawMessage {
 	return b
 }
 
-func isBusinessError(err error) bool {
-	var app *temporal.ApplicationError
-	if !errors.As(err, &app) {
-		return false
-	}
-	switch app.Type() {
-	case sales.ErrInvalid, sales.ErrNotFound, sales.ErrConflict:
-		return true
-	}
-	return false
-}
-
 // snapshot is the order's header with the lines, shipments, invoices and
 // receipts that changed since the last write.
 func (r *orderRun) snapshot() *sales.OrderSnapshot {
