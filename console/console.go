@@ -51,6 +51,10 @@ type Sessions interface {
 // Config is what the console needs.
 type Config struct {
 	Store Store
+	// API is the JSON API's handler (starter.New): every action a page
+	// offers is sent to it as the signed-in person (see call). Nil: pages
+	// offer no actions.
+	API http.Handler
 	// Tasks are the sources of My work; nil means DefaultTasks(Store).
 	Tasks []TaskSource
 	// SecureCookies marks cookies Secure (sent over HTTPS only). Turn it off
@@ -77,6 +81,7 @@ var staticFS embed.FS
 
 type console struct {
 	store   Store
+	api     http.Handler
 	tasks   []TaskSource
 	secure  bool
 	uiURL   string
@@ -91,7 +96,7 @@ type console struct {
 
 // New returns the console's HTTP handler, to be served at /.
 func New(c Config) http.Handler {
-	con := &console{store: c.Store, tasks: c.Tasks, secure: c.SecureCookies, uiURL: c.TemporalUIURL,
+	con := &console{store: c.Store, api: c.API, tasks: c.Tasks, secure: c.SecureCookies, uiURL: c.TemporalUIURL,
 		ns: c.TemporalNamespace, ttl: c.SessionTTL, idle: c.SessionIdle, log: c.Logger, now: c.Now}
 	if con.tasks == nil {
 		con.tasks = DefaultTasks(c.Store)

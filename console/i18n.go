@@ -75,6 +75,18 @@ func (l lang) text(key string, args ...any) string {
 	return fmt.Sprintf(m[l], args...)
 }
 
+// addMessages adds an area's catalogue to messages: each page or area of the
+// console keeps its texts beside its code (i18n_<area>.go, in an init). A
+// key defined twice is a programming error.
+func addMessages(m map[string][2]string) {
+	for k, v := range m {
+		if _, dup := messages[k]; dup {
+			panic("console: message " + k + " is defined twice")
+		}
+		messages[k] = v
+	}
+}
+
 // messages is the console's message catalogue: every key in zh-CN and in
 // English.
 var messages = map[string][2]string{

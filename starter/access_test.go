@@ -116,9 +116,9 @@ var accessTable = map[string]access{
 	"PUT /v1/targets":       {roles: []sales.Role{slt, ssg}, body: `{"month":"2026-04","targets":[{"dimension":"kam","key":"u-kam1","sales_fen":100}]}`},
 	"GET /v1/focus/{month}": {},
 	"PUT /v1/focus/{month}": {roles: []sales.Role{slt}, body: `{"main":"回款","secondary":["铺货","新品"]}`},
-	"GET /v1/packs":         {roles: packReaders},
+	"GET /v1/packs":         {roles: []sales.Role{ssg, finance, logistics, slt, admin}},
 	"POST /v1/packs":        {roles: []sales.Role{slt}, body: `{"kind":"slt"}`},
-	"GET /v1/packs/{id}":    {roles: packReaders},
+	"GET /v1/packs/{id}":    {roles: []sales.Role{ssg, finance, logistics, slt, admin}},
 }
 
 // validOrderJSON is validOrder("C-001") as a body.

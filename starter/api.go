@@ -140,9 +140,6 @@ func New(c Config) http.Handler {
 	r.Get("/healthz", a.health)
 	r.Get("/openapi.json", serveOpenAPI)
 
-	const (
-		ssg, fsf, finance, logistics, slt, admin = sales.RoleSSG, sales.RoleFSF, sales.RoleFinance, sales.RoleLogistics, sales.RoleSLT, sales.RoleAdmin
-	)
 	r.Route("/v1", func(r chi.Router) {
 		// Calls to Temporal wait for the worker: bound them, so a stopped worker
 		// gives a 504 instead of a request that hangs.
@@ -155,19 +152,19 @@ func New(c Config) http.Handler {
 		a.deadLetterRoutes(r)
 		a.tokenRoutes(r)
 
-		r.With(a.allow(ssg, fsf, admin)).Post("/orders", a.createOrder)
+		r.With(a.allow(sales.PermPlaceOrder)).Post("/orders", a.createOrder)
 		r.Get("/orders", a.listOrders)
 		r.Get("/orders/{orderNo}", a.getOrder)
 		r.Get("/orders/{orderNo}/events", a.events)
-		r.With(a.allow(slt)).Post("/orders/{orderNo}/decision", a.decide)
-		r.With(a.allow(logistics)).Post("/orders/{orderNo}/acknowledge", a.acknowledge)
-		r.With(a.allow(logistics)).Post("/orders/{orderNo}/goods-issues", a.goodsIssue)
-		r.With(a.allow(logistics)).Post("/orders/{orderNo}/shipments/{shipmentNo}/delivery", a.deliver)
-		r.With(a.allow(ssg, fsf, finance)).Post("/orders/{orderNo}/invoices/{invoiceNo}/acknowledge", a.acknowledgeInvoice)
-		r.With(a.allow(ssg, fsf, finance)).Post("/orders/{orderNo}/invoices/{invoiceNo}/dispute", a.dispute)
-		r.With(a.allow(slt)).Post("/orders/{orderNo}/invoices/{invoiceNo}/extension", a.extendDue)
-		r.With(a.allow(finance)).Post("/orders/{orderNo}/receipts", a.confirmReceipt)
-		r.With(a.allow(ssg, fsf, slt, admin)).Post("/orders/{orderNo}/cancel", a.cancel)
+		r.With(a.allow(sales.PermDecideOrder)).Post("/orders/{orderNo}/decision", a.decide)
+		r.With(a.allow(sales.PermAcknowledgeOrder)).Post("/orders/{orderNo}/acknowledge", a.acknowledge)
+		r.With(a.allow(sales.PermIssueGoods)).Post("/orders/{orderNo}/goods-issues", a.goodsIssue)
+		r.With(a.allow(sales.PermRecordDelivery)).Post("/orders/{orderNo}/shipments/{shipmentNo}/delivery", a.deliver)
+		r.With(a.allow(sales.PermAcknowledgeInvoice)).Post("/orders/{orderNo}/invoices/{invoiceNo}/acknowledge", a.acknowledgeInvoice)
+		r.With(a.allow(sales.PermDisputeInvoice)).Post("/orders/{orderNo}/invoices/{invoiceNo}/dispute", a.dispute)
+		r.With(a.allow(sales.PermExtendDue)).Post("/orders/{orderNo}/invoices/{invoiceNo}/extension", a.extendDue)
+		r.With(a.allow(sales.PermConfirmReceipt)).Post("/orders/{orderNo}/receipts", a.confirmReceipt)
+		r.With(a.allow(sales.PermCancelOrder)).Post("/orders/{orderNo}/cancel", a.cancel)
 		if a.credit != nil {
 			a.creditRoutes(r)
 		}

@@ -3,7 +3,6 @@ package starter
 import (
 	"context"
 	"net/http"
-	"slices"
 	"strings"
 
 	"osb/sales"
@@ -11,10 +10,28 @@ import (
 
 type userKey struct{}
 
-// authenticate lets a request through only with a valid bearer token and puts
-// its user in the context.
+// signedInKey holds a user whom the process itself authenticated: the
+// console's signed-in person, whose actions it sends through this API.
+type signedInKey struct{}
+
+// AsUser returns ctx carrying u as a user this process authenticated: a
+// request to the API's handler with it is u's, without a bearer token, and
+// meets the same permissions, scope and validation as u's own requests. Only
+// code in this process can set it (the key is unexported); the console uses
+// it so that a page and the API decide alike.
+func AsUser(ctx context.Context, u sales.User) context.Context {
+	return context.WithValue(ctx, signedInKey{}, u)
+}
+
+// authenticate lets a request through only with a valid bearer token, or a
+// user set by AsUser, and puts its user in the context.
 func (a *api) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if u, ok := r.Context().Value(signedInKey{}).(sales.User); ok {
+			noteUser(r.Context(), u.ID)
+			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), userKey{}, u)))
+			return
+		}
 		token, ok := bearerToken(r.Header.Get("Authorization"))
 		if !ok {
 			a.fail(w, r, sales.Errorf(sales.ErrUnauthorized, "send your API token as Authorization: Bearer <token>"))
@@ -65,12 +82,12 @@ func actorOf(r *http.Request) sales.Actor {
 	return sales.Actor{UserID: u.ID, Role: u.Role}
 }
 
-// allow lets through only users holding one of roles.
-func (a *api) allow(roles ...sales.Role) func(http.Handler) http.Handler {
+// allow lets through only users whose role sales.Permissions grants p.
+func (a *api) allow(p sales.Permission) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if u := userOf(r); !slices.Contains(roles, u.Role) {
-				a.fail(w, r, sales.Errorf(sales.ErrForbidden, "only %s may do this; you are %s", roleList(roles), u.Role))
+			if u := userOf(r); !u.May(p) {
+				a.fail(w, r, sales.Errorf(sales.ErrForbidden, "only %s may do this; you are %s", roleList(p.Roles()), u.Role))
 				return
 			}
 			next.ServeHTTP(w, r)

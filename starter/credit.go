@@ -38,16 +38,15 @@ type CreditService interface {
 
 // creditRoutes mounts the routes of credit management (CMR): limits, ratings, reviews, manual adjustments.
 func (a *api) creditRoutes(r chi.Router) {
-	const ssg, fsf, finance, slt, admin = sales.RoleSSG, sales.RoleFSF, sales.RoleFinance, sales.RoleSLT, sales.RoleAdmin
 	r.Get("/customers/{customerID}/credit", a.customerCredit)
-	r.With(a.allow(finance, fsf)).Post("/customers/{customerID}/credit/adjustments", a.proposeAdjustment)
-	r.With(a.allow(slt)).Post("/customers/{customerID}/freeze", a.freeze)
-	r.With(a.allow(slt)).Post("/customers/{customerID}/unfreeze", a.unfreeze)
-	r.With(a.allow(slt, admin)).Post("/credit/reviews", a.startReview)
-	r.With(a.allow(ssg, finance, slt, admin)).Get("/credit/reviews", a.creditReviews)
+	r.With(a.allow(sales.PermProposeAdjustment)).Post("/customers/{customerID}/credit/adjustments", a.proposeAdjustment)
+	r.With(a.allow(sales.PermFreezeCustomer)).Post("/customers/{customerID}/freeze", a.freeze)
+	r.With(a.allow(sales.PermFreezeCustomer)).Post("/customers/{customerID}/unfreeze", a.unfreeze)
+	r.With(a.allow(sales.PermStartReview)).Post("/credit/reviews", a.startReview)
+	r.With(a.allow(sales.PermListReviews)).Get("/credit/reviews", a.creditReviews)
 	r.Get("/credit/adjustments", a.listAdjustments)
 	r.Get("/credit/adjustments/{adjustmentID}", a.getAdjustment)
-	r.With(a.allow(slt)).Post("/credit/adjustments/{adjustmentID}/decision", a.decideAdjustment)
+	r.With(a.allow(sales.PermDecideAdjustment)).Post("/credit/adjustments/{adjustmentID}/decision", a.decideAdjustment)
 }
 
 // Request bodies of credit management.

@@ -9,16 +9,13 @@ import (
 	"osb/sales"
 )
 
-// deadLetterRoles may list dead letters and send them back to the outbox.
-var deadLetterRoles = []sales.Role{sales.RoleFinance, sales.RoleSSG, sales.RoleAdmin}
-
 // maxNotificationKey is the longest notification key the API looks up.
 const maxNotificationKey = 500
 
 // deadLetterRoutes mounts the dead-letter routes of the outbox on r (/v1).
 func (a *api) deadLetterRoutes(r chi.Router) {
-	r.With(a.allow(deadLetterRoles...)).Get("/notifications/dead", a.deadNotifications)
-	r.With(a.allow(deadLetterRoles...)).Post("/notifications/{key}/retry", a.retryNotification)
+	r.With(a.allow(sales.PermDeadLetters)).Get("/notifications/dead", a.deadNotifications)
+	r.With(a.allow(sales.PermDeadLetters)).Post("/notifications/{key}/retry", a.retryNotification)
 }
 
 // deadNotifications lists the notifications the dispatcher gave up on.

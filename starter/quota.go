@@ -27,20 +27,19 @@ type QuotaService interface {
 
 // quotaRoutes mounts the routes of quota allocations, POP material and returns.
 func (a *api) quotaRoutes(r chi.Router) {
-	const ssg, fsf, logistics, slt, admin = sales.RoleSSG, sales.RoleFSF, sales.RoleLogistics, sales.RoleSLT, sales.RoleAdmin
-	r.With(a.allow(ssg, slt)).Put("/quota/{period}/markets/{market}", a.setMarketQuota)
-	r.With(a.allow(ssg, slt)).Put("/quota/{period}/customers/{customer}", a.setCustomerQuota)
+	r.With(a.allow(sales.PermSetQuota)).Put("/quota/{period}/markets/{market}", a.setMarketQuota)
+	r.With(a.allow(sales.PermSetQuota)).Put("/quota/{period}/customers/{customer}", a.setCustomerQuota)
 	r.Get("/quota/{period}", a.quotaReport)
 
 	r.Get("/pop/items", a.popItems)
-	r.With(a.allow(ssg, slt, admin)).Post("/pop/items", a.savePOPItem)
-	r.With(a.allow(ssg, slt)).Put("/pop/budgets/{month}/{market}", a.setPOPBudget)
-	r.With(a.allow(ssg, fsf)).Post("/pop/requests", a.requestPOP)
+	r.With(a.allow(sales.PermSavePOPItem)).Post("/pop/items", a.savePOPItem)
+	r.With(a.allow(sales.PermSetPOPBudget)).Put("/pop/budgets/{month}/{market}", a.setPOPBudget)
+	r.With(a.allow(sales.PermRequestPOP)).Post("/pop/requests", a.requestPOP)
 	r.Get("/pop/usage", a.popUsage)
 
-	r.With(a.allow(ssg, fsf)).Post("/orders/{orderNo}/returns", a.requestReturn)
-	r.With(a.allow(fsf, slt)).Post("/orders/{orderNo}/returns/{returnNo}/decision", a.decideReturn)
-	r.With(a.allow(logistics)).Post("/orders/{orderNo}/returns/{returnNo}/receipt", a.receiveReturn)
+	r.With(a.allow(sales.PermRequestReturn)).Post("/orders/{orderNo}/returns", a.requestReturn)
+	r.With(a.allow(sales.PermDecideReturn)).Post("/orders/{orderNo}/returns/{returnNo}/decision", a.decideReturn)
+	r.With(a.allow(sales.PermReceiveReturn)).Post("/orders/{orderNo}/returns/{returnNo}/receipt", a.receiveReturn)
 }
 
 // pathPeriod returns the period (or month) named in the path.

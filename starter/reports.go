@@ -49,12 +49,11 @@ type ReportStore interface {
 
 // reportRoutes mounts the routes of the information system: OSB problem log, reports, exports, meeting packs.
 func (a *api) reportRoutes(r chi.Router) {
-	const ssg, finance, logistics, slt, admin = sales.RoleSSG, sales.RoleFinance, sales.RoleLogistics, sales.RoleSLT, sales.RoleAdmin
 	r.Get("/problems", a.listProblems)
-	r.With(a.allow(ssg, slt, admin, finance, logistics)).Post("/problems", a.fileProblem)
+	r.With(a.allow(sales.PermFileProblem)).Post("/problems", a.fileProblem)
 	r.Get("/problems/review", a.reviewProblems)
 	r.Get("/problems/{number}", a.getProblem)
-	r.With(a.allow(ssg, slt, admin, finance, logistics)).Patch("/problems/{number}", a.updateProblem)
+	r.With(a.allow(sales.PermFileProblem)).Patch("/problems/{number}", a.updateProblem)
 
 	r.Get("/reports/credit-ratings", a.creditRatings)
 	r.Get("/reports/shipment-info", a.shipmentInfo)
@@ -66,20 +65,14 @@ func (a *api) reportRoutes(r chi.Router) {
 	r.Get("/reports/reach", a.reach)
 
 	r.Get("/targets", a.targets)
-	r.With(a.allow(slt, ssg)).Put("/targets", a.setTargets)
+	r.With(a.allow(sales.PermSetTargets)).Put("/targets", a.setTargets)
 	r.Get("/focus/{month}", a.focus)
-	r.With(a.allow(slt)).Put("/focus/{month}", a.setFocus)
+	r.With(a.allow(sales.PermSetFocus)).Put("/focus/{month}", a.setFocus)
 
-	r.With(a.allow(packReaders...)).Get("/packs", a.listPacks)
-	r.With(a.allow(slt)).Post("/packs", a.runPack)
-	r.With(a.allow(packReaders...)).Get("/packs/{id}", a.getPack)
+	r.With(a.allow(sales.PermReadPacks)).Get("/packs", a.listPacks)
+	r.With(a.allow(sales.PermRunPack)).Post("/packs", a.runPack)
+	r.With(a.allow(sales.PermReadPacks)).Get("/packs/{id}", a.getPack)
 }
-
-// packReaders may read the meeting packs. A pack is the whole company's
-// month (every customer's overdue position, every market's figures), made
-// once for its meeting: it cannot be cut down to an FSF user's customers, so
-// the FSF read the scoped reports instead.
-var packReaders = []sales.Role{sales.RoleSSG, sales.RoleFinance, sales.RoleLogistics, sales.RoleSLT, sales.RoleAdmin}
 
 // report is the answer of a report route: rows as JSON, or laid out as a
 // table for a download.

@@ -13,8 +13,8 @@ import (
 // them, revoke one. Tokens are issued with `osb token USER`, never through
 // the API.
 func (a *api) tokenRoutes(r chi.Router) {
-	r.With(a.allow(sales.RoleAdmin)).Get("/tokens", a.listTokens)
-	r.With(a.allow(sales.RoleAdmin)).Delete("/tokens/{id}", a.revokeToken)
+	r.With(a.allow(sales.PermManageTokens)).Get("/tokens", a.listTokens)
+	r.With(a.allow(sales.PermManageTokens)).Delete("/tokens/{id}", a.revokeToken)
 }
 
 // listTokens lists every token, or a user's (user_id=), without secrets.

@@ -20,8 +20,8 @@ import (
 )
 
 // newConsole is the console on store, as the configuration sets it up.
-func newConsole(cfg Config, store *postgres.Store, log *slog.Logger) http.Handler {
-	return console.New(console.Config{Store: store, SecureCookies: cfg.CookieSecure,
+func newConsole(cfg Config, store *postgres.Store, api http.Handler, log *slog.Logger) http.Handler {
+	return console.New(console.Config{Store: store, API: api, SecureCookies: cfg.CookieSecure,
 		TemporalUIURL: cfg.TemporalUIURL, TemporalNamespace: cfg.TemporalNS, Logger: log.With("component", "console")})
 }
 

@@ -52,11 +52,9 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger, s Services) error 
 		go outbox(cfg, s.Store, log).Run(ctx)
 	}
 	if s.Listener != nil {
-		srv := &http.Server{
-			Handler: frontDoor(
-				starter.New(starter.Config{Store: s.Store, Orders: starter.NewTemporalOrders(s.Client), Policy: pol.Policy, Quota: s.Store, Credit: starter.NewTemporalCredit(s.Client, s.Store, pol.Credit), Reports: starter.NewReports(s.Store, s.Client), Logger: log}),
-				newConsole(cfg, s.Store, log)),
-		}
+		api := starter.New(starter.Config{Store: s.Store, Orders: starter.NewTemporalOrders(s.Client), Policy: pol.Policy, Quota: s.Store,
+			Credit: starter.NewTemporalCredit(s.Client, s.Store, pol.Credit), Reports: starter.NewReports(s.Store, s.Client), Logger: log})
+		srv := &http.Server{Handler: frontDoor(api, newConsole(cfg, s.Store, api, log))}
 		limitServer(srv)
 		go func() {
 			if err := srv.Serve(s.Listener); err != nil && !errors.Is(err, http.ErrServerClosed) {

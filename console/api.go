@@ -1,0 +1,77 @@
+package console
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+
+	"osb/sales"
+	"osb/starter"
+)
+
+// call sends a request to the JSON API in this process as the signed-in
+// person (starter.AsUser) and decodes its answer into out (nil: ignored).
+// Every action a page offers goes this way, so a form meets exactly the
+// permissions, FSF scope and validation of the API route it stands for. A
+// refusal comes back as the API's *sales.Error (its code, message and
+// fields); anything else that fails is returned as it is.
+func (con *console) call(r *http.Request, method, path string, body, out any) error {
+	if con.api == nil {
+		return fmt.Errorf("console: no API to send %s %s to", method, path)
+	}
+	var in bytes.Buffer
+	if body != nil {
+		if err := json.NewEncoder(&in).Encode(body); err != nil {
+			return fmt.Errorf("console: encoding the body of %s %s: %w", method, path, err)
+		}
+	}
+	req, err := http.NewRequestWithContext(starter.AsUser(r.Context(), sessionOf(r).User), method, path, &in)
+	if err != nil {
+		return fmt.Errorf("console: %s %s: %w", method, path, err)
+	}
+	req.RemoteAddr = r.RemoteAddr
+	req.Header.Set("Content-Type", "application/json")
+	if key := r.Header.Get("Idempotency-Key"); key != "" {
+		req.Header.Set("Idempotency-Key", key)
+	}
+	rec := &recorder{header: http.Header{}, Code: http.StatusOK}
+	con.api.ServeHTTP(rec, req)
+	if rec.Code >= 300 {
+		var e struct {
+			Error *sales.Error `json:"error"`
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &e); err != nil || e.Error == nil {
+			return fmt.Errorf("console: %s %s answered %d", method, path, rec.Code)
+		}
+		return e.Error
+	}
+	if out == nil || rec.Code == http.StatusNoContent {
+		return nil
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), out); err != nil {
+		return fmt.Errorf("console: decoding the answer of %s %s: %w", method, path, err)
+	}
+	return nil
+}
+
+// recorder keeps the API's answer to an in-process call.
+type recorder struct {
+	header http.Header
+	Code   int
+	Body   bytes.Buffer
+	wrote  bool
+}
+
+func (r *recorder) Header() http.Header { return r.header }
+
+func (r *recorder) WriteHeader(code int) {
+	if !r.wrote {
+		r.Code, r.wrote = code, true
+	}
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	r.wrote = true
+	return r.Body.Write(b)
+}

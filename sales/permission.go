@@ -1,0 +1,81 @@
+package sales
+
+import "slices"
+
+// Permission is something only some roles may do. Permissions is the one
+// table of who may do what: the JSON API guards its routes with it and the
+// console offers an action only to those it names, so a page never shows a
+// form its user would be refused.
+type Permission string
+
+// The permissions, by area.
+const (
+	PermPlaceOrder         Permission = "order.place"
+	PermDecideOrder        Permission = "order.decide"        // OP5: approve, approve part, reject a held order
+	PermAcknowledgeOrder   Permission = "order.acknowledge"   // OP6: Logistics acknowledges the release
+	PermIssueGoods         Permission = "order.goods_issue"   // OP7: a shipment leaves the warehouse
+	PermRecordDelivery     Permission = "order.delivery"      // OP8: the customer signed for it
+	PermAcknowledgeInvoice Permission = "invoice.acknowledge" // BC2: the customer has the invoice
+	PermDisputeInvoice     Permission = "invoice.dispute"     // BC3: the customer disputes it
+	PermExtendDue          Permission = "invoice.extension"   // the SLT moves a due date
+	PermConfirmReceipt     Permission = "receipt.confirm"     // BC6: Finance confirms a payment
+	PermCancelOrder        Permission = "order.cancel"
+	PermRequestReturn      Permission = "return.request"
+	PermDecideReturn       Permission = "return.decide"  // the checker of a return
+	PermReceiveReturn      Permission = "return.receive" // Logistics receives returned goods
+	PermProposeAdjustment  Permission = "credit.propose" // a manual credit limit change
+	PermDecideAdjustment   Permission = "credit.decide"
+	PermFreezeCustomer     Permission = "credit.freeze" // freeze and unfreeze
+	PermStartReview        Permission = "credit.review" // start a credit review now
+	PermListReviews        Permission = "credit.reviews"
+	PermSetQuota           Permission = "quota.set" // market and customer allocations
+	PermSavePOPItem        Permission = "pop.item"
+	PermSetPOPBudget       Permission = "pop.budget"
+	PermRequestPOP         Permission = "pop.request"
+	PermFileProblem        Permission = "problem.file" // file and update problems
+	PermSetTargets         Permission = "target.set"
+	PermSetFocus           Permission = "focus.set"
+	PermReadPacks          Permission = "pack.read"
+	PermRunPack            Permission = "pack.run"
+	PermDeadLetters        Permission = "notification.dead" // list and retry dead letters
+	PermManageTokens       Permission = "token.manage"
+)
+
+// Permissions names the roles that may do each thing.
+var Permissions = map[Permission][]Role{
+	PermPlaceOrder:         {RoleSSG, RoleFSF, RoleAdmin},
+	PermDecideOrder:        {RoleSLT},
+	PermAcknowledgeOrder:   {RoleLogistics},
+	PermIssueGoods:         {RoleLogistics},
+	PermRecordDelivery:     {RoleLogistics},
+	PermAcknowledgeInvoice: {RoleSSG, RoleFSF, RoleFinance},
+	PermDisputeInvoice:     {RoleSSG, RoleFSF, RoleFinance},
+	PermExtendDue:          {RoleSLT},
+	PermConfirmReceipt:     {RoleFinance},
+	PermCancelOrder:        {RoleSSG, RoleFSF, RoleSLT, RoleAdmin},
+	PermRequestReturn:      {RoleSSG, RoleFSF},
+	PermDecideReturn:       {RoleFSF, RoleSLT},
+	PermReceiveReturn:      {RoleLogistics},
+	PermProposeAdjustment:  {RoleFinance, RoleFSF},
+	PermDecideAdjustment:   {RoleSLT},
+	PermFreezeCustomer:     {RoleSLT},
+	PermStartReview:        {RoleSLT, RoleAdmin},
+	PermListReviews:        {RoleSSG, RoleFinance, RoleSLT, RoleAdmin},
+	PermSetQuota:           {RoleSSG, RoleSLT},
+	PermSavePOPItem:        {RoleSSG, RoleSLT, RoleAdmin},
+	PermSetPOPBudget:       {RoleSSG, RoleSLT},
+	PermRequestPOP:         {RoleSSG, RoleFSF},
+	PermFileProblem:        {RoleSSG, RoleSLT, RoleAdmin, RoleFinance, RoleLogistics},
+	PermSetTargets:         {RoleSLT, RoleSSG},
+	PermSetFocus:           {RoleSLT},
+	PermReadPacks:          {RoleSSG, RoleFinance, RoleLogistics, RoleSLT, RoleAdmin},
+	PermRunPack:            {RoleSLT},
+	PermDeadLetters:        {RoleFinance, RoleSSG, RoleAdmin},
+	PermManageTokens:       {RoleAdmin},
+}
+
+// Roles are the roles that may do p; none for a permission not in the table.
+func (p Permission) Roles() []Role { return Permissions[p] }
+
+// May reports whether the user may do p.
+func (u User) May(p Permission) bool { return slices.Contains(Permissions[p], u.Role) }
