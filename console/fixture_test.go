@@ -18,6 +18,7 @@ import (
 	"osb/postgres"
 	"osb/postgres/pgtest"
 	"osb/sales"
+	"osb/starter"
 )
 
 // testPassword is every test user's password.
@@ -31,8 +32,10 @@ type fixture struct {
 	store *postgres.Store
 	url   string // database
 	now   time.Time
-	clock *clock
-	srv   *httptest.Server
+	clock  *clock
+	srv    *httptest.Server
+	api    http.Handler // the JSON API the console sends actions to (reads: the store; credit, quota and reports without Temporal)
+	orders *fakeOrders  // the order workflows the API talks to: records what it is sent
 }
 
 // The orders of the fixture.
@@ -81,8 +84,13 @@ func newFixture(t *testing.T, secure bool) *fixture {
 	f := &fixture{t: t, store: store, url: dbURL, now: time.Now().Truncate(time.Second)}
 	f.clock = &clock{t: f.now}
 	f.writeOrders()
-	h := New(Config{Store: store, SecureCookies: secure, TemporalUIURL: "http://127.0.0.1:8233",
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: f.clock.now})
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	f.orders = &fakeOrders{}
+	f.api = starter.New(starter.Config{Store: store, Orders: f.orders, Policy: sales.DefaultPolicy(), Quota: store,
+		Credit: starter.NewTemporalCredit(nil, store, sales.DefaultCreditPolicy()), Reports: starter.NewReports(store, nil),
+		Logger: quiet, Now: f.clock.now})
+	h := New(Config{Store: store, API: f.api, SecureCookies: secure, TemporalUIURL: "http://127.0.0.1:8233",
+		Logger: quiet, Now: f.clock.now})
 	f.srv = httptest.NewServer(h)
 	t.Cleanup(f.srv.Close)
 	return f
