@@ -475,8 +475,43 @@ func scanReceipt(r pgx.CollectableRow) (sales.Receipt, error) {
 // pass the last order number of a page as f.Before to get the next. Order
 // numbers are compared by year, then by sequence as a number (order_no_key),
 // so SO-2026-1000000 is newer than SO-2026-999999.
+//
+// Searches by number, client reference, SKU, invoice or waybill each have an
+// index (schema 00016); a number that is only the beginning of one selects
+// every order it begins.
 func (s *Store) ListOrders(ctx context.Context, f sales.OrderFilter) ([]sales.OrderSummary, error) {
+	if err := f.Validate().Err("invalid order filter"); err != nil {
+		return nil, err
+	}
+	from, until, err := f.Created()
+	if err != nil {
+		return nil, err
+	}
 	var where conditions
+	switch {
+	case sales.ValidOrderNo(f.OrderNo):
+		where.add("o.order_no = $?", f.OrderNo)
+	case f.OrderNo != "": // a beginning: letters, digits and dashes only (Validate), so nothing to escape
+		where.add("o.order_no LIKE $? || '%'", f.OrderNo)
+	}
+	if f.ClientRef != "" {
+		where.add("o.client_ref = $?", f.ClientRef)
+	}
+	if !from.IsZero() {
+		where.add("o.created_at >= $?", from)
+	}
+	if !until.IsZero() {
+		where.add("o.created_at < $?", until)
+	}
+	if f.SKU != "" {
+		where.add("o.order_no IN (SELECT l.order_no FROM order_lines l WHERE l.sku = $?)", f.SKU)
+	}
+	if f.InvoiceNo != "" {
+		where.add("o.order_no IN (SELECT i.order_no FROM invoices i WHERE i.invoice_no = $?)", f.InvoiceNo)
+	}
+	if f.Waybill != "" {
+		where.add("o.order_no IN (SELECT sh.order_no FROM shipments sh WHERE sh.waybill = $?)", f.Waybill)
+	}
 	if f.CustomerID != "" {
 		where.add("o.customer_id = $?", f.CustomerID)
 	}

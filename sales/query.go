@@ -1,20 +1,93 @@
 package sales
 
-import "time"
+import (
+	"regexp"
+	"time"
+)
 
 // OrderFilter selects orders for lists. Zero fields do not filter. Scope
-// limits the result to what the asking user may see.
+// limits the result to what the asking user may see. Validate says what is
+// wrong with the fields people type, by their JSON names.
 type OrderFilter struct {
-	CustomerID string      `json:"customer_id,omitempty"`
-	Market     string      `json:"market,omitempty"`
-	KAMID      string      `json:"kam_id,omitempty"`
-	Status     OrderStatus `json:"status,omitempty"`
-	Step       Step        `json:"step,omitempty"`
-	MinLevel   Level       `json:"min_level,omitempty"`
-	Open       bool        `json:"open,omitempty"` // only orders not yet final
-	Scope      Scope       `json:"-"`
-	Before     string      `json:"before,omitempty"` // order number to page after (newest first)
-	Limit      int         `json:"limit,omitempty"`  // default 50, at most 500
+	OrderNo     string      `json:"order_no,omitempty"` // a whole order number, or its beginning (SO-2026-0001)
+	ClientRef   string      `json:"client_ref,omitempty"`
+	CustomerID  string      `json:"customer_id,omitempty"`
+	Market      string      `json:"market,omitempty"`
+	KAMID       string      `json:"kam_id,omitempty"`
+	Status      OrderStatus `json:"status,omitempty"`
+	Step        Step        `json:"step,omitempty"`
+	MinLevel    Level       `json:"min_level,omitempty"`
+	Open        bool        `json:"open,omitempty"`         // only orders not yet final
+	CreatedFrom string      `json:"created_from,omitempty"` // YYYY-MM-DD, Beijing time, that day included
+	CreatedTo   string      `json:"created_to,omitempty"`   // YYYY-MM-DD, Beijing time, that day included
+	SKU         string      `json:"sku,omitempty"`          // orders with a line of this SKU
+	InvoiceNo   string      `json:"invoice_no,omitempty"`   // the order that invoice belongs to
+	Waybill     string      `json:"waybill,omitempty"`      // orders with a shipment of this waybill
+	Scope       Scope       `json:"-"`
+	Before      string      `json:"before,omitempty"` // order number to page after (newest first)
+	Limit       int         `json:"limit,omitempty"`  // default 50, at most 500
+}
+
+// orderNoPrefixPattern matches the beginning of an order number, the whole
+// number included: SO-2026-0001, SO-2026, SO.
+var orderNoPrefixPattern = regexp.MustCompile(`^S(O(-([0-9]{1,3}|[0-9]{4}(-[0-9]*)?)?)?)?$`)
+
+// ValidOrderNoPrefix reports whether s is an order number or its beginning.
+func ValidOrderNoPrefix(s string) bool { return orderNoPrefixPattern.MatchString(s) }
+
+// Validate returns a problem for each field that cannot be searched by, named
+// as in JSON: an order number that is not one or its beginning, a date that
+// is not a day like 2026-03-01 (or a range that ends before it starts), and
+// text that is not a code (SKU, invoice) or reference (client's, waybill).
+func (f OrderFilter) Validate() Problems {
+	var p Problems
+	if f.OrderNo != "" && !ValidOrderNoPrefix(f.OrderNo) {
+		p.Add("order_no", "must be an order number like SO-2026-000042 or its beginning, like SO-2026-0000")
+	}
+	from, fromErr := beijingDay(f.CreatedFrom)
+	if fromErr != nil {
+		p.Add("created_from", "must be a date like 2026-03-01")
+	}
+	to, toErr := beijingDay(f.CreatedTo)
+	if toErr != nil {
+		p.Add("created_to", "must be a date like 2026-03-31")
+	}
+	if fromErr == nil && toErr == nil && !from.IsZero() && !to.IsZero() && to.Before(from) {
+		p.Add("created_to", "must not be before created_from")
+	}
+	p.Text("client_ref", f.ClientRef, MaxReference, false)
+	p.Text("sku", f.SKU, MaxCode, false)
+	p.Text("invoice_no", f.InvoiceNo, MaxCode, false)
+	p.Text("waybill", f.Waybill, MaxWaybill, false)
+	return p
+}
+
+// Created is the span of creation times the filter's dates select, as
+// instants: from the first moment of CreatedFrom in Beijing time, up to but
+// not including the first moment of the day after CreatedTo. A zero bound
+// does not limit; bad dates (see Validate) are an invalid error.
+func (f OrderFilter) Created() (from, until time.Time, err error) {
+	from, err = beijingDay(f.CreatedFrom)
+	if err != nil {
+		return time.Time{}, time.Time{}, Errorf(ErrInvalid, "created_from %q must be a date like 2026-03-01", f.CreatedFrom)
+	}
+	to, err := beijingDay(f.CreatedTo)
+	if err != nil {
+		return time.Time{}, time.Time{}, Errorf(ErrInvalid, "created_to %q must be a date like 2026-03-31", f.CreatedTo)
+	}
+	if !to.IsZero() {
+		until = to.AddDate(0, 0, 1)
+	}
+	return from, until, nil
+}
+
+// beijingDay is the first moment of the day s (YYYY-MM-DD) in Beijing time;
+// zero for "".
+func beijingDay(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	return time.ParseInLocation(time.DateOnly, s, Beijing)
 }
 
 // Scope is what a user may see: everything, or only the customers of some
