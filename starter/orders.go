@@ -299,18 +299,27 @@ const defaultLimit = 50
 // listOrders lists the orders the user may see, newest first. A full page
 // links to the next one (Link rel="next").
 func (a *api) listOrders(w http.ResponseWriter, r *http.Request) {
-	q := newParams(r, "customer_id", "market", "kam_id", "status", "step", "min_level", "open", "before", "limit")
+	q := newParams(r, "order_no", "client_ref", "customer_id", "market", "kam_id", "status", "step", "min_level",
+		"open", "created_from", "created_to", "sku", "invoice_no", "waybill", "before", "limit")
 	f := sales.OrderFilter{
-		CustomerID: q.text("customer_id"),
-		Market:     q.text("market"),
-		KAMID:      q.text("kam_id"),
-		Status:     q.status("status"),
-		Step:       q.step("step"),
-		MinLevel:   q.level("min_level"),
-		Open:       q.flag("open"),
-		Before:     q.orderNo("before"),
-		Limit:      q.limit("limit"),
+		OrderNo:     strings.ToUpper(q.text("order_no")),
+		ClientRef:   q.text("client_ref"),
+		CustomerID:  q.text("customer_id"),
+		Market:      q.text("market"),
+		KAMID:       q.text("kam_id"),
+		Status:      q.status("status"),
+		Step:        q.step("step"),
+		MinLevel:    q.level("min_level"),
+		Open:        q.flag("open"),
+		CreatedFrom: q.text("created_from"),
+		CreatedTo:   q.text("created_to"),
+		SKU:         q.text("sku"),
+		InvoiceNo:   q.text("invoice_no"),
+		Waybill:     q.text("waybill"),
+		Before:      q.orderNo("before"),
+		Limit:       q.limit("limit"),
 	}
+	q.p = append(q.p, f.Validate()...)
 	list, ok := listInScope(a, w, r, q, &f.Scope, func(ctx context.Context) ([]sales.OrderSummary, error) { return a.store.ListOrders(ctx, f) })
 	if !ok {
 		return

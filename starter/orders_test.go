@@ -485,11 +485,14 @@ func TestInvoiceAcknowledgementIsSignalled(t *testing.T) {
 
 func TestListOrdersParsesEveryFilterWithinTheUsersScope(t *testing.T) {
 	f := newFixture(t)
-	rec := f.do(t, "GET", "/v1/orders?customer_id=C-001&market=%E5%8D%8E%E4%B8%9C&kam_id=u-kam1&status=held&step=op5&min_level=2&open=true&before=SO-2026-000010&limit=20", "t-um", nil)
+	rec := f.do(t, "GET", "/v1/orders?customer_id=C-001&market=%E5%8D%8E%E4%B8%9C&kam_id=u-kam1&status=held&step=op5&min_level=2&open=true&before=SO-2026-000010&limit=20"+
+		"&order_no=so-2026-0000&client_ref=PO-7&created_from=2026-03-01&created_to=2026-03-31&sku=SKU-1001&invoice_no=IV-1&waybill=SF100", "t-um", nil)
 	wantStatus(t, rec, http.StatusOK)
 	want := sales.OrderFilter{
 		CustomerID: "C-001", Market: "华东", KAMID: "u-kam1", Status: sales.StatusHeld, Step: sales.OP5Hold,
 		MinLevel: sales.LevelUM, Open: true, Before: "SO-2026-000010", Limit: 20,
+		OrderNo: "SO-2026-0000", ClientRef: "PO-7", CreatedFrom: "2026-03-01", CreatedTo: "2026-03-31",
+		SKU: "SKU-1001", InvoiceNo: "IV-1", Waybill: "SF100",
 		Scope: sales.Scope{KAMIDs: []string{"u-um", "u-kam1"}},
 	}
 	if f.store.orderFilter == nil || !reflect.DeepEqual(*f.store.orderFilter, want) {
@@ -505,10 +508,15 @@ func TestListOrdersNamesEveryBadParameter(t *testing.T) {
 	for query, fields := range map[string][]string{
 		"min_level=9":    {"min_level"},
 		"min_level=high": {"min_level"},
-		"status=lost&step=XX9&open=maybe&limit=0":      {"limit", "open", "status", "step"},
-		"before=42&colour=red":                         {"before", "colour"},
-		"customer_id=C-001&customer_id=C-002":          {"customer_id"},
-		"limit=501&kam_id=u-kam1&min_level=-1&open=no": {"limit", "min_level", "open"},
+		"status=lost&step=XX9&open=maybe&limit=0":       {"limit", "open", "status", "step"},
+		"before=42&colour=red":                          {"before", "colour"},
+		"customer_id=C-001&customer_id=C-002":           {"customer_id"},
+		"limit=501&kam_id=u-kam1&min_level=-1&open=no":  {"limit", "min_level", "open"},
+		"created_from=2026-3-1":                         {"created_from"},
+		"created_from=2026-03-01&created_to=31.03.2026": {"created_to"},
+		"created_from=2026-03-02&created_to=2026-03-01": {"created_to"},
+		"order_no=PO-123&sku=SKU-1001":                  {"order_no"},
+		"waybill=" + strings.Repeat("9", 65):            {"waybill"},
 	} {
 		t.Run(query, func(t *testing.T) {
 			e := wantError(t, f.do(t, "GET", "/v1/orders?"+query, "t-ssg", nil), http.StatusUnprocessableEntity, sales.ErrInvalid)
