@@ -9,3 +9,15 @@ type OverdueInvoice struct {
 	CustomerName string `json:"customer_name"`
 	KAMID        string `json:"kam_id"`
 }
+
+// OpenReturn is a return waiting for a decision or for its goods, with what a
+// work list shows of its order and customer and who decides it.
+type OpenReturn struct {
+	Return
+	OrderNo      string   `json:"order_no"`
+	CustomerID   string   `json:"customer_id"`
+	CustomerName string   `json:"customer_name"`
+	Currency     Currency `json:"currency"`
+	KAMID        string   `json:"kam_id"`
+	UMID         string   `json:"um_id"` // the KAM's manager: the UM who decides up to the limit
+}
