@@ -4,6 +4,9 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -15,24 +18,43 @@ import (
 const ordersPageSize = 50
 
 // orderListData is what the order list shows: the filters as given, their
-// problems beside them, the choices, a page of orders and the link to the
-// next page.
+// problems beside them, the choices, a page of orders and the links to the
+// first and the next page.
 type orderListData struct {
-	Number, Customer, Status, Step, KAM string
-	Errors                              map[string]string // by field
-	Customers                           []sales.Customer
-	KAMs                                []string
-	Statuses                            []sales.OrderStatus
-	Steps                               []sales.StepInfo
-	Orders                              []sales.OrderSummary
-	Next, First                         string // links; empty when there is none
+	Filter    orderForm
+	Errors    map[string]string // by form field
+	Customers []sales.Customer
+	Markets   []string
+	KAMs      []string
+	Statuses  []sales.OrderStatus
+	Steps     []sales.StepInfo
+	Levels    []sales.Level
+	Orders    []sales.OrderSummary
+	Next      string // links; empty when there is none
+	First     string
 }
+
+// orderForm is the list's filter form as typed, one field per query
+// parameter of the page (GET /orders?number=…&from=2026-03-01…).
+type orderForm struct {
+	Number, Ref, Customer, Market, KAM, Status, Step, Level, From, To, SKU, Invoice, Waybill string
+}
+
+// orderFormFields names the form's fields by the sales.OrderFilter field
+// (its JSON name) that Validate reports.
+var orderFormFields = map[string]string{"order_no": "number", "client_ref": "ref", "created_from": "from",
+	"created_to": "to", "sku": "sku", "invoice_no": "invoice", "waybill": "waybill"}
 
 var statuses = []sales.OrderStatus{sales.StatusOpen, sales.StatusHeld, sales.StatusReleased, sales.StatusShipping,
 	sales.StatusBilled, sales.StatusRemitted, sales.StatusRejected, sales.StatusCancelled}
 
-// orderList lists the orders the viewer may see, newest first, with
-// filters (number, customer, status, step, KAM) and pages.
+// escalationLevels are the "at least" choices of the escalation filter.
+var escalationLevels = []sales.Level{sales.LevelKAM, sales.LevelUM, sales.LevelMM, sales.LevelSLT, sales.LevelGM}
+
+// orderList lists the orders the viewer may see, newest first, filtered by
+// the form (number or its beginning, client reference, customer, market,
+// KAM, status, step, escalation level, creation dates, SKU, invoice,
+// waybill), a page at a time; the filters stay on every page.
 func (con *console) orderList(w http.ResponseWriter, r *http.Request) {
 	v, err := con.viewer(r)
 	if err != nil {
@@ -40,8 +62,11 @@ func (con *console) orderList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	d := orderListData{Number: q.Get("number"), Customer: q.Get("customer"), Status: q.Get("status"),
-		Step: q.Get("step"), KAM: q.Get("kam"), Errors: map[string]string{}, Statuses: statuses, Steps: sales.Steps}
+	get := func(name string) string { return strings.TrimSpace(q.Get(name)) }
+	d := orderListData{Filter: orderForm{Number: strings.ToUpper(get("number")), Ref: get("ref"), Customer: get("customer"),
+		Market: get("market"), KAM: get("kam"), Status: get("status"), Step: get("step"), Level: get("level"),
+		From: get("from"), To: get("to"), SKU: strings.ToUpper(get("sku")), Invoice: get("invoice"), Waybill: get("waybill")},
+		Errors: map[string]string{}, Statuses: statuses, Steps: sales.Steps, Levels: escalationLevels}
 	if d.Customers, err = con.store.Customers(r.Context(), v.Scope); err != nil {
 		con.failWith(w, r, err)
 		return
@@ -50,84 +75,89 @@ func (con *console) orderList(w http.ResponseWriter, r *http.Request) {
 		if !slices.Contains(d.KAMs, c.KAMID) {
 			d.KAMs = append(d.KAMs, c.KAMID)
 		}
+		if !slices.Contains(d.Markets, c.Market) {
+			d.Markets = append(d.Markets, c.Market)
+		}
 	}
 	slices.Sort(d.KAMs)
-	l := langOf(r)
+	slices.Sort(d.Markets)
+	f, ok := d.filter(langOf(r))
+	if !ok {
+		con.render(w, r, http.StatusUnprocessableEntity, "orders", langOf(r).text("orders.title"), d)
+		return
+	}
+	f.Scope, f.Limit = v.Scope, ordersPageSize
+	if before := q.Get("before"); sales.ValidOrderNo(before) {
+		f.Before = before
+	}
+	if d.Orders, err = con.store.ListOrders(r.Context(), f); err != nil {
+		con.failWith(w, r, err)
+		return
+	}
+	page := func(before string) string {
+		u := url.Values{}
+		for k, vs := range q {
+			if k != "lang" && k != "before" && strings.TrimSpace(vs[0]) != "" {
+				u[k] = vs[:1]
+			}
+		}
+		if before != "" {
+			u.Set("before", before)
+		}
+		return "/orders?" + u.Encode()
+	}
+	if n := len(d.Orders); n >= ordersPageSize {
+		d.Next = page(d.Orders[n-1].OrderNo)
+	}
+	if f.Before != "" {
+		d.First = page("")
+	}
+	con.render(w, r, http.StatusOK, "orders", langOf(r).text("orders.title"), d)
+}
+
+// filter is the store's filter for the form; false, with d.Errors beside
+// each field, when a choice is not on offer or a field cannot be searched.
+func (d *orderListData) filter(l lang) (sales.OrderFilter, bool) {
+	in := d.Filter
 	choose := func(field, value string, ok bool) {
 		if value != "" && !ok {
 			d.Errors[field] = l.text("filter.bad_choice")
 		}
 	}
-	choose("customer", d.Customer, slices.ContainsFunc(d.Customers, func(c sales.Customer) bool { return c.ID == d.Customer }))
-	choose("kam", d.KAM, slices.Contains(d.KAMs, d.KAM))
-	choose("status", d.Status, slices.Contains(statuses, sales.OrderStatus(d.Status)))
-	_, stepOK := sales.Step(d.Step).Info()
-	choose("step", d.Step, stepOK)
-	if d.Number != "" && !sales.ValidOrderNo(d.Number) {
-		d.Errors["number"] = l.text("filter.bad_number")
-	}
-	if len(d.Errors) > 0 {
-		con.render(w, r, http.StatusUnprocessableEntity, "orders", langOf(r).text("orders.title"), d)
-		return
-	}
-	if d.Number != "" {
-		d.Orders, err = con.orderByNumber(r, v, d)
-	} else {
-		before := q.Get("before")
-		if !sales.ValidOrderNo(before) {
-			before = ""
+	choose("customer", in.Customer, slices.ContainsFunc(d.Customers, func(c sales.Customer) bool { return c.ID == in.Customer }))
+	choose("market", in.Market, slices.Contains(d.Markets, in.Market))
+	choose("kam", in.KAM, slices.Contains(d.KAMs, in.KAM))
+	choose("status", in.Status, slices.Contains(statuses, sales.OrderStatus(in.Status)))
+	_, stepOK := sales.Step(in.Step).Info()
+	choose("step", in.Step, stepOK)
+	level, err := strconv.Atoi(in.Level)
+	choose("level", in.Level, err == nil && slices.Contains(escalationLevels, sales.Level(level)))
+	f := sales.OrderFilter{OrderNo: in.Number, ClientRef: in.Ref, CustomerID: in.Customer, Market: in.Market,
+		KAMID: in.KAM, Status: sales.OrderStatus(in.Status), Step: sales.Step(in.Step), MinLevel: sales.Level(level),
+		CreatedFrom: in.From, CreatedTo: in.To, SKU: in.SKU, InvoiceNo: in.Invoice, Waybill: in.Waybill}
+	for _, p := range f.Validate() {
+		field := orderFormFields[p.Field]
+		if _, taken := d.Errors[field]; taken {
+			continue
 		}
-		d.Orders, err = con.store.ListOrders(r.Context(), sales.OrderFilter{CustomerID: d.Customer, KAMID: d.KAM,
-			Status: sales.OrderStatus(d.Status), Step: sales.Step(d.Step), Scope: v.Scope, Before: before, Limit: ordersPageSize})
-		if n := len(d.Orders); n >= ordersPageSize {
-			next := url.Values{}
-			for k, vs := range q {
-				next[k] = vs
-			}
-			next.Del("lang")
-			next.Set("before", d.Orders[n-1].OrderNo)
-			d.Next = "/orders?" + next.Encode()
-		}
-		if before != "" {
-			first := url.Values{}
-			for k, vs := range q {
-				first[k] = vs
-			}
-			first.Del("lang")
-			first.Del("before")
-			d.First = "/orders?" + first.Encode()
+		switch {
+		case field == "number":
+			d.Errors[field] = l.text("orderlist.bad_number")
+		case field == "to" && isDay(in.To):
+			d.Errors[field] = l.text("orderlist.bad_range")
+		case field == "from" || field == "to":
+			d.Errors[field] = l.text("orderlist.bad_date")
+		default:
+			d.Errors[field] = l.text("orderlist.bad_text")
 		}
 	}
-	if err != nil {
-		con.failWith(w, r, err)
-		return
-	}
-	con.render(w, r, http.StatusOK, "orders", langOf(r).text("orders.title"), d)
+	return f, len(d.Errors) == 0
 }
 
-// orderByNumber is the list of the one order a number names, when the
-// viewer may see it and it passes the other filters; else none.
-func (con *console) orderByNumber(r *http.Request, v Viewer, d orderListData) ([]sales.OrderSummary, error) {
-	o, err := con.visibleOrder(r, v, d.Number)
-	if sales.ErrorCode(err) == sales.ErrNotFound {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	if (d.Customer != "" && o.CustomerID != d.Customer) || (d.KAM != "" && o.KAMID != d.KAM) ||
-		(d.Status != "" && string(o.Status) != d.Status) || (d.Step != "" && string(o.Step) != d.Step) {
-		return nil, nil
-	}
-	name := o.CustomerID
-	for _, c := range d.Customers {
-		if c.ID == o.CustomerID {
-			name = c.Name
-		}
-	}
-	return []sales.OrderSummary{{OrderNo: o.OrderNo, CustomerID: o.CustomerID, CustomerName: name, Market: o.Market,
-		KAMID: o.KAMID, Currency: o.Currency, Total: o.Total, Outstanding: o.Outstanding, Status: o.Status, Step: o.Step,
-		Level: o.Level, NextDeadline: o.NextDeadline, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt}}, nil
+// isDay reports whether s is a date like 2026-03-01.
+func isDay(s string) bool {
+	_, err := time.Parse(time.DateOnly, s)
+	return err == nil
 }
 
 // visibleOrder reads an order the viewer may see; one they may not is not
