@@ -39,6 +39,7 @@ bench:
 	$(GO) test -run '^$$' -bench QuarterlyCreditReview -benchtime 3x ./e2e/
 	$(GO) test -run '^$$' -bench Reports -benchtime 3x ./postgres/
 	$(GO) test -run '^$$' -bench ApplyOrderChanges ./postgres/
+	$(GO) test -run '^$$' -bench ConsolePages -benchtime 200x ./console/
 	$(GO) test -run '^$$' -bench VersioningCost -benchtime 400x ./devserver/
 
 ## chaos: the fault suite in full, 6–9 minutes: 200 orders, worker kill -9, Temporal restart, PostgreSQL down 3 min (make test runs its short form; CHAOS='-chaos.seed=N' repeats a run's plans)
