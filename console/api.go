@@ -2,9 +2,12 @@ package console
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
+
+	"github.com/go-chi/chi/v5"
 
 	"osb/sales"
 	"osb/starter"
@@ -17,6 +20,19 @@ import (
 // refusal comes back as the API's *sales.Error (its code, message and
 // fields); anything else that fails is returned as it is.
 func (con *console) call(r *http.Request, method, path string, body, out any) error {
+	return con.callKeyed(r, method, path, "", body, out)
+}
+
+// apiContext is the context of an in-process call to the API: the signed-in
+// person, and no routing of the console's (chi would route the API's request
+// by the page's route context and change it, so a second call went astray).
+func apiContext(r *http.Request) context.Context {
+	return context.WithValue(starter.AsUser(r.Context(), sessionOf(r).User), chi.RouteCtxKey, (*chi.Context)(nil))
+}
+
+// callKeyed is call with an Idempotency-Key (none when ""): a form carries
+// one, so that posting it twice acts once.
+func (con *console) callKeyed(r *http.Request, method, path, key string, body, out any) error {
 	if con.api == nil {
 		return fmt.Errorf("console: no API to send %s %s to", method, path)
 	}
@@ -26,13 +42,13 @@ func (con *console) call(r *http.Request, method, path string, body, out any) er
 			return fmt.Errorf("console: encoding the body of %s %s: %w", method, path, err)
 		}
 	}
-	req, err := http.NewRequestWithContext(starter.AsUser(r.Context(), sessionOf(r).User), method, path, &in)
+	req, err := http.NewRequestWithContext(apiContext(r), method, path, &in)
 	if err != nil {
 		return fmt.Errorf("console: %s %s: %w", method, path, err)
 	}
 	req.RemoteAddr = r.RemoteAddr
 	req.Header.Set("Content-Type", "application/json")
-	if key := r.Header.Get("Idempotency-Key"); key != "" {
+	if key != "" {
 		req.Header.Set("Idempotency-Key", key)
 	}
 	rec := &recorder{header: http.Header{}, Code: http.StatusOK}
@@ -53,6 +69,38 @@ func (con *console) call(r *http.Request, method, path string, body, out any) er
 		return fmt.Errorf("console: decoding the answer of %s %s: %w", method, path, err)
 	}
 	return nil
+}
+
+// callRaw is call for an answer passed on as it is (a download): the API's
+// status, headers and body. A refusal is the API's *sales.Error, as with call.
+func (con *console) callRaw(r *http.Request, method, path string, body any) (*recorder, error) {
+	if con.api == nil {
+		return nil, fmt.Errorf("console: no API to send %s %s to", method, path)
+	}
+	var in bytes.Buffer
+	if body != nil {
+		if err := json.NewEncoder(&in).Encode(body); err != nil {
+			return nil, fmt.Errorf("console: encoding the body of %s %s: %w", method, path, err)
+		}
+	}
+	req, err := http.NewRequestWithContext(apiContext(r), method, path, &in)
+	if err != nil {
+		return nil, fmt.Errorf("console: %s %s: %w", method, path, err)
+	}
+	req.RemoteAddr = r.RemoteAddr
+	req.Header.Set("Content-Type", "application/json")
+	rec := &recorder{header: http.Header{}, Code: http.StatusOK}
+	con.api.ServeHTTP(rec, req)
+	if rec.Code >= 300 {
+		var e struct {
+			Error *sales.Error `json:"error"`
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &e); err != nil || e.Error == nil {
+			return rec, fmt.Errorf("console: %s %s answered %d", method, path, rec.Code)
+		}
+		return rec, e.Error
+	}
+	return rec, nil
 }
 
 // recorder keeps the API's answer to an in-process call.

@@ -33,6 +33,13 @@ type Store interface {
 	Order(ctx context.Context, orderNo string) (sales.OrderSnapshot, error)
 	OrderEvents(ctx context.Context, orderNo string) ([]sales.Event, error)
 	OverdueInvoices(ctx context.Context, scope sales.Scope, asOf time.Time, limit int) ([]sales.OverdueInvoice, error)
+	// What an order page shows beside the order, and the catalogue a new
+	// order is placed from.
+	Returns(ctx context.Context, orderNo string) ([]sales.Return, error)
+	OrderCreditNotes(ctx context.Context, orderNo string) ([]sales.CreditNote, error)
+	ListEscalations(ctx context.Context, f sales.EscalationFilter) ([]sales.Escalation, error)
+	SKUs(ctx context.Context, codes []string) (map[string]sales.SKU, error)
+	POPItems(ctx context.Context, codes []string) (map[string]sales.POPItem, error)
 	Sessions
 }
 
@@ -137,7 +144,11 @@ func New(c Config) http.Handler {
 		r.Use(con.requireSignIn)
 		r.Get("/", con.myWork)
 		r.Get("/orders", con.orderList)
+		r.Get("/orders/new", con.newOrderPage)
+		r.Post("/orders/new", con.placeOrder)
 		r.Get("/orders/{orderNo}", con.orderPage)
+		r.Get("/orders/{orderNo}/stamp", con.orderStamp)
+		r.Post("/orders/{orderNo}/act/{action}", con.act)
 	})
 	return r
 }
@@ -151,12 +162,12 @@ func staticFiles(fsys fs.FS) http.Handler {
 	})
 }
 
-// securityHeaders keeps pages out of frames, scripts out of pages, and
-// pages out of caches.
+// securityHeaders keeps pages out of frames, scripts other than the
+// console's own files out of pages, and pages out of caches.
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("X-Frame-Options", "DENY")

@@ -28,10 +28,10 @@ const testPassword = "correct horse"
 // passwords for a few users and four orders: one held (late), one waiting on
 // Logistics, one with an overdue invoice, one remitted.
 type fixture struct {
-	t     *testing.T
-	store *postgres.Store
-	url   string // database
-	now   time.Time
+	t      *testing.T
+	store  *postgres.Store
+	url    string // database
+	now    time.Time
 	clock  *clock
 	srv    *httptest.Server
 	api    http.Handler // the JSON API the console sends actions to (reads: the store; credit, quota and reports without Temporal)

@@ -222,4 +222,6 @@ var messages = map[string][2]string{
 	"error.internal":    {"系统出错，请稍后再试。", "Something went wrong; please try again later."},
 	"error.unavailable": {"暂时无法读取数据，请稍后再试。", "The data cannot be read just now; please try again later."},
 	"error.back":        {"返回我的工作", "Back to My work"},
+	"error.forbidden":   {"您的角色无权进行此操作。", "Your role may not do this."},
+	"error.bad_form":    {"表单内容无法读取，请返回重试。", "The form could not be read: go back and try again."},
 }

@@ -8,10 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-chi/chi/v5"
-
 	"osb/sales"
-	"osb/workflows"
 )
 
 // ordersPageSize is how many orders a page of the list shows.
@@ -179,49 +176,4 @@ func (con *console) visibleOrder(r *http.Request, v Viewer, no string) (sales.Or
 		return sales.OrderSnapshot{}, notFound
 	}
 	return o, nil
-}
-
-// orderData is what an order page shows.
-type orderData struct {
-	Order       sales.OrderSnapshot
-	Customer    sales.Customer
-	Timeline    []timelineStep
-	Shipped     map[int]int64
-	WorkflowURL string // empty without a configured Web UI
-}
-
-// orderPage shows an order: the 21 steps, lines, shipments, invoices,
-// receipts and a link to its workflow.
-func (con *console) orderPage(w http.ResponseWriter, r *http.Request) {
-	v, err := con.viewer(r)
-	if err != nil {
-		con.failWith(w, r, err)
-		return
-	}
-	o, err := con.visibleOrder(r, v, chi.URLParam(r, "orderNo"))
-	if err != nil {
-		con.failWith(w, r, err)
-		return
-	}
-	events, err := con.store.OrderEvents(r.Context(), o.OrderNo)
-	if err != nil {
-		con.failWith(w, r, err)
-		return
-	}
-	c, err := con.store.Customer(r.Context(), o.CustomerID)
-	if err != nil && sales.ErrorCode(err) != sales.ErrNotFound {
-		con.failWith(w, r, err)
-		return
-	}
-	d := orderData{Order: o, Customer: c, Timeline: timeline(o, events, con.now()), Shipped: o.ShippedByLine()}
-	if con.uiURL != "" {
-		d.WorkflowURL = con.workflowURL(o.OrderNo)
-	}
-	con.render(w, r, http.StatusOK, "order", langOf(r).text("order.title", o.OrderNo), d)
-}
-
-// workflowURL is the Web UI's list of the order's workflow runs.
-func (con *console) workflowURL(orderNo string) string {
-	q := url.Values{"query": {`WorkflowId="` + workflows.WorkflowID(orderNo) + `"`}}
-	return con.uiURL + "/namespaces/" + url.PathEscape(con.ns) + "/workflows?" + q.Encode()
 }

@@ -17,11 +17,12 @@ import (
 type pages map[string]*template.Template
 
 // pageNames are the pages in templates/, one file each.
-var pageNames = []string{"signin", "mywork", "orders", "order", "error"}
+var pageNames = []string{"signin", "mywork", "orders", "order", "neworder", "error"}
 
 func mustParsePages() pages {
 	funcs := template.FuncMap{"money": money, "dateTime": anyTime(dateTime), "date": anyTime(date), "dict": dict,
-		"ptr": func(t time.Time) *time.Time { return &t }}
+		"ptr": func(t time.Time) *time.Time { return &t }, "list": func(s ...string) []string { return s },
+		"add": func(a, b int) int { return a + b }}
 	base := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html"))
 	p := make(pages, len(pageNames))
 	for _, name := range pageNames {
