@@ -157,6 +157,11 @@ func New(c Config) http.Handler {
 		r.Post("/problems/{number}", con.updateProblem)
 		r.Get("/orders/{orderNo}/stamp", con.orderStamp)
 		r.Post("/orders/{orderNo}/act/{action}", con.act)
+		r.Get("/customers", con.customerList)
+		r.Get("/customers/{customerID}", con.customerPage)
+		r.Post("/customers/{customerID}/act/{action}", con.customerAct)
+		r.Get("/quota", con.quotaPage)
+		r.Post("/quota/act/{action}", con.quotaAct)
 	})
 	return r
 }
