@@ -33,6 +33,13 @@ type Store interface {
 	Order(ctx context.Context, orderNo string) (sales.OrderSnapshot, error)
 	OrderEvents(ctx context.Context, orderNo string) ([]sales.Event, error)
 	OverdueInvoices(ctx context.Context, scope sales.Scope, asOf time.Time, limit int) ([]sales.OverdueInvoice, error)
+	// What waits for someone, for My work.
+	Markets(ctx context.Context) ([]sales.Market, error)
+	OpenReturns(ctx context.Context, status sales.ReturnStatus, scope sales.Scope, limit int) ([]sales.OpenReturn, error)
+	OpenEscalations(ctx context.Context, holder string, scope sales.Scope, limit int) ([]sales.Escalation, error)
+	OwnedProblems(ctx context.Context, owners []string, scope sales.Scope, limit int) ([]sales.Problem, error)
+	ListAdjustments(ctx context.Context, f sales.AdjustmentFilter) ([]sales.CreditAdjustment, error)
+	DeadNotifications(ctx context.Context, limit int) ([]sales.NotificationRecord, error)
 	// What an order page shows beside the order, and the catalogue a new
 	// order is placed from.
 	Returns(ctx context.Context, orderNo string) ([]sales.Return, error)
@@ -62,8 +69,11 @@ type Config struct {
 	// offers is sent to it as the signed-in person (see call). Nil: pages
 	// offer no actions.
 	API http.Handler
-	// Tasks are the sources of My work; nil means DefaultTasks(Store).
+	// Tasks are the sources of My work; nil means DefaultTasks(Store, Policies).
 	Tasks []TaskSource
+	// Policies are the deadlines My work shows for returns and credit
+	// adjustments (the workflows' policies); zero fields are the defaults.
+	Policies Policies
 	// SecureCookies marks cookies Secure (sent over HTTPS only). Turn it off
 	// only for a console served over plain http on a loopback address.
 	SecureCookies bool
@@ -106,7 +116,7 @@ func New(c Config) http.Handler {
 	con := &console{store: c.Store, api: c.API, tasks: c.Tasks, secure: c.SecureCookies, uiURL: c.TemporalUIURL,
 		ns: c.TemporalNamespace, ttl: c.SessionTTL, idle: c.SessionIdle, log: c.Logger, now: c.Now}
 	if con.tasks == nil {
-		con.tasks = DefaultTasks(c.Store)
+		con.tasks = DefaultTasks(c.Store, c.Policies)
 	}
 	if con.ns == "" {
 		con.ns = "default"
