@@ -28,6 +28,12 @@ func (f *fixture) seedCustomerData() {
 		Note: "同意", At: now.Add(-24 * time.Hour)}, nil); err != nil {
 		f.t.Fatalf("DecideAdjustment: %v", err)
 	}
+	if err := f.store.ApplyOrderChanges(ctx, sales.OrderChanges{Returns: []sales.Return{{No: "RT-2026-000004-1",
+		Source: sales.ReturnByRequest, Reason: "外箱破损", Lines: []sales.LineQty{{LineNo: 1, Quantity: 1}}, Value: 2880,
+		Approver: sales.LevelUM, Status: sales.ReturnRequested, RequestedBy: "kam-huadong-1", RequestedAt: now.Add(-time.Hour),
+		Since: now.Add(-time.Hour), UpdatedAt: now.Add(-time.Hour)}}}); err != nil {
+		f.t.Fatalf("a return of %s: %v", remitted, err)
+	}
 	period := sales.PeriodOf(now)
 	if err := f.store.SetMarketQuota(ctx, period, "华东", sales.QuotaAllocations{Allocations: []sales.QuotaAllocation{{SKU: "SKU-1006", Quantity: demo.MarketQuota}}}, "ssg-lead", now); err != nil {
 		f.t.Fatalf("SetMarketQuota: %v", err)
@@ -116,6 +122,17 @@ func TestCustomerPages(t *testing.T) {
 			"budget ¥5,000.00, used ¥520.00, left ¥4,480.00", "¥1,550,000.00"} {
 			if !p.has(want) {
 				t.Errorf("C001 lacks %q", want)
+			}
+		}
+	})
+
+	t.Run("a customer page lists the returns of its orders", func(t *testing.T) {
+		b := f.browser()
+		b.signIn("kam-huadong-1")
+		p := b.get("/customers/C002")
+		for _, want := range []string{"RT-2026-000004-1", "外箱破损", "¥28.80", "待审批", `href="/orders/` + remitted + `"`, "¥0.00"} {
+			if !p.has(want) {
+				t.Errorf("C002 lacks %q", want)
 			}
 		}
 	})
