@@ -54,7 +54,7 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger, s Services) error 
 	if s.Listener != nil {
 		api := starter.New(starter.Config{Store: s.Store, Orders: starter.NewTemporalOrders(s.Client), Policy: pol.Policy, Quota: s.Store,
 			Credit: starter.NewTemporalCredit(s.Client, s.Store, pol.Credit), Reports: starter.NewReports(s.Store, s.Client), Logger: log})
-		srv := &http.Server{Handler: frontDoor(api, newConsole(cfg, s.Store, api, log))}
+		srv := &http.Server{Handler: frontDoor(api, newConsole(cfg, pol, s.Store, api, log))}
 		limitServer(srv)
 		go func() {
 			if err := srv.Serve(s.Listener); err != nil && !errors.Is(err, http.ErrServerClosed) {
