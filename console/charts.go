@@ -97,7 +97,9 @@ func (c chart) SVG() template.HTML {
 		w(`<text class="tick" x="`, num(x(t)), `" y="`, num(plotBottom+16), `" text-anchor="middle">`, esc(tick(t)), `</text>`)
 	}
 	w(`<line class="axis" x1="`, num(x(0)), `" x2="`, num(x(0)), `" y1="`, num(plotTop), `" y2="`, num(plotBottom), `"/>`)
-	w(`<text class="axis-label" x="`, num((x0+x1)/2), `" y="`, num(plotBottom+40), `" text-anchor="middle">`, esc(c.Axis), `</text>`)
+	if c.Axis != "" {
+		w(`<text class="axis-label" x="`, num((x0+x1)/2), `" y="`, num(plotBottom+40), `" text-anchor="middle">`, esc(c.Axis), `</text>`)
+	}
 	if len(c.Bars) == 0 {
 		w(`<text class="empty" x="`, num((x0+x1)/2), `" y="`, num(plotTop+rowHeight/2+5), `" text-anchor="middle">`, esc(c.Empty), `</text>`)
 	}
@@ -126,7 +128,7 @@ func (c chart) legend(w func(...string), x0 float64) {
 	}
 	at := x0
 	for i, n := range names {
-		w(`<rect class="`, classes[i], `" x="`, num(at), `" y="10" width="12" height="12"/>`)
+		w(`<rect class="key `, classes[i], `" x="`, num(at), `" y="10" width="12" height="12"/>`)
 		w(`<text class="legend" x="`, num(at+16), `" y="21">`, esc(n), `</text>`)
 		at += 28 + float64(displayUnits(n))*6.5
 	}
