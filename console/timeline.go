@@ -33,8 +33,9 @@ type timelineStep struct {
 func timeline(o sales.OrderSnapshot, events []sales.Event, now time.Time) []timelineStep {
 	reached := map[sales.Step]time.Time{}
 	for _, e := range events {
-		if t, ok := reached[e.Step]; !ok || e.At.Before(t) {
-			reached[e.Step] = e.At
+		step := stepOf(e)
+		if t, ok := reached[step]; !ok || e.At.Before(t) {
+			reached[step] = e.At
 		}
 	}
 	current := -1
@@ -77,4 +78,28 @@ func pick(cond bool, yes, no string) string {
 		return yes
 	}
 	return no
+}
+
+// performs names the step an event performs when it is not the step the
+// order stood at: the invoice and the receivable are made by the goods issue
+// (SP4), the later BC steps by people's actions and the agenda at whatever
+// step the order waits (order.go's table in workflows).
+var performs = map[string]sales.Step{
+	"invoiced":             sales.BC1Invoice,
+	"invoice_acknowledged": sales.BC2Acknowledge,
+	"receivable_posted":    sales.BC3Receivable,
+	"reminder_sent":        sales.BC4Reminder,
+	"payment_confirmed":    sales.BC6Payment,
+	"remitted":             sales.BC7Close,
+}
+
+// stepOf is the step an event belongs to on the timeline.
+func stepOf(e sales.Event) sales.Step {
+	if s, ok := performs[e.Kind]; ok {
+		return s
+	}
+	if e.Kind == "escalated" && e.Detail["kind"] == string(sales.EscalateDunning) {
+		return sales.BC5Dunning
+	}
+	return e.Step
 }
