@@ -153,7 +153,9 @@ func New(c Config) http.Handler {
 	r.Group(func(r chi.Router) {
 		r.Use(con.requireSignIn)
 		r.Get("/", con.myWork)
+		r.Get("/work/stamp", con.myWork)
 		r.Get("/orders", con.orderList)
+		r.Get("/orders/stamp", con.orderList)
 		r.Get("/orders/new", con.newOrderPage)
 		r.Post("/orders/new", con.placeOrder)
 		r.Get("/orders/{orderNo}", con.orderPage)

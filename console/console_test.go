@@ -236,7 +236,7 @@ func TestConsole(t *testing.T) {
 				t.Errorf("the order page lacks %q", w)
 			}
 		}
-		if n := strings.Count(p.body, `<li class="step step-`); n != 21 {
+		if n := strings.Count(p.body, `class="step step-`); n != 21 {
 			t.Errorf("%d steps on the timeline", n)
 		}
 		held := b.get("/orders/" + heldOrder + "?lang=en")

@@ -128,6 +128,20 @@ func (d customerData) BP(n int64) string { return bp(n) }
 // Form is the form of action name.
 func (d customerData) Form(name string) *form { return d.Forms[name] }
 
+// DecideForm is the SLT's decision form for the proposal a waits with: the
+// one just refused when it was this one's, else a fresh one; nil when the
+// viewer may not decide it (no permission, or their own proposal).
+func (d customerData) DecideForm(a sales.CreditAdjustment, viewer string) *form {
+	f := d.Forms["decide-adjustment"]
+	if f == nil || a.Status != sales.AdjustmentProposed || a.ProposedBy == viewer {
+		return nil
+	}
+	if f.Target == a.ID {
+		return f
+	}
+	return &form{Action: "decide-adjustment", Target: a.ID, Idem: newIdem()}
+}
+
 // bp writes basis points as a percentage with two decimals.
 func bp(n int64) string {
 	sign := ""
@@ -148,9 +162,10 @@ func pctOf(p *float64) string {
 // customerActions are the forms a customer page offers, with the
 // permission each needs.
 var customerActions = map[string]sales.Permission{
-	"adjust":   sales.PermProposeAdjustment,
-	"freeze":   sales.PermFreezeCustomer,
-	"unfreeze": sales.PermFreezeCustomer,
+	"adjust":            sales.PermProposeAdjustment,
+	"freeze":            sales.PermFreezeCustomer,
+	"unfreeze":          sales.PermFreezeCustomer,
+	"decide-adjustment": sales.PermDecideAdjustment, // one form per proposal waiting, for the SLT
 }
 
 // customerReturnsFrom are the statuses of orders that may have returns.
@@ -340,6 +355,10 @@ func (con *console) customerAct(w http.ResponseWriter, r *http.Request) {
 		}
 		path = base + "/credit/adjustments"
 		body = map[string]any{"amount_fen": amount, "reason": r.PostForm.Get("reason"), "expires_on": r.PostForm.Get("expires_on")}
+	case "decide-adjustment":
+		f.Target = r.PostForm.Get("target")
+		path = "/v1/credit/adjustments/" + url.PathEscape(f.Target) + "/decision"
+		body = map[string]any{"decision": r.PostForm.Get("decision"), "note": r.PostForm.Get("note")}
 	default: // freeze, unfreeze
 		path, body = base+"/"+action, map[string]any{"reason": r.PostForm.Get("reason")}
 	}

@@ -85,6 +85,7 @@ func init() {
 		"cust.in.payment":                {"%s 到期 %s,逾期 %d 天", "%s due %s, %d days late"},
 		"cust.done.adjust":               {"已提交额度调整,等待领导层决定。", "The adjustment is proposed and waits for the SLT."},
 		"cust.done.freeze":               {"客户已冻结。", "The customer is frozen."},
+		"cust.done.decide-adjustment":    {"决定已提交。", "The decision was sent."},
 		"cust.done.unfreeze":             {"已解除冻结。", "The freeze is lifted."},
 		"cust.invoices":                  {"未收发票与账龄", "Open invoices and ageing"},
 		"cust.band.0":                    {"未到期", "Not due"},

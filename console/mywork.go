@@ -217,6 +217,9 @@ type myWorkData struct {
 	More   bool // a source had more than taskLimit
 	Failed bool // a source could not be read
 	Limit  int
+	// The page's stamp and where to ask for it again: My work reloads
+	// itself when work comes or goes (live.js).
+	Stamp, StampURL string
 }
 
 // myWork lists what the viewer must do now from every source, the earliest
@@ -261,6 +264,11 @@ func (con *console) myWork(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	sortTasks(d.Tasks)
+	if r.URL.Path == "/work/stamp" {
+		writeStamp(w, workStamp(all))
+		return
+	}
+	d.Stamp, d.StampURL = workStamp(all), "/work/stamp?"+r.URL.RawQuery
 	con.render(w, r, http.StatusOK, "mywork", langOf(r).text("mywork.title"), d)
 }
 

@@ -146,7 +146,7 @@ func TestMyWorkFromEverySource(t *testing.T) {
 
 	t.Run("the customer's UM decides a return within the limit, never their own request", func(t *testing.T) {
 		p := f.browser().signIn("um-huadong-1")
-		wantRow(t, "um-huadong-1", p, "RT-2026-000005-1", "审批退货", "/orders/SO-2026-000005#act-return-RT-2026-000005-1",
+		wantRow(t, "um-huadong-1", p, "RT-2026-000005-1", "审批退货", "/orders/SO-2026-000005#act-return-decide-RT-2026-000005-1",
 			"1 天 0 小时", "无", "¥28.80", "杭州宏达商贸有限公司")
 		for _, no := range []string{"RT-2026-000005-2", "RT-2026-000005-3", "RT-2026-000006-1", "RT-2026-000005-4"} {
 			if p.taskRow(no) != "" {
@@ -165,7 +165,7 @@ func TestMyWorkFromEverySource(t *testing.T) {
 			t.Error("the SLT sees a return the UM decides")
 		}
 		l := f.browser().signIn("log1")
-		wantRow(t, "log1", l, "RT-2026-000005-4", "确认退货", "#act-return-RT-2026-000005-4", "1 天 0 小时")
+		wantRow(t, "log1", l, "RT-2026-000005-4", "确认退货", "#act-return-receive-RT-2026-000005-4", "1 天 0 小时")
 		if l.has("审批退货") {
 			t.Error("Logistics decides returns")
 		}
@@ -173,7 +173,7 @@ func TestMyWorkFromEverySource(t *testing.T) {
 
 	t.Run("the SLT decides credit adjustments others proposed", func(t *testing.T) {
 		p := f.browser().signIn("dsd")
-		wantRow(t, "dsd", p, "CA-2026-000001", "审批信用额度调整", "/customers/C001#act-adjustment-CA-2026-000001",
+		wantRow(t, "dsd", p, "CA-2026-000001", "审批信用额度调整", "/customers/C001#act-decide-adjustment-CA-2026-000001",
 			"1 天 0 小时", "销售领导", "¥50,000.00")
 		if p.taskRow("CA-2026-000002") != "" {
 			t.Error("dsd decides their own proposal")

@@ -176,8 +176,7 @@ func (con *console) orderStamp(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "unavailable", http.StatusServiceUnavailable)
 		return
 	}
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	_, _ = w.Write([]byte(orderStamp(o)))
+	writeStamp(w, orderStamp(o))
 }
 
 // workflowURL is the Web UI's list of the order's workflow runs.

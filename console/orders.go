@@ -29,6 +29,9 @@ type orderListData struct {
 	Orders    []sales.OrderSummary
 	Next      string // links; empty when there is none
 	First     string
+	// The page's stamp and where to ask for it again: the list reloads
+	// itself when an order on it moves (live.js).
+	Stamp, StampURL string
 }
 
 // orderForm is the list's filter form as typed, one field per query
@@ -103,6 +106,11 @@ func (con *console) orderList(w http.ResponseWriter, r *http.Request) {
 		}
 		return "/orders?" + u.Encode()
 	}
+	if r.URL.Path == "/orders/stamp" {
+		writeStamp(w, listStamp(d.Orders))
+		return
+	}
+	d.Stamp, d.StampURL = listStamp(d.Orders), "/orders/stamp?"+r.URL.RawQuery
 	if n := len(d.Orders); n >= ordersPageSize {
 		d.Next = page(d.Orders[n-1].OrderNo)
 	}

@@ -57,7 +57,7 @@ func adjustmentDeadline(a sales.CreditAdjustment, p sales.CreditPolicy) time.Tim
 }
 
 func adjustmentLink(customerID, id string) string {
-	return customerLink(customerID) + "#act-adjustment-" + id
+	return customerLink(customerID) + "#act-decide-adjustment-" + id
 }
 
 // customerNames are the names of the customers in scope, by id.

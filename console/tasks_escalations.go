@@ -41,7 +41,7 @@ func (s EscalationsToMe) Tasks(ctx context.Context, v Viewer, _ time.Time) ([]Ta
 		case sales.EscalateDunning:
 			t.What, t.Args, t.Link = "mywork.task.esc_dunning", []any{thing}, orderLink(e.OrderNo)+"#invoice-"+thing
 		case sales.EscalateReturn:
-			t.What, t.Args, t.Link = "mywork.task.esc_return", []any{thing}, orderLink(e.OrderNo)+"#act-return-"+thing
+			t.What, t.Args, t.Link = "mywork.task.esc_return", []any{thing}, orderLink(e.OrderNo)+"#return-"+thing
 		case sales.EscalateAdjustment:
 			t.What, t.Args, t.Link = "mywork.task.esc_adjustment", []any{e.AdjustmentID}, adjustmentLink(e.CustomerID, e.AdjustmentID)
 		default:

@@ -59,8 +59,11 @@ func (s Returns) task(r sales.OpenReturn, kind, what string) Task {
 	deadline := returnDeadline(r.Return, s.Policy)
 	return Task{Kind: kind, What: what, Args: []any{r.No}, OrderNo: r.OrderNo, CustomerID: r.CustomerID,
 		CustomerName: r.CustomerName, Amount: r.Value, Currency: r.Currency, Deadline: &deadline, Level: r.Level,
-		Link: orderLink(r.OrderNo) + "#act-return-" + r.No}
+		Link: orderLink(r.OrderNo) + "#act-" + actionOf[kind] + "-" + r.No}
 }
+
+// actionOf is the order page's form of each kind of return task.
+var actionOf = map[string]string{"return_decide": "return-decide", "return_receive": "return-receive"}
 
 // returnDeadline is when an open return's wait next escalates, as the
 // order workflow counts it (workflows/returns.go returnDeadline): the
