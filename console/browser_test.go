@@ -1,6 +1,7 @@
 package console
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -77,6 +78,18 @@ func TestBrowser(t *testing.T) {
 	}
 	if got := text(`section[aria-labelledby="invoices"]`); !strings.Contains(got, "INV-2026-000003-1") || !strings.Contains(got, "¥4,680.00") {
 		t.Errorf("invoices:\n%s", got)
+	}
+
+	// The other pages, each with its labelled forms and a screenshot: a
+	// customer, quota and POP, a report with its chart, the problem log.
+	for i, p := range []struct{ path, ready, name string }{
+		{"/customers/C003", "main h1", "customer"},
+		{"/quota", "main h1", "quota"},
+		{"/reports/ageing", "svg[role=img]", "report-ageing"},
+		{"/problems", "main h1", "problems"},
+	} {
+		do("opening "+p.path, chromedp.Navigate(f.srv.URL+p.path), chromedp.WaitVisible(css(p.ready)), labelled(p.name),
+			shot(fmt.Sprintf("%d-%s", 6+i, p.name)))
 	}
 
 	// Signing out returns to the sign-in page; My work then asks to sign in.

@@ -62,6 +62,13 @@ func (s *Store) DemoUsersWithoutPassword(ctx context.Context, userIDs []string) 
 		ORDER BY u.id`, pgx.RowTo[string], userIDs)
 }
 
+// DemoPasswordUsers returns the users whose console password is still the
+// demo's (SeedDemoPasswords set it and nobody changed it since), by id.
+func (s *Store) DemoPasswordUsers(ctx context.Context) ([]string, error) {
+	return collect(ctx, s.pool, "users with the demo password", `
+		SELECT user_id FROM user_passwords WHERE set_by = 'demo' ORDER BY user_id`, pgx.RowTo[string])
+}
+
 // PasswordHash returns the user with id and the hash of their console
 // password; a user without one (or no such user) is unauthorized, the same
 // answer for both.

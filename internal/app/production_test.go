@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"osb/console"
 	"osb/demo"
 	"osb/postgres"
 	"osb/postgres/pgtest"
@@ -62,8 +63,28 @@ func TestAPIAndWorkerRefuseAProductionDatabaseWithDemoTokens(t *testing.T) {
 	if err := tokenCommand(ctx, store, sales.Day, time.Now(), &out, []string{"revoke", "demo"}); err != nil || out.String() != fmt.Sprintf("%d demo token(s) revoked; API processes refuse them within 10 seconds\n", len(demo.Tokens())) {
 		t.Fatalf("osb token revoke demo: %q, %v", out.String(), err)
 	}
+	// The demo's console password is public too: while a user still has
+	// it the database is refused, until each has their own.
+	users, err := store.DemoPasswordUsers(ctx)
+	if err != nil || len(users) == 0 {
+		t.Fatalf("the demo gave no user its password: %v %v", users, err)
+	}
+	err = RefuseDemoInProduction(ctx, store)
+	if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("%d user(s) still sign in to the console with the demo password", len(users))) ||
+		!strings.Contains(err.Error(), "osb user passwd USER") {
+		t.Errorf("demo passwords in production: %v", err)
+	}
+	hash, err := console.HashPassword("their own secret")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range users {
+		if err := store.SetPassword(ctx, u, hash, "osb user passwd"); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if err := RefuseDemoInProduction(ctx, store); err != nil {
-		t.Errorf("revoked demo tokens still refuse the database: %v", err)
+		t.Errorf("with their own passwords and the demo tokens revoked the database is still refused: %v", err)
 	}
 }
 
