@@ -120,8 +120,8 @@ func TestOrderActions(t *testing.T) {
 
 	t.Run("a role without the permission sees no form, and a forged post is refused by the API", func(t *testing.T) {
 		b := f.browser()
-		p := b.signIn("log1")
-		p = b.get("/orders/" + heldOrder)
+		b.signIn("log1")
+		p := b.get("/orders/" + heldOrder)
 		if p.has(`id="act-decide"`) || p.has(`id="act-cancel"`) {
 			t.Errorf("Logistics is offered the SLT's decision:\n%s", p.body)
 		}
