@@ -241,7 +241,7 @@ func (con *console) act(w http.ResponseWriter, r *http.Request) {
 	}
 	err = con.callKeyed(r, http.MethodPost, path, f.Idem, body, nil)
 	if err != nil {
-		status := con.refusal(r, err, f)
+		status := con.refusal(err, f)
 		if status >= 500 {
 			con.failWith(w, r, err)
 			return
@@ -253,9 +253,10 @@ func (con *console) act(w http.ResponseWriter, r *http.Request) {
 }
 
 // refusal puts the API's refusal into the form (field errors beside their
-// fields, by the form's names) and returns the page's status; 500 and up
-// for a failure that is not a refusal.
-func (con *console) refusal(r *http.Request, err error, f *form) int {
+// fields, by the form's names) and returns the page's status; 500 for a
+// failure that is not a refusal (the store or Temporal out of reach too:
+// that is the error page's to say).
+func (con *console) refusal(err error, f *form) int {
 	e, ok := err.(*sales.Error)
 	if !ok {
 		return http.StatusInternalServerError
@@ -268,17 +269,8 @@ func (con *console) refusal(r *http.Request, err error, f *form) int {
 		f.Message = e.Message
 	}
 	switch e.Code {
-	case sales.ErrInvalid:
-		return http.StatusUnprocessableEntity
-	case sales.ErrForbidden:
-		return http.StatusForbidden
-	case sales.ErrNotFound:
-		return http.StatusNotFound
-	case sales.ErrConflict:
-		return http.StatusConflict
-	case sales.ErrUnavailable, sales.ErrTimeout:
-		f.Message = langOf(r).text("error.unavailable")
-		return http.StatusServiceUnavailable
+	case sales.ErrInvalid, sales.ErrForbidden, sales.ErrNotFound, sales.ErrConflict:
+		return refusalStatus(err)
 	}
 	return http.StatusInternalServerError
 }

@@ -33,37 +33,9 @@ func apiContext(r *http.Request) context.Context {
 // callKeyed is call with an Idempotency-Key (none when ""): a form carries
 // one, so that posting it twice acts once.
 func (con *console) callKeyed(r *http.Request, method, path, key string, body, out any) error {
-	if con.api == nil {
-		return fmt.Errorf("console: no API to send %s %s to", method, path)
-	}
-	var in bytes.Buffer
-	if body != nil {
-		if err := json.NewEncoder(&in).Encode(body); err != nil {
-			return fmt.Errorf("console: encoding the body of %s %s: %w", method, path, err)
-		}
-	}
-	req, err := http.NewRequestWithContext(apiContext(r), method, path, &in)
-	if err != nil {
-		return fmt.Errorf("console: %s %s: %w", method, path, err)
-	}
-	req.RemoteAddr = r.RemoteAddr
-	req.Header.Set("Content-Type", "application/json")
-	if key != "" {
-		req.Header.Set("Idempotency-Key", key)
-	}
-	rec := &recorder{header: http.Header{}, Code: http.StatusOK}
-	con.api.ServeHTTP(rec, req)
-	if rec.Code >= 300 {
-		var e struct {
-			Error *sales.Error `json:"error"`
-		}
-		if err := json.Unmarshal(rec.Body.Bytes(), &e); err != nil || e.Error == nil {
-			return fmt.Errorf("console: %s %s answered %d", method, path, rec.Code)
-		}
-		return e.Error
-	}
-	if out == nil || rec.Code == http.StatusNoContent {
-		return nil
+	rec, err := con.send(r, method, path, key, body)
+	if err != nil || out == nil || rec.Code == http.StatusNoContent {
+		return err
 	}
 	if err := json.Unmarshal(rec.Body.Bytes(), out); err != nil {
 		return fmt.Errorf("console: decoding the answer of %s %s: %w", method, path, err)
@@ -74,6 +46,13 @@ func (con *console) callKeyed(r *http.Request, method, path, key string, body, o
 // callRaw is call for an answer passed on as it is (a download): the API's
 // status, headers and body. A refusal is the API's *sales.Error, as with call.
 func (con *console) callRaw(r *http.Request, method, path string, body any) (*recorder, error) {
+	return con.send(r, method, path, "", body)
+}
+
+// send runs the API's handler on the request and returns its answer; an
+// answer of 300 or more is an error: the API's *sales.Error when it sent
+// one.
+func (con *console) send(r *http.Request, method, path, key string, body any) (*recorder, error) {
 	if con.api == nil {
 		return nil, fmt.Errorf("console: no API to send %s %s to", method, path)
 	}
@@ -89,6 +68,9 @@ func (con *console) callRaw(r *http.Request, method, path string, body any) (*re
 	}
 	req.RemoteAddr = r.RemoteAddr
 	req.Header.Set("Content-Type", "application/json")
+	if key != "" {
+		req.Header.Set("Idempotency-Key", key)
+	}
 	rec := &recorder{header: http.Header{}, Code: http.StatusOK}
 	con.api.ServeHTTP(rec, req)
 	if rec.Code >= 300 {

@@ -363,7 +363,7 @@ func (con *console) customerAct(w http.ResponseWriter, r *http.Request) {
 		path, body = base+"/"+action, map[string]any{"reason": r.PostForm.Get("reason")}
 	}
 	if err := con.call(r, http.MethodPost, path, body, nil); err != nil {
-		status := con.refusal(r, err, f)
+		status := con.refusal(err, f)
 		switch {
 		case status >= 500:
 			con.failWith(w, r, err)

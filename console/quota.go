@@ -166,7 +166,7 @@ func (con *console) quotaAct(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := con.call(r, method, path, body, nil); err != nil {
-		status := con.refusal(r, err, f)
+		status := con.refusal(err, f)
 		switch {
 		case status >= 500:
 			con.failWith(w, r, err)
