@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"osb/codec"
 	"osb/sales"
 )
 
@@ -45,6 +46,10 @@ type Config struct {
 	CookieSecure    bool
 	CookieSecureSet bool
 	TemporalUIURL   string // the Temporal Web UI the console links orders to; "" = no link
+	// Codec encrypts every payload OSB's Temporal clients write, from
+	// OSB_CODEC_KEYS or OSB_CODEC_KEYS_FILE; nil = payloads in plain JSON.
+	Codec           *codec.Codec
+	CodecCORSOrigin string // the Web UI's origin, allowed to call /codec/
 }
 
 // minWebhookSecret is the shortest webhook signing secret accepted: 32
@@ -73,6 +78,9 @@ var settings = []struct{ name, def, doc string }{
 	{"OSB_LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"OSB_COOKIE_SECURE", "true", "`false` lets the console's cookies travel over plain http; `osb-dev dev` turns it off on a loopback address (127.0.0.1) unless set"},
 	{"OSB_TEMPORAL_UI_URL", "", "base address of the Temporal Web UI, for the console's link from an order to its workflow; `osb-dev dev` uses the embedded one"},
+	{"OSB_CODEC_KEYS", "", "encrypts every Temporal payload (AES-256-GCM): `id:base64key` entries separated by commas, the first encrypts, the others still decrypt (rotation); each key 32 bytes (`openssl rand -base64 32`); never printed"},
+	{"OSB_CODEC_KEYS_FILE", "", "file of the same keys, one `id:base64key` a line (# comments), instead of OSB_CODEC_KEYS"},
+	{"OSB_CODEC_CORS_ORIGIN", "", "origin of the Temporal Web UI (e.g. `https://temporal.example.com`) allowed to call the codec endpoint `/codec/` from the browser"},
 	{"OSB_TOKEN_TTL", "90d", "how long a bearer token issued by `osb token` (and a demo token) works: days like `30d` or a duration like `12h`"},
 }
 
@@ -104,6 +112,8 @@ func loadConfig() (Config, error) {
 	}
 	c.CookieSecure, c.CookieSecureSet = envBool(&p, "OSB_COOKIE_SECURE", true)
 	c.TemporalUIURL = strings.TrimRight(os.Getenv("OSB_TEMPORAL_UI_URL"), "/")
+	c.Codec = loadCodec(&p)
+	c.CodecCORSOrigin = strings.TrimRight(strings.TrimSpace(os.Getenv("OSB_CODEC_CORS_ORIGIN")), "/")
 	c.DatabaseURL, c.DatabaseURLSet = os.LookupEnv("OSB_DATABASE_URL")
 	if !c.DatabaseURLSet || c.DatabaseURL == "" {
 		c.DatabaseURL = fmt.Sprintf("postgres://postgres@127.0.0.1:%d/osb?sslmode=disable", c.PGPort)
@@ -127,6 +137,37 @@ func loadConfig() (Config, error) {
 		return c, fmt.Errorf("bad configuration: %s", problemsText(p))
 	}
 	return c, nil
+}
+
+// loadCodec reads the payload keys of OSB_CODEC_KEYS or OSB_CODEC_KEYS_FILE;
+// nil when neither is set. Problems name the setting, never a key.
+func loadCodec(p *sales.Problems) *codec.Codec {
+	keys, file := strings.TrimSpace(os.Getenv("OSB_CODEC_KEYS")), strings.TrimSpace(os.Getenv("OSB_CODEC_KEYS_FILE"))
+	setting := "OSB_CODEC_KEYS"
+	switch {
+	case keys == "" && file == "":
+		return nil
+	case keys != "" && file != "":
+		p.Add(setting, "and OSB_CODEC_KEYS_FILE are both set: set one")
+		return nil
+	case file != "":
+		setting = "OSB_CODEC_KEYS_FILE"
+		b, err := os.ReadFile(file)
+		if err != nil {
+			p.Add(setting, "cannot be read: %v", err)
+			return nil
+		}
+		keys = string(b)
+	}
+	parsed, err := codec.ParseKeys(setting, keys)
+	if err == nil {
+		var c *codec.Codec
+		if c, err = codec.New(parsed); err == nil {
+			return c
+		}
+	}
+	p.Add(setting, "%s", strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(err.Error(), setting), ":")))
+	return nil
 }
 
 // policies is what OSB_POLICY_FILE holds: the order cycle's policy at the top

@@ -27,12 +27,17 @@ func newConsole(cfg Config, pol policies, store *postgres.Store, api http.Handle
 }
 
 // frontDoor sends the JSON API's paths (/v1, /healthz, /openapi.json) to
-// api, untouched, and every other path to the console.
-func frontDoor(api, con http.Handler) http.Handler {
+// api, untouched, /codec/ to the payload codec when there is one (nil: no
+// keys), and every other path to the console.
+func frontDoor(api, con, codecAPI http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := r.URL.Path
 		if p == "/v1" || strings.HasPrefix(p, "/v1/") || p == "/healthz" || p == "/openapi.json" {
 			api.ServeHTTP(w, r)
+			return
+		}
+		if codecAPI != nil && strings.HasPrefix(p, "/codec/") {
+			codecAPI.ServeHTTP(w, r)
 			return
 		}
 		con.ServeHTTP(w, r)

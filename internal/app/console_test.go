@@ -16,16 +16,23 @@ import (
 func TestFrontDoorSendsTheAPIsPathsToTheAPIAndTheRestToTheConsole(t *testing.T) {
 	api := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("api")) })
 	con := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("console")) })
-	h := frontDoor(api, con)
+	cod := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("codec")) })
+	h := frontDoor(api, con, cod)
 	for path, want := range map[string]string{
 		"/v1/orders": "api", "/v1": "api", "/healthz": "api", "/openapi.json": "api",
 		"/": "console", "/orders/SO-2026-000001": "console", "/signin": "console", "/v1x": "console", "/static/console.css": "console",
+		"/codec/decode": "codec", "/codec/encode": "codec", "/codecx": "console",
 	} {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
 		if rec.Body.String() != want {
 			t.Errorf("%s went to the %s", path, rec.Body.String())
 		}
+	}
+	rec := httptest.NewRecorder()
+	frontDoor(api, con, nil).ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/codec/decode", nil))
+	if rec.Body.String() != "console" {
+		t.Errorf("without keys /codec/decode went to the %s", rec.Body.String())
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"osb/activities"
+	"osb/codec"
 	"osb/postgres"
 	"osb/starter"
 	"osb/worker"
@@ -54,7 +55,11 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger, s Services) error 
 	if s.Listener != nil {
 		api := starter.New(starter.Config{Store: s.Store, Orders: starter.NewTemporalOrders(s.Client), Policy: pol.Policy, Quota: s.Store,
 			Credit: starter.NewTemporalCredit(s.Client, s.Store, pol.Credit), Reports: starter.NewReports(s.Store, s.Client), Logger: log})
-		srv := &http.Server{Handler: frontDoor(api, newConsole(cfg, pol, s.Store, api, log))}
+		var codecAPI http.Handler
+		if cfg.Codec != nil {
+			codecAPI = codec.Handler(cfg.Codec, s.Store, cfg.CodecCORSOrigin, log.With("component", "codec"))
+		}
+		srv := &http.Server{Handler: frontDoor(api, newConsole(cfg, pol, s.Store, api, log), codecAPI)}
 		limitServer(srv)
 		go func() {
 			if err := srv.Serve(s.Listener); err != nil && !errors.Is(err, http.ErrServerClosed) {

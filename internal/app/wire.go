@@ -13,7 +13,9 @@ import (
 
 	"go.temporal.io/sdk/client"
 	sdklog "go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/temporal"
 
+	"osb/codec"
 	"osb/postgres"
 	"osb/worker"
 	"osb/workflows"
@@ -63,7 +65,7 @@ func answers(ctx context.Context, dbURL string) bool {
 }
 
 // DialTemporal connects to the Temporal frontend at hostPort with the TLS and
-// API key of the configuration.
+// API key of the configuration, and its payload encryption when it has keys.
 func DialTemporal(ctx context.Context, cfg Config, hostPort string, log *slog.Logger) (client.Client, error) {
 	opts := client.Options{
 		HostPort:  hostPort,
@@ -76,6 +78,12 @@ func DialTemporal(ctx context.Context, cfg Config, hostPort string, log *slog.Lo
 	}
 	opts.ConnectionOptions.TLS = tlsConf
 	opts.ConnectionOptions.GrpcCompression = ClientCompression(hostPort)
+	if cfg.Codec != nil {
+		opts.DataConverter = codec.DataConverter(cfg.Codec)
+		// Failure messages can quote what a person typed: encrypt them too.
+		opts.FailureConverter = temporal.NewDefaultFailureConverter(temporal.DefaultFailureConverterOptions{
+			DataConverter: opts.DataConverter, EncodeCommonAttributes: true})
+	}
 	if cfg.TemporalAPIKey != "" {
 		opts.Credentials = client.NewAPIKeyStaticCredentials(cfg.TemporalAPIKey)
 	}
