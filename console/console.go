@@ -172,6 +172,8 @@ func New(c Config) http.Handler {
 		r.Get("/customers", con.customerList)
 		r.Get("/customers/{customerID}", con.customerPage)
 		r.Post("/customers/{customerID}/act/{action}", con.customerAct)
+		r.Get("/notifications/dead", con.deadLetters)
+		r.Post("/notifications/dead/retry", con.retryDeadLetter)
 		r.Get("/quota", con.quotaPage)
 		r.Post("/quota/act/{action}", con.quotaAct)
 	})

@@ -17,7 +17,7 @@ import (
 type pages map[string]*template.Template
 
 // pageNames are the pages in templates/, one file each.
-var pageNames = []string{"signin", "mywork", "orders", "order", "reports", "report", "packs", "pack", "problems", "neworder", "customers", "customer", "quota", "error"}
+var pageNames = []string{"signin", "mywork", "orders", "order", "reports", "report", "packs", "pack", "problems", "neworder", "customers", "customer", "quota", "deadletters", "error"}
 
 func mustParsePages() pages {
 	funcs := template.FuncMap{"money": money, "dateTime": anyTime(dateTime), "date": anyTime(date), "dict": dict,
