@@ -88,6 +88,9 @@ type Config struct {
 	Reports ReportService // the information system: problem log, reports, meeting packs
 	Logger  *slog.Logger
 	Now     func() time.Time // default time.Now
+	// Metrics, when set, wraps every request inside the router, where chi's
+	// route pattern is known (metrics.Registry.HTTP).
+	Metrics func(http.Handler) http.Handler
 	// AuthCacheTTL is how long an accepted token is trusted without asking
 	// the store again: zero means DefaultAuthCacheTTL, negative never.
 	AuthCacheTTL time.Duration
@@ -129,6 +132,9 @@ func New(c Config) http.Handler {
 	a.auth = newAuthCache(ttl, a.now)
 
 	r := chi.NewRouter()
+	if c.Metrics != nil {
+		r.Use(c.Metrics)
+	}
 	r.Use(securityHeaders, middleware.RequestID, a.accessLog, a.recoverPanic, middleware.RequestSize(maxBodyBytes), a.refuseControlCharacters)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, sales.Errorf(sales.ErrNotFound, "there is no %s %s", r.Method, r.URL.Path))

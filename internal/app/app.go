@@ -17,6 +17,8 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+
+	"osb/metrics"
 )
 
 // Program is one OSB binary: its name, the commands it adds to the production
@@ -61,6 +63,10 @@ func (p Program) Run(args []string) error {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	if cfg.Metrics {
+		cfg.Registry = metrics.New(log)
+		defer cfg.Registry.Close()
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	return cmds[i].Run(ctx, cfg, log, args[1:])

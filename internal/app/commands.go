@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 
 	"osb/postgres"
 )
@@ -42,6 +43,16 @@ func runProcess(ctx context.Context, cfg Config, log *slog.Logger, api, work boo
 	if work {
 		if err := EnsureAttributes(ctx, s.Client, cfg.TemporalNS); err != nil {
 			return err
+		}
+	}
+	if work && !api && cfg.OpsAddr != "" {
+		// A busy port costs the operations port, not the worker: the worker
+		// runs on, and the error says what to change.
+		if ops, err := net.Listen("tcp", cfg.OpsAddr); err != nil {
+			log.Error("no operations port (/metrics, /livez, /readyz): choose another OSB_OPS_ADDR, or set it empty", "addr", cfg.OpsAddr, "err", err)
+		} else {
+			defer ops.Close()
+			s.Ops = ops
 		}
 	}
 	log.Info("osb started", "api", api, "worker", work, "temporal", cfg.TemporalAddress, "namespace", cfg.TemporalNS)

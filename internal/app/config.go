@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"osb/codec"
+	"osb/metrics"
 	"osb/sales"
 )
 
@@ -46,6 +47,11 @@ type Config struct {
 	CookieSecure    bool
 	CookieSecureSet bool
 	TemporalUIURL   string // the Temporal Web UI the console links orders to; "" = no link
+	// Metrics turns on the Prometheus metrics (OSB_METRICS); Registry is the
+	// process's registry, made by Program.Run when Metrics is on.
+	Metrics  bool
+	Registry *metrics.Registry
+	OpsAddr  string // the worker's operations listener (/metrics, /livez, /readyz); "" = none
 	// Codec encrypts every payload OSB's Temporal clients write, from
 	// OSB_CODEC_KEYS or OSB_CODEC_KEYS_FILE; nil = payloads in plain JSON.
 	Codec           *codec.Codec
@@ -81,6 +87,8 @@ var settings = []struct{ name, def, doc string }{
 	{"OSB_CODEC_KEYS", "", "encrypts every Temporal payload (AES-256-GCM): `id:base64key` entries separated by commas, the first encrypts, the others still decrypt (rotation); each key 32 bytes (`openssl rand -base64 32`); never printed"},
 	{"OSB_CODEC_KEYS_FILE", "", "file of the same keys, one `id:base64key` a line (# comments), instead of OSB_CODEC_KEYS"},
 	{"OSB_CODEC_CORS_ORIGIN", "", "origin of the Temporal Web UI (e.g. `https://temporal.example.com`) allowed to call the codec endpoint `/codec/` from the browser"},
+	{"OSB_METRICS", "true", "`false` turns the Prometheus metrics off: `/metrics` on the API and the worker's operations port, and the Temporal SDK's metrics"},
+	{"OSB_OPS_ADDR", "127.0.0.1:9090", "operations listener of `osb worker`: `/metrics`, `/livez`, `/readyz`; empty turns it off"},
 	{"OSB_TOKEN_TTL", "90d", "how long a bearer token issued by `osb token` (and a demo token) works: days like `30d` or a duration like `12h`"},
 }
 
@@ -112,6 +120,11 @@ func loadConfig() (Config, error) {
 	}
 	c.CookieSecure, c.CookieSecureSet = envBool(&p, "OSB_COOKIE_SECURE", true)
 	c.TemporalUIURL = strings.TrimRight(os.Getenv("OSB_TEMPORAL_UI_URL"), "/")
+	c.Metrics, _ = envBool(&p, "OSB_METRICS", true)
+	c.OpsAddr = "127.0.0.1:9090"
+	if v, ok := os.LookupEnv("OSB_OPS_ADDR"); ok {
+		c.OpsAddr = strings.TrimSpace(v) // empty: no operations listener
+	}
 	c.Codec = loadCodec(&p)
 	c.CodecCORSOrigin = strings.TrimRight(strings.TrimSpace(os.Getenv("OSB_CODEC_CORS_ORIGIN")), "/")
 	c.DatabaseURL, c.DatabaseURLSet = os.LookupEnv("OSB_DATABASE_URL")

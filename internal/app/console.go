@@ -28,7 +28,8 @@ func newConsole(cfg Config, pol policies, store *postgres.Store, api http.Handle
 
 // frontDoor sends the JSON API's paths (/v1, /healthz, /openapi.json) to
 // api, untouched, /codec/ to the payload codec when there is one (nil: no
-// keys), and every other path to the console.
+// keys), and every other path to the console. metrics.Front, in front of
+// it, answers /metrics, /livez and /readyz.
 func frontDoor(api, con, codecAPI http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := r.URL.Path

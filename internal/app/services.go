@@ -13,6 +13,7 @@ import (
 
 	"osb/activities"
 	"osb/codec"
+	"osb/metrics"
 	"osb/postgres"
 	"osb/starter"
 	"osb/worker"
@@ -25,6 +26,7 @@ type Services struct {
 	Store    *postgres.Store
 	Listener net.Listener // where the API serves; nil = no API
 	Worker   bool         // run the worker and the outbox dispatcher
+	Ops      net.Listener // the worker's operations port (/metrics, /livez, /readyz); nil = none
 }
 
 // outbox is the dispatcher that delivers the notification outbox to
@@ -36,7 +38,7 @@ func outbox(cfg Config, store activities.OutboxStore, log *slog.Logger) *activit
 // Serve starts the services and blocks until ctx ends, then stops them in
 // order: API first (no new work), then the worker (in-flight tasks finish).
 func Serve(ctx context.Context, cfg Config, log *slog.Logger, s Services) error {
-	errc := make(chan error, 2)
+	errc := make(chan error, 3)
 	pol, err := cfg.policies()
 	if err != nil {
 		return err
@@ -47,19 +49,30 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger, s Services) error 
 			return fmt.Errorf("starting the worker failed: %w", err)
 		}
 		defer w.Stop()
+		if s.Ops != nil {
+			stop := serveOps(cfg, s, log, errc)
+			defer stop()
+		}
 		if err := worker.EnsureSchedules(ctx, s.Client, worker.Schedules()); err != nil {
 			return fmt.Errorf("creating the schedules (quarterly credit review, meeting packs) failed: %w", err)
 		}
 		go outbox(cfg, s.Store, log).Run(ctx)
 	}
 	if s.Listener != nil {
+		var httpMetrics func(http.Handler) http.Handler
+		if cfg.Registry != nil {
+			httpMetrics = cfg.Registry.HTTP
+			cfg.Registry.Business(s.Store, log)
+		}
 		api := starter.New(starter.Config{Store: s.Store, Orders: starter.NewTemporalOrders(s.Client), Policy: pol.Policy, Quota: s.Store,
-			Credit: starter.NewTemporalCredit(s.Client, s.Store, pol.Credit), Reports: starter.NewReports(s.Store, s.Client), Logger: log})
+			Credit: starter.NewTemporalCredit(s.Client, s.Store, pol.Credit), Reports: starter.NewReports(s.Store, s.Client), Logger: log,
+			Metrics: httpMetrics})
 		var codecAPI http.Handler
 		if cfg.Codec != nil {
 			codecAPI = codec.Handler(cfg.Codec, s.Store, cfg.CodecCORSOrigin, log.With("component", "codec"))
 		}
-		srv := &http.Server{Handler: frontDoor(api, newConsole(cfg, pol, s.Store, api, log), codecAPI)}
+		srv := &http.Server{Handler: metrics.Front(cfg.Registry, frontDoor(api, newConsole(cfg, pol, s.Store, api, log), codecAPI),
+			readiness(s, false)...)}
 		limitServer(srv)
 		go func() {
 			if err := srv.Serve(s.Listener); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -78,5 +91,40 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger, s Services) error 
 		return nil
 	case err := <-errc:
 		return err
+	}
+}
+
+// readiness are the checks of /readyz: the store (for the API) and Temporal
+// answer.
+func readiness(s Services, workerOnly bool) []metrics.Check {
+	temporal := metrics.Check{Name: "temporal", Run: func(ctx context.Context) error {
+		_, err := s.Client.CheckHealth(ctx, &client.CheckHealthRequest{})
+		return err
+	}}
+	if workerOnly {
+		return []metrics.Check{temporal}
+	}
+	return []metrics.Check{{Name: "store", Run: s.Store.Ping}, temporal}
+}
+
+// serveOps serves the worker's operations port on s.Ops, once the worker
+// has started: /metrics, /livez, and /readyz while Temporal answers.
+func serveOps(cfg Config, s Services, log *slog.Logger, errc chan<- error) (stop func()) {
+	reg := cfg.Registry
+	if reg == nil {
+		reg = metrics.New(log) // metrics off: an empty /metrics, health still answers
+	}
+	srv := &http.Server{Handler: reg.Ops(readiness(s, true)...)}
+	limitServer(srv)
+	go func() {
+		if err := srv.Serve(s.Ops); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errc <- fmt.Errorf("the operations port stopped: %w", err)
+		}
+	}()
+	log.Info("operations port", "addr", s.Ops.Addr().String())
+	return func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(sctx)
 	}
 }

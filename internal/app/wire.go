@@ -72,6 +72,9 @@ func DialTemporal(ctx context.Context, cfg Config, hostPort string, log *slog.Lo
 		Namespace: cfg.TemporalNS,
 		Logger:    sdklog.NewStructuredLogger(log.With("component", "temporal-client")),
 	}
+	if cfg.Registry != nil {
+		opts.MetricsHandler = cfg.Registry.SDK()
+	}
 	tlsConf, err := cfg.temporalTLS()
 	if err != nil {
 		return nil, err
