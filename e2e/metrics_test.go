@@ -60,9 +60,16 @@ func TestMetricsAfterOneOrder(t *testing.T) {
 		}
 	}()
 	base, ops := "http://"+apiL.Addr().String(), "http://"+opsL.Addr().String()
-	get := func(url string) (int, string) {
+	getAs := func(token, url string) (int, string) {
 		t.Helper()
-		resp, err := http.Get(url)
+		req, err := http.NewRequest(http.MethodGet, url, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			return 0, err.Error()
 		}
@@ -70,11 +77,21 @@ func TestMetricsAfterOneOrder(t *testing.T) {
 		b, _ := io.ReadAll(resp.Body)
 		return resp.StatusCode, string(b)
 	}
+	get := func(url string) (int, string) { t.Helper(); return getAs("", url) }
 	eventually(t, 20*time.Second, "the API to be ready", func() bool { code, _ := get(base + "/readyz"); return code == http.StatusOK })
 	for _, u := range []string{base + "/livez", base + "/healthz", ops + "/livez", ops + "/readyz"} {
 		if code, body := get(u); code != http.StatusOK {
 			t.Errorf("%s: %d %s", u, code, body)
 		}
+	}
+
+	// The API's /metrics holds business figures: only those the
+	// permissions let read them (admin) get it.
+	if code, _ := get(base + "/metrics"); code != http.StatusUnauthorized {
+		t.Errorf("/metrics without a token: %d", code)
+	}
+	if code, _ := getAs(token("fin1"), base+"/metrics"); code != http.StatusForbidden {
+		t.Errorf("/metrics as Finance: %d", code)
 	}
 
 	a := &api{t: t, sys: sys, url: base}
@@ -102,7 +119,7 @@ func TestMetricsAfterOneOrder(t *testing.T) {
 	}
 	var body string
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(200 * time.Millisecond) {
-		_, body = get(base + "/metrics")
+		_, body = getAs(token("admin"), base+"/metrics")
 		missing := false
 		for _, w := range want {
 			missing = missing || !strings.Contains(body, w)

@@ -56,13 +56,17 @@ func (r *Registry) Ops(checks ...Check) http.Handler {
 }
 
 // Front serves /livez and /readyz with the checks given, and /metrics when
-// r is not nil (metrics on), in front of next, which answers every other
-// path: the API's listener.
-func Front(r *Registry, next http.Handler, checks ...Check) http.Handler {
+// r is not nil (metrics on) behind guard (nil: open), in front of next,
+// which answers every other path: the API's listener, where /metrics is
+// guarded because the business figures are not public.
+func Front(r *Registry, guard func(http.Handler) http.Handler, next http.Handler, checks ...Check) http.Handler {
 	ready := Readyz(checks...)
 	var scrape http.Handler
 	if r != nil {
 		scrape = r.Handler()
+		if guard != nil {
+			scrape = guard(scrape)
+		}
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		switch {

@@ -115,7 +115,7 @@ func TestFrontAnswersLivezReadyzAndMetrics(t *testing.T) {
 	reg := metrics.New(nil)
 	defer reg.Close()
 	next := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusTeapot) })
-	h := metrics.Front(reg, next,
+	h := metrics.Front(reg, nil, next,
 		metrics.Check{Name: "store", Run: func(context.Context) error { return storeErr }},
 		metrics.Check{Name: "temporal", Run: func(context.Context) error { return nil }})
 	get := func(path string) (int, string) {
@@ -145,8 +145,17 @@ func TestFrontAnswersLivezReadyzAndMetrics(t *testing.T) {
 	if code, _ := get("/v1/me"); code != http.StatusTeapot {
 		t.Errorf("/v1/me did not reach the API: %d", code)
 	}
+	// Guarded: /metrics answers only what the guard lets through.
+	guarded := metrics.Front(reg, func(http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusUnauthorized) })
+	}, next)
+	rec0 := httptest.NewRecorder()
+	guarded.ServeHTTP(rec0, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	if rec0.Code != http.StatusUnauthorized {
+		t.Errorf("/metrics behind a guard that refuses: %d", rec0.Code)
+	}
 	// Metrics off: /metrics is the API's (here the teapot), health stays.
-	off := metrics.Front(nil, next)
+	off := metrics.Front(nil, nil, next)
 	rec := httptest.NewRecorder()
 	off.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
 	if rec.Code != http.StatusTeapot {

@@ -39,6 +39,8 @@ const (
 	PermRunPack            Permission = "pack.run"
 	PermDeadLetters        Permission = "notification.dead" // list and retry dead letters
 	PermManageTokens       Permission = "token.manage"
+	PermDecodePayloads     Permission = "codec.decode" // the payload codec of the Web UI and CLI: not the FSF, a payload cannot be scoped to their customers
+	PermReadMetrics        Permission = "metrics.read" // /metrics on the API's port: business figures (overdue receivables) are not public
 )
 
 // Permissions names the roles that may do each thing.
@@ -72,6 +74,8 @@ var Permissions = map[Permission][]Role{
 	PermRunPack:            {RoleSLT},
 	PermDeadLetters:        {RoleFinance, RoleSSG, RoleAdmin},
 	PermManageTokens:       {RoleAdmin},
+	PermDecodePayloads:     {RoleSSG, RoleFinance, RoleLogistics, RoleSLT, RoleAdmin},
+	PermReadMetrics:        {RoleAdmin},
 }
 
 // Roles are the roles that may do p; none for a permission not in the table.

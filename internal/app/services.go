@@ -15,6 +15,7 @@ import (
 	"osb/codec"
 	"osb/metrics"
 	"osb/postgres"
+	"osb/sales"
 	"osb/starter"
 	"osb/worker"
 )
@@ -71,7 +72,8 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger, s Services) error 
 		if cfg.Codec != nil {
 			codecAPI = codec.Handler(cfg.Codec, s.Store, cfg.CodecCORSOrigin, log.With("component", "codec"))
 		}
-		srv := &http.Server{Handler: metrics.Front(cfg.Registry, frontDoor(api, newConsole(cfg, pol, s.Store, api, log), codecAPI),
+		scrapers := starter.Guard(s.Store, sales.PermReadMetrics, log)
+		srv := &http.Server{Handler: metrics.Front(cfg.Registry, scrapers, frontDoor(api, newConsole(cfg, pol, s.Store, api, log), codecAPI),
 			readiness(s, false)...)}
 		limitServer(srv)
 		go func() {
