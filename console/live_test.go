@@ -18,7 +18,7 @@ func TestListsAnswerAStampThatMovesWithTheirOrders(t *testing.T) {
 
 	list := b.get("/orders?status=held")
 	work := b.get("/")
-	if !list.has(`data-stamp-url="/orders/stamp?status=held"`) || !work.has(`data-stamp-url="/work/stamp?"`) {
+	if !list.has(`data-stamp-url="/orders/stamp?status=held"`) || !work.has(`data-stamp-url="/work/stamp?"`) || !work.has(`data-every="20"`) {
 		t.Fatalf("no stamp address:\n%s\n%s", list.body, work.body)
 	}
 	listStamp, workStamp := b.get("/orders/stamp?status=held"), b.get("/work/stamp")

@@ -35,5 +35,8 @@
       })
       .catch(function () { /* offline for a moment: ask again later */ });
   }
-  window.setInterval(check, 4000);
+  // data-every: seconds between asks (a page whose stamp costs more asks
+  // less often), 4 by default.
+  var every = parseInt(el.getAttribute("data-every"), 10) || 4;
+  window.setInterval(check, Math.max(every, 2) * 1000);
 })();
