@@ -113,6 +113,29 @@ type ConfirmPaymentResult struct {
 	Outstanding sales.Fen     `json:"outstanding_fen"`
 }
 
+// ApplyPaymentInput is an order's share of a customer's bank receipt, or of
+// the customer's unapplied cash, applied to named invoices of the order
+// (BC6). Key names the source once for ever ("receipt/<id>",
+// "unapplied/<id>"): sent again, it answers as the first time.
+type ApplyPaymentInput struct {
+	Actor     sales.Actor        `json:"actor"`
+	Key       string             `json:"key"`
+	Reference string             `json:"reference"`  // the bank's reference, shown on the order
+	ValueDate string             `json:"value_date"` // Beijing date the money arrived: days late count to it
+	Currency  sales.Currency     `json:"currency"`
+	Shares    []sales.Allocation `json:"shares"`
+}
+
+// ApplyPaymentResult says what the order took of each share: an invoice
+// takes at most what it owes, and Unapplied is what it did not take (it
+// stays the customer's unapplied cash).
+type ApplyPaymentResult struct {
+	Applied   []sales.Allocation `json:"applied"`
+	Unapplied sales.Fen          `json:"unapplied_fen"`
+	Duplicate bool               `json:"duplicate"`
+	Progress  Progress           `json:"progress"`
+}
+
 // ExtendDueInput is an SLT decision to move an invoice's due date.
 type ExtendDueInput struct {
 	Actor     sales.Actor `json:"actor"`

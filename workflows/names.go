@@ -35,7 +35,8 @@ const (
 	UpdateGoodsIssue   = "goods-issue"     // Logistics reports what left (SP4)
 	UpdateDeliver      = "deliver"         // proof of delivery (SP6)
 	UpdateDispute      = "dispute"         // the customer disputes an invoice (BC2)
-	UpdateConfirmPay   = "confirm-payment" // Finance confirms a receipt (BC6)
+	UpdateConfirmPay   = "confirm-payment" // Finance confirms a receipt (BC6); kept for runs of release 1.0
+	UpdateApplyPayment = "apply-payment"   // an order's share of a customer's receipt (BC6)
 	UpdateExtendDue    = "extend-due"      // SLT moves an invoice's due date
 	UpdateCancel       = "cancel"          // cancellation until goods issue
 	SignalInvoiceAcked = "invoice-acknowledged"
