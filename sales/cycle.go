@@ -45,7 +45,21 @@ type Invoice struct {
 	Dispute      string     `json:"dispute,omitempty"`
 	Reminded     bool       `json:"reminded"`
 	Level        Level      `json:"dunning_level"`
-	PaidAt       *time.Time `json:"paid_at,omitempty"`
+	PaidAt       *time.Time `json:"paid_at,omitempty"` // the value date of the payment that settled it
+
+	// VAT: the billed lines with net, tax and gross (empty in invoices of
+	// before VAT), and the official VAT invoice (发票) Finance records.
+	Lines   []TaxedLine `json:"lines,omitempty"`
+	Net     Fen         `json:"net_fen,omitempty"`
+	Tax     Fen         `json:"tax_fen,omitempty"`
+	VATNo   string      `json:"vat_invoice_no,omitempty"`
+	VATDate string      `json:"vat_invoice_date,omitempty"` // Beijing date
+	// VATDue is when a missing VAT invoice number makes BC1 late for
+	// Finance (nil in invoices of before the rule).
+	VATDue *time.Time `json:"vat_due,omitempty"`
+	// DunningPaused: a dispute is open; no reminder, rung or freeze until
+	// it is withdrawn or settled by a credit note.
+	DunningPaused bool `json:"dunning_paused,omitempty"`
 }
 
 // Outstanding is what is still owed on the invoice.

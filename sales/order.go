@@ -53,6 +53,9 @@ type LineRequest struct {
 	SKU       string `json:"sku"`
 	Quantity  int64  `json:"quantity"`
 	UnitPrice Fen    `json:"unit_price_fen"`
+	// TaxRate is the SKU's VAT rate when the order was registered (zero in
+	// orders of before VAT: the default rate).
+	TaxRate TaxRate `json:"tax_rate_bp,omitempty"`
 }
 
 // POPRequest is point-of-purchase material ordered with the goods: shipped, not
@@ -198,6 +201,9 @@ type Line struct {
 	SKU       string `json:"sku"`
 	Quantity  int64  `json:"quantity"`
 	UnitPrice Fen    `json:"unit_price_fen"`
+	// TaxRate is the SKU's VAT rate when the order was registered (zero in
+	// orders of before VAT: the default rate).
+	TaxRate TaxRate `json:"tax_rate_bp,omitempty"`
 }
 
 // Amount is quantity × unit price.

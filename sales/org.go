@@ -85,6 +85,7 @@ type SKU struct {
 	Currency  Currency `json:"currency"`
 	Quota     bool     `json:"quota_controlled"`
 	Active    bool     `json:"active"`
+	TaxRate   TaxRate  `json:"tax_rate_bp"` // VAT, included in the list price
 }
 
 // Actor is the authenticated user on whose behalf something is done.
