@@ -79,7 +79,11 @@ type Allocation struct {
 
 // Receipt is a payment confirmed by Finance (BC6).
 type Receipt struct {
+	// Key names the share's source once for ever ("receipt/<id>"); empty
+	// in receipts confirmed on the order itself (release 1.0).
+	Key         string       `json:"key,omitempty"`
 	Reference   string       `json:"reference"`
+	ValueDate   string       `json:"value_date,omitempty"` // Beijing date the money arrived
 	Amount      Fen          `json:"amount_fen"`
 	Currency    Currency     `json:"currency"`
 	ReceivedAt  time.Time    `json:"received_at"`

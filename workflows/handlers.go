@@ -34,6 +34,7 @@ func (r *orderRun) registerHandlers() error {
 		{UpdateDeliver, once(r, settled(r, r.deliver, r.progressNow)), answered(r, r.validateDeliver)},
 		{UpdateDispute, once(r, settled(r, r.dispute, r.progressNow)), answered(r, r.validateDispute)},
 		{UpdateConfirmPay, once(r, r.confirmPayment), answered(r, r.validateConfirmPayment)},
+		{UpdateApplyPayment, once(r, settled(r, r.applyPayment, r.paymentNow)), answered(r, r.validateApplyPayment)},
 		{UpdateExtendDue, once(r, settled(r, r.extendDue, r.progressNow)), answered(r, r.validateExtendDue)},
 		{UpdateCancel, once(r, settled(r, r.cancel, r.progressNow)), answered(r, r.validateCancel)},
 		{UpdateRequestReturn, r.returnRequest(once(r, settled(r, r.requestReturn, r.returnNow))), answered(r, r.validateRequestReturn)},
