@@ -431,3 +431,15 @@ func normalizeRef(s string) (string, []bool) {
 	}
 	return string(b), bound
 }
+
+// LineOutcome is what became of a statement line: applied or assigned with
+// its receipt, queued again, rejected, or a duplicate.
+type LineOutcome struct {
+	Status     LineStatus
+	CustomerID string   // "" keeps the line's
+	Invoices   []string // nil keeps the line's
+	ReceiptID  int64
+	Note       string
+	By         string // "" for the import's own workflow
+	At         time.Time
+}
