@@ -27,6 +27,7 @@ type Store interface {
 	QuotaStore
 	ReportStore
 	CreditStore
+	CashStore
 }
 
 // Activities holds the dependencies of the order workflow's activities.
@@ -35,6 +36,11 @@ type Activities struct {
 	Logger *slog.Logger
 	// CreditPolicy is the credit reviews' configuration; nil = the defaults.
 	CreditPolicy *sales.CreditPolicy
+	// Orders sends a customer's receipts to the order workflows (cash
+	// application); nil: the cash application waits until a worker has it.
+	Orders OrderUpdater
+	// Statements applies imported bank statements; nil refuses to.
+	Statements *BankStatements
 }
 
 // Register registers every activity under the name the workflow uses.
@@ -46,6 +52,8 @@ func (a *Activities) Register(r worker.ActivityRegistry) {
 	a.registerQuota(r)
 	a.registerReports(r)
 	a.registerCredit(r)
+	a.registerCash(r)
+	a.Statements.register(r)
 }
 
 // PrepareOrder reads what OP1/OP2 need: the customer, the SKUs and POP items

@@ -1,6 +1,8 @@
 package sales
 
 import (
+	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -442,4 +444,39 @@ type LineOutcome struct {
 	Note       string
 	By         string // "" for the import's own workflow
 	At         time.Time
+}
+
+// Recorder records a bank receipt from source (the cash application).
+type Recorder func(ctx context.Context, in ReceiptInput, source string, by Actor) (BankReceipt, error)
+
+// ReceiptLookup finds the receipt of a bank transaction.
+type ReceiptLookup func(ctx context.Context, bankAccount, reference string) (BankReceipt, error)
+
+// ApplyBankLine records line l as a receipt of customer applied to invoices
+// first, and says what became of it: done (applied or assigned) with its
+// receipt. A transaction recorded before is a duplicate, unless it was
+// recorded from this very line (a try that was cut short), which is done.
+// Refused input (the customer or an invoice) comes back as the error, as
+// does any failure to try again.
+func ApplyBankLine(ctx context.Context, l BankLine, customer string, invoices []string, done LineStatus, by Actor,
+	record Recorder, lookup ReceiptLookup) (LineOutcome, error) {
+	source := ReceiptSource(l.ImportID, l.LineNo)
+	out := LineOutcome{Status: done, CustomerID: customer, Invoices: invoices}
+	rec, err := record(ctx, l.ReceiptInput(customer, invoices), source, by)
+	if ErrorCode(err) == ErrConflict {
+		var lerr error
+		if rec, lerr = lookup(ctx, l.BankAccount, l.Reference); lerr != nil {
+			return out, fmt.Errorf("statement line %d: the receipt of %s: %w", l.ID, l.Reference, lerr)
+		}
+		if rec.Source != source {
+			out.Status = LineDuplicate
+			out.Note = fmt.Sprintf("the bank's reference %s was recorded before as receipt %d (%s)", l.Reference, rec.ID, rec.Source)
+		}
+		err = nil
+	}
+	if err != nil {
+		return out, err
+	}
+	out.ReceiptID = rec.ID
+	return out, nil
 }

@@ -51,6 +51,9 @@ func Register(r sdkworker.Registry, acts *activities.Activities) {
 	r.RegisterWorkflowWithOptions(workflows.MeetingPack, workflow.RegisterOptions{Name: workflows.MeetingPackWorkflowName})
 	r.RegisterWorkflowWithOptions(workflows.CreditReview, workflow.RegisterOptions{Name: workflows.CreditReviewWorkflowName})
 	r.RegisterWorkflowWithOptions(workflows.CreditAdjustment, workflow.RegisterOptions{Name: workflows.CreditAdjustmentWorkflowName})
+	r.RegisterWorkflowWithOptions(workflows.ApplyReceipt, workflow.RegisterOptions{Name: workflows.ApplyReceiptWorkflowName})
+	r.RegisterWorkflowWithOptions(workflows.Refund, workflow.RegisterOptions{Name: workflows.RefundWorkflowName})
+	r.RegisterWorkflowWithOptions(workflows.ApplyStatement, workflow.RegisterOptions{Name: workflows.ApplyStatementWorkflowName})
 	if acts != nil {
 		acts.Register(r)
 	}
