@@ -205,11 +205,17 @@ func queueSnapshot(b *pgx.Batch, o *sales.OrderSnapshot, resume json.RawMessage)
 			sh.DeliveredAt, sh.Damaged, shortages, sh.DeliveryNote, sh.InvoiceNo, pop)
 	}
 	for _, inv := range o.Invoices {
+		invLines, err := jsonText(inv.Lines, "[]")
+		if err != nil {
+			return err
+		}
 		queue(b, op+": invoice "+inv.No, owned("invoice", inv.No), `
 			INSERT INTO invoices (invoice_no, order_no, customer_id, shipment_no, currency, amount_fen,
 				paid_fen, credited_fen, issued_at, due_at, acknowledged, disputed, dispute, reminded,
-				dunning_level, paid_at)
-			SELECT $1, $2, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17
+				dunning_level, paid_at, lines, net_fen, tax_fen, vat_invoice_no, vat_invoice_date,
+				vat_due, dunning_paused)
+			SELECT $1, $2, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
+				$18, $19, $20, $21, $22, $23, $24
 			WHERE `+storedVersionIs+`
 			ON CONFLICT (invoice_no) DO UPDATE SET customer_id = excluded.customer_id,
 				shipment_no = excluded.shipment_no, currency = excluded.currency,
@@ -217,11 +223,15 @@ func queueSnapshot(b *pgx.Batch, o *sales.OrderSnapshot, resume json.RawMessage)
 				credited_fen = excluded.credited_fen, issued_at = excluded.issued_at,
 				due_at = excluded.due_at, acknowledged = excluded.acknowledged,
 				disputed = excluded.disputed, dispute = excluded.dispute, reminded = excluded.reminded,
-				dunning_level = excluded.dunning_level, paid_at = excluded.paid_at
+				dunning_level = excluded.dunning_level, paid_at = excluded.paid_at,
+				lines = excluded.lines, net_fen = excluded.net_fen, tax_fen = excluded.tax_fen,
+				vat_invoice_no = excluded.vat_invoice_no, vat_invoice_date = excluded.vat_invoice_date,
+				vat_due = excluded.vat_due, dunning_paused = excluded.dunning_paused
 			WHERE invoices.order_no = excluded.order_no`,
 			inv.No, o.OrderNo, o.Version, o.CustomerID, inv.ShipmentNo, currencyOr(inv.Currency, o.Currency),
 			int64(inv.Amount), int64(inv.Paid), int64(inv.Credited), inv.IssuedAt, inv.DueAt,
-			inv.Acknowledged, inv.Disputed, inv.Dispute, inv.Reminded, int(inv.Level), inv.PaidAt)
+			inv.Acknowledged, inv.Disputed, inv.Dispute, inv.Reminded, int(inv.Level), inv.PaidAt,
+			invLines, int64(inv.Net), int64(inv.Tax), inv.VATNo, dateOrNil(inv.VATDate), inv.VATDue, inv.DunningPaused)
 	}
 	for _, r := range o.Receipts {
 		allocations, err := jsonText(r.Allocations, "[]")
@@ -230,14 +240,15 @@ func queueSnapshot(b *pgx.Batch, o *sales.OrderSnapshot, resume json.RawMessage)
 		}
 		queue(b, op+": receipt "+r.Reference, nil, `
 			INSERT INTO receipts (reference, order_no, customer_id, amount_fen, currency, received_at,
-				confirmed_by, allocations, excess_fen)
-			SELECT $1, $2, $4, $5, $6, $7, $8, $9, $10 WHERE `+storedVersionIs+`
+				confirmed_by, allocations, excess_fen, receipt_key, value_date)
+			SELECT $1, $2, $4, $5, $6, $7, $8, $9, $10, $11, $12 WHERE `+storedVersionIs+`
 			ON CONFLICT (order_no, reference) DO UPDATE SET customer_id = excluded.customer_id,
 				amount_fen = excluded.amount_fen, currency = excluded.currency,
 				received_at = excluded.received_at, confirmed_by = excluded.confirmed_by,
-				allocations = excluded.allocations, excess_fen = excluded.excess_fen`,
+				allocations = excluded.allocations, excess_fen = excluded.excess_fen,
+				receipt_key = excluded.receipt_key, value_date = excluded.value_date`,
 			r.Reference, o.OrderNo, o.Version, o.CustomerID, int64(r.Amount), currencyOr(r.Currency, o.Currency),
-			r.ReceivedAt, r.ConfirmedBy, allocations, int64(r.Excess))
+			r.ReceivedAt, r.ConfirmedBy, allocations, int64(r.Excess), r.Key, dateOrNil(r.ValueDate))
 	}
 	return nil
 }
@@ -400,12 +411,15 @@ func (s *Store) Order(ctx context.Context, orderNo string) (sales.OrderSnapshot,
 		}
 		if o.Invoices, err = collect(ctx, tx, op+": invoices", `
 			SELECT invoice_no, shipment_no, currency, amount_fen, paid_fen, credited_fen, issued_at,
-				due_at, acknowledged, disputed, dispute, reminded, dunning_level, paid_at
+				due_at, acknowledged, disputed, dispute, reminded, dunning_level, paid_at,
+				lines, net_fen, tax_fen, vat_invoice_no, coalesce(to_char(vat_invoice_date, 'YYYY-MM-DD'), ''),
+				vat_due, dunning_paused
 			FROM invoices WHERE order_no = $1 ORDER BY issued_at, invoice_no`, scanInvoice, orderNo); err != nil {
 			return err
 		}
 		o.Receipts, err = collect(ctx, tx, op+": receipts", `
-			SELECT reference, amount_fen, currency, received_at, confirmed_by, allocations, excess_fen
+			SELECT reference, amount_fen, currency, received_at, confirmed_by, allocations, excess_fen,
+				receipt_key, coalesce(to_char(value_date, 'YYYY-MM-DD'), '')
 			FROM receipts WHERE order_no = $1 ORDER BY received_at, reference`, scanReceipt, orderNo)
 		return err
 	})
@@ -460,14 +474,18 @@ func scanInvoice(r pgx.CollectableRow) (sales.Invoice, error) {
 	var inv sales.Invoice
 	err := r.Scan(&inv.No, &inv.ShipmentNo, &inv.Currency, &inv.Amount, &inv.Paid, &inv.Credited,
 		&inv.IssuedAt, &inv.DueAt, &inv.Acknowledged, &inv.Disputed, &inv.Dispute, &inv.Reminded,
-		&inv.Level, &inv.PaidAt)
+		&inv.Level, &inv.PaidAt, &inv.Lines, &inv.Net, &inv.Tax, &inv.VATNo, &inv.VATDate,
+		&inv.VATDue, &inv.DunningPaused)
+	if len(inv.Lines) == 0 {
+		inv.Lines = nil // as written: invoices of before VAT have none
+	}
 	return inv, err
 }
 
 func scanReceipt(r pgx.CollectableRow) (sales.Receipt, error) {
 	var rc sales.Receipt
 	err := r.Scan(&rc.Reference, &rc.Amount, &rc.Currency, &rc.ReceivedAt, &rc.ConfirmedBy,
-		&rc.Allocations, &rc.Excess)
+		&rc.Allocations, &rc.Excess, &rc.Key, &rc.ValueDate)
 	return rc, err
 }
 

@@ -97,13 +97,14 @@ func saveOrganisation(ctx context.Context, tx pgx.Tx, op string, o sales.Organis
 	}
 	for _, k := range o.SKUs {
 		if _, err := tx.Exec(ctx, `
-			INSERT INTO skus (code, name, unit, list_price_fen, currency, quota_controlled, active)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)
+			INSERT INTO skus (code, name, unit, list_price_fen, currency, quota_controlled, active, tax_rate_bp)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 			ON CONFLICT (code) DO UPDATE SET name = excluded.name, unit = excluded.unit,
 				list_price_fen = excluded.list_price_fen, currency = excluded.currency,
-				quota_controlled = excluded.quota_controlled, active = excluded.active`,
+				quota_controlled = excluded.quota_controlled, active = excluded.active,
+				tax_rate_bp = excluded.tax_rate_bp`,
 			k.Code, k.Name, orDefault(k.Unit, "case"), int64(k.ListPrice), currencyOrCNY(k.Currency),
-			k.Quota, k.Active); err != nil {
+			k.Quota, k.Active, int(k.TaxRate.Or())); err != nil {
 			return translate(op+": SKU "+k.Code, err)
 		}
 	}
@@ -229,7 +230,7 @@ func (s *Store) SKUs(ctx context.Context, codes []string) (map[string]sales.SKU,
 		where.add("code = ANY($?)", codes)
 	}
 	rows, err := s.pool.Query(ctx, `
-		SELECT code, name, unit, list_price_fen, currency, quota_controlled, active
+		SELECT code, name, unit, list_price_fen, currency, quota_controlled, active, tax_rate_bp
 		FROM skus`+where.sql(), where.args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: list SKUs: %w", err)
@@ -238,7 +239,7 @@ func (s *Store) SKUs(ctx context.Context, codes []string) (map[string]sales.SKU,
 	out := make(map[string]sales.SKU)
 	for rows.Next() {
 		var k sales.SKU
-		if err := rows.Scan(&k.Code, &k.Name, &k.Unit, &k.ListPrice, &k.Currency, &k.Quota, &k.Active); err != nil {
+		if err := rows.Scan(&k.Code, &k.Name, &k.Unit, &k.ListPrice, &k.Currency, &k.Quota, &k.Active, &k.TaxRate); err != nil {
 			return nil, fmt.Errorf("store: list SKUs: %w", err)
 		}
 		out[k.Code] = k

@@ -209,3 +209,11 @@ func (c *conditions) sql() string {
 	}
 	return " WHERE " + strings.Join(c.clauses, " AND ")
 }
+
+// dateOrNil is a Beijing date for a date column: nil when empty.
+func dateOrNil(d string) any {
+	if d == "" {
+		return nil
+	}
+	return d
+}

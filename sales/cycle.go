@@ -60,6 +60,38 @@ type Invoice struct {
 	// DunningPaused: a dispute is open; no reminder, rung or freeze until
 	// it is withdrawn or settled by a credit note.
 	DunningPaused bool `json:"dunning_paused,omitempty"`
+	// VATLevel is how far a missing VAT invoice number has escalated.
+	VATLevel Level `json:"vat_level,omitempty"`
+	// Extension is a due-date extension waiting for the SLT.
+	Extension *Extension `json:"extension,omitempty"`
+}
+
+// Extension is a request to move an invoice's due date (FSF or Finance ask,
+// the SLT decides).
+type Extension struct {
+	DueDate     string    `json:"due_date"` // Beijing date
+	Reason      string    `json:"reason"`
+	RequestedBy string    `json:"requested_by"`
+	RequestedAt time.Time `json:"requested_at"`
+	Level       Level     `json:"escalation_level"`
+}
+
+// DueOn is the due date of an invoice issued at issued with termsDays of
+// credit: the Beijing date of issue plus the terms, from its first moment in
+// Beijing. An invoice issued at 07:00 Beijing time (23:00 UTC the day
+// before) is due on its Beijing date plus the terms.
+func DueOn(issued time.Time, termsDays int) time.Time {
+	y, m, d := issued.In(Beijing).Date()
+	return time.Date(y, m, d+termsDays, 0, 0, 0, 0, Beijing)
+}
+
+// DaysLate is how many days after its due date an invoice was paid, counted
+// in Beijing dates (zero when paid on or before the due date).
+func DaysLate(due, paid time.Time) int {
+	dy, dm, dd := due.In(Beijing).Date()
+	py, pm, pd := paid.In(Beijing).Date()
+	days := int(time.Date(py, pm, pd, 0, 0, 0, 0, time.UTC).Sub(time.Date(dy, dm, dd, 0, 0, 0, 0, time.UTC)).Hours() / 24)
+	return max(days, 0)
 }
 
 // Outstanding is what is still owed on the invoice.

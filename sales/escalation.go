@@ -85,4 +85,8 @@ const (
 	EscalateHold    EscalationKind = "hold_pending" // an SLT decision is late
 	EscalateDunning EscalationKind = "dunning"      // an invoice is overdue
 	EscalateRemind  EscalationKind = "reminder"     // an invoice falls due soon
+	// EscalateExtension: a requested due-date extension waits for the SLT.
+	EscalateExtension EscalationKind = "extension_pending"
+	// EscalateVATInvoice: an invoice's VAT invoice number is late (BC1, Finance).
+	EscalateVATInvoice EscalationKind = "vat_invoice_missing"
 )

@@ -32,6 +32,12 @@ type Policy struct {
 	// ReturnApprovalLimit is the largest return value the customer's UM may
 	// approve; above it the SLT decides.
 	ReturnApprovalLimit Fen `json:"return_approval_limit_fen"`
+	// VATInvoiceWithin is how long after an invoice Finance may take to
+	// record its official VAT invoice number before BC1 is late for Finance.
+	VATInvoiceWithin Duration `json:"vat_invoice_within"`
+	// ExtensionDecision is how long a requested due-date extension may wait
+	// for the SLT before it escalates (to the GM, then it lapses).
+	ExtensionDecision Duration `json:"extension_decision"`
 	// ReturnDecision is how long a return may wait for its approver before it
 	// escalates; ReturnReceipt how long an approved return may wait for the
 	// goods at Logistics.
@@ -84,6 +90,8 @@ func DefaultPolicy() Policy {
 		ReturnApprovalLimit:     Yuan(20_000),
 		ReturnDecision:          D(2 * Day),
 		ReturnReceipt:           D(7 * Day),
+		VATInvoiceWithin:        D(5 * Day),
+		ExtensionDecision:       D(2 * Day),
 	}
 }
 

@@ -20,7 +20,17 @@ const (
 const (
 	ReturnByRequest  = "request"  // the customer asks, through SSG or FSF
 	ReturnByShortage = "shortage" // proof of delivery found units missing: nothing comes back
+	// A credit note for a difference on an invoice, no goods returned,
+	// approved like a return of the same value (often how a dispute ends).
+	ReturnByPrice    = "price"    // a price difference: an amount
+	ReturnByQuantity = "quantity" // a quantity difference: units billed but not received
 )
+
+// NoGoods reports whether a return of source takes no goods back: it is
+// credited once approved.
+func NoGoods(source string) bool {
+	return source == ReturnByShortage || source == ReturnByPrice || source == ReturnByQuantity
+}
 
 // EscalateReturn is the escalation of a return decision or receipt that is late.
 const EscalateReturn EscalationKind = "return_pending"
@@ -30,6 +40,7 @@ type Return struct {
 	No          string       `json:"no"`
 	Source      string       `json:"source"`
 	ShipmentNo  string       `json:"shipment_no,omitempty"` // the shipment found short (shortage returns)
+	InvoiceNo   string       `json:"invoice_no,omitempty"`  // the invoice a price or quantity difference credits
 	Reason      string       `json:"reason"`
 	Lines       []LineQty    `json:"lines"`
 	Value       Fen          `json:"value_fen"`
@@ -78,6 +89,10 @@ type CreditNote struct {
 	Allocations []Allocation `json:"allocations"`
 	Refund      Fen          `json:"refund_fen"` // to the customer's credit balance
 	IssuedAt    time.Time    `json:"issued_at"`
+	InvoiceNo   string       `json:"invoice_no,omitempty"` // the invoice credited first
+	Kind        string       `json:"kind,omitempty"`       // the return's source: request, shortage, price, quantity
+	Net         Fen          `json:"net_fen,omitempty"`
+	Tax         Fen          `json:"tax_fen,omitempty"`
 }
 
 // Returnable returns, per order line, what may still be returned at now:

@@ -30,7 +30,14 @@ func (r *orderRun) deadlines() []deadline {
 		out = append(out, d)
 	}
 	for i := range s.Invoices {
-		out = append(out, r.invoiceDeadlines(&s.Invoices[i])...)
+		inv := &s.Invoices[i]
+		out = append(out, r.invoiceDeadlines(inv)...)
+		if d, ok := r.vatDeadline(inv); ok {
+			out = append(out, d)
+		}
+		if d, ok := r.extensionDeadline(inv); ok {
+			out = append(out, d)
+		}
 	}
 	for i := range s.Returns {
 		if d, ok := r.returnDeadline(&s.Returns[i]); ok {
@@ -95,7 +102,11 @@ func (r *orderRun) stepDeadline() (deadline, bool) {
 	}
 	base := s.StepSince.Add(d)
 	if s.Step == sales.SP3Pick && s.PlannedDate != "" {
-		if p, err := time.Parse(time.DateOnly, s.PlannedDate); err == nil && p.Add(sales.Day).After(base) {
+		loc := time.UTC
+		if s.PlannedDateBeijing {
+			loc = sales.Beijing
+		}
+		if p, err := time.ParseInLocation(time.DateOnly, s.PlannedDate, loc); err == nil && p.Add(sales.Day).After(base) {
 			base = p.Add(sales.Day)
 		}
 	}
@@ -108,8 +119,10 @@ func (r *orderRun) stepDeadline() (deadline, bool) {
 	}}, true
 }
 
+// invoiceDeadlines are an open invoice's reminder and next dunning rung;
+// none while a dispute pauses them.
 func (r *orderRun) invoiceDeadlines(inv *sales.Invoice) []deadline {
-	if !inv.Open() {
+	if !inv.Open() || inv.DunningPaused {
 		return nil
 	}
 	var out []deadline

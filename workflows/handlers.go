@@ -37,6 +37,11 @@ func (r *orderRun) registerHandlers() error {
 		{UpdateApplyPayment, once(r, settled(r, r.applyPayment, r.paymentNow)), answered(r, r.validateApplyPayment)},
 		{UpdateExtendDue, once(r, settled(r, r.extendDue, r.progressNow)), answered(r, r.validateExtendDue)},
 		{UpdateCancel, once(r, settled(r, r.cancel, r.progressNow)), answered(r, r.validateCancel)},
+		{UpdateWithdrawDispute, once(r, settled(r, r.withdrawDispute, r.progressNow)), answered(r, r.validateWithdrawDispute)},
+		{UpdateRequestCredit, once(r, settled(r, r.requestCredit, r.returnNow)), answered(r, r.validateRequestCredit)},
+		{UpdateRecordVAT, once(r, settled(r, r.recordVAT, r.progressNow)), answered(r, r.validateRecordVAT)},
+		{UpdateRequestExtension, once(r, settled(r, r.requestExtension, r.progressNow)), answered(r, r.validateRequestExtension)},
+		{UpdateDecideExtension, once(r, settled(r, r.decideExtension, r.progressNow)), answered(r, r.validateDecideExtension)},
 		{UpdateRequestReturn, r.returnRequest(once(r, settled(r, r.requestReturn, r.returnNow))), answered(r, r.validateRequestReturn)},
 		{UpdateDecideReturn, once(r, settled(r, r.decideReturn, r.returnNow)), answered(r, r.validateDecideReturn)},
 		{UpdateReceiveReturn, once(r, settled(r, r.receiveReturn, r.returnNow)), answered(r, r.validateReceiveReturn)},
@@ -325,6 +330,9 @@ func (r *orderRun) acknowledge(ctx workflow.Context, in AcknowledgeInput) (Progr
 	s := r.s
 	now := r.now
 	s.AcknowledgedAt, s.PlannedDate = &now, in.PlannedDate
+	if workflow.GetVersion(ctx, PatchPlannedDateBeijing, workflow.DefaultVersion, 1) == 1 {
+		s.PlannedDateBeijing = true
+	}
 	r.event("acknowledged", map[string]string{"planned_date": in.PlannedDate})
 	if s.Rechecked {
 		return r.progress(), nil
@@ -393,6 +401,18 @@ func (r *orderRun) goodsIssue(ctx workflow.Context, in GoodsIssueInput) (GoodsIs
 	inv := sales.Invoice{
 		No: sh.InvoiceNo, ShipmentNo: sh.No, Currency: s.Currency, Amount: sales.ShipmentAmount(s.Lines, in.Lines),
 		IssuedAt: r.now, DueAt: sales.DueDate(r.now, terms),
+	}
+	var vat sales.VATTotals
+	inv.Lines, vat = sales.TaxLines(s.Lines, in.Lines)
+	inv.Net, inv.Tax = vat.Net, vat.Tax
+	if workflow.GetVersion(ctx, PatchInvoiceBeijingVAT, workflow.DefaultVersion, 1) == 1 {
+		inv.DueAt = sales.DueOn(r.now, terms)
+		within := time.Duration(r.in.Policy.VATInvoiceWithin)
+		if within <= 0 {
+			within = time.Duration(sales.DefaultPolicy().VATInvoiceWithin)
+		}
+		vatDue := r.now.Add(within)
+		inv.VATDue = &vatDue
 	}
 	s.Invoices = append(s.Invoices, inv)
 	r.event("invoiced", map[string]string{"invoice": inv.No, "amount": inv.Amount.String(), "due": inv.DueAt.Format(time.DateOnly)})
@@ -464,7 +484,7 @@ func (r *orderRun) acknowledgeInvoice(in InvoiceAckInput) {
 		return
 	}
 	r.actorID = in.Actor.UserID
-	inv.Acknowledged, inv.Disputed = true, false
+	inv.Acknowledged, inv.Disputed, inv.DunningPaused = true, false, false
 	r.event("invoice_acknowledged", map[string]string{"invoice": inv.No})
 }
 
@@ -488,6 +508,9 @@ func (r *orderRun) dispute(ctx workflow.Context, in DisputeInput) (Progress, err
 	r.begin(in.Actor)
 	inv := r.s.invoice(in.InvoiceNo)
 	inv.Disputed, inv.Dispute, inv.Acknowledged = true, in.Reason, false
+	if workflow.GetVersion(ctx, PatchDisputePausesDunning, workflow.DefaultVersion, 1) == 1 {
+		inv.DunningPaused = true
+	}
 	r.event("invoice_disputed", map[string]string{"invoice": inv.No, "reason": in.Reason})
 	subject := fmt.Sprintf("Invoice %s of %s disputed", inv.No, r.s.CustomerName)
 	r.notify(r.s.Ladder.KAM, "invoice_disputed", subject, in.Reason, sales.BC2Acknowledge)
@@ -558,42 +581,38 @@ func (r *orderRun) validateExtendDue(in ExtendDueInput) error {
 	if !in.Actor.Is(sales.RoleSLT) {
 		return refusal(sales.ErrForbidden, "only an SLT decision may extend a due date")
 	}
-	inv := r.s.invoice(in.InvoiceNo)
-	if inv == nil {
-		return refusal(sales.ErrNotFound, "order %s has no invoice %q", r.s.OrderNo, in.InvoiceNo)
+	inv, err := r.invoiceOf(in.InvoiceNo)
+	if err != nil {
+		return err
 	}
 	if !inv.Open() {
 		return refusal(sales.ErrConflict, "invoice %s is paid", inv.No)
 	}
-	d, err := time.Parse(time.DateOnly, in.DueDate)
-	if err != nil {
-		return invalid(sales.Problems{{Field: "due_date", Message: "must be a date like 2026-12-31"}}, "invalid extension")
-	}
-	var p sales.Problems
-	switch {
-	case !d.After(inv.DueAt.Truncate(sales.Day)):
-		p.Add("due_date", "must be after the current due date %s", inv.DueAt.Format(time.DateOnly))
-	case d.After(inv.DueAt.Add(maxExtension)):
-		p.Add("due_date", "must be at most %d days after the current due date %s", int(maxExtension/sales.Day), inv.DueAt.Format(time.DateOnly))
-	}
+	p := validDueDate(inv, in.DueDate)
 	p.Text("reason", in.Reason, sales.MaxReason, false)
 	return invalid(p, "invalid extension")
 }
 
-// maxExtension is how far one decision may move a due date.
-const maxExtension = 365 * sales.Day
-
-// extendDue moves an invoice's due date: its reminder and dunning start again
-// from the new date.
+// extendDue moves an invoice's due date by the SLT's own decision: its
+// reminder and dunning start again from the new date (a Beijing date; runs
+// that extended before release 1.1 kept the time of day of the old due date).
 func (r *orderRun) extendDue(ctx workflow.Context, in ExtendDueInput) (Progress, error) {
 	r.begin(in.Actor)
 	inv := r.s.invoice(in.InvoiceNo)
-	d, _ := time.Parse(time.DateOnly, in.DueDate)
-	old := inv.DueAt
-	days := int(d.Sub(old.Truncate(sales.Day)).Hours() / 24)
-	inv.DueAt = old.Add(time.Duration(days) * sales.Day)
-	inv.Level = sales.LevelNone
-	inv.Reminded = inv.DueAt.Add(-time.Duration(r.in.Policy.ReminderBeforeDue)).Before(r.now)
+	var old time.Time
+	if workflow.GetVersion(ctx, PatchExtensionBeijing, workflow.DefaultVersion, 1) == 1 {
+		old = r.setDue(inv, in.DueDate)
+	} else {
+		d, _ := time.Parse(time.DateOnly, in.DueDate)
+		old = inv.DueAt
+		days := int(d.Sub(old.Truncate(sales.Day)).Hours() / 24)
+		inv.DueAt = old.Add(time.Duration(days) * sales.Day)
+		inv.Level = sales.LevelNone
+		inv.Reminded = inv.DueAt.Add(-time.Duration(r.in.Policy.ReminderBeforeDue)).Before(r.now)
+	}
+	if inv.Extension != nil && inv.Extension.DueDate <= in.DueDate {
+		inv.Extension = nil // decided by this extension
+	}
 	r.event("due_extended", map[string]string{"invoice": inv.No, "from": old.Format(time.DateOnly), "to": inv.DueAt.Format(time.DateOnly), "reason": in.Reason})
 	return r.progress(), nil
 }

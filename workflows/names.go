@@ -20,6 +20,21 @@ const Release = "1.0"
 
 // Patches: the change ids of workflow.GetVersion calls, each with the release
 // that introduced it (docs/design.md, "Versioning"). Release 1.0 has none.
+const (
+	// PatchInvoiceBeijingVAT (1.1): an invoice is due on its Beijing date
+	// plus the terms, and a missing VAT invoice number makes BC1 late for
+	// Finance (goods issue).
+	PatchInvoiceBeijingVAT = "invoice-beijing-due-vat-deadline"
+	// PatchDisputePausesDunning (1.1): a disputed invoice is not reminded,
+	// dunned or frozen for until the dispute ends (dispute).
+	PatchDisputePausesDunning = "dispute-pauses-dunning"
+	// PatchPlannedDateBeijing (1.1): the planned ship date is a Beijing date
+	// (acknowledge).
+	PatchPlannedDateBeijing = "planned-date-beijing"
+	// PatchExtensionBeijing (1.1): an extended due date is a Beijing date
+	// (extend-due).
+	PatchExtensionBeijing = "extension-beijing-date"
+)
 
 // TaskQueue is where order workflows and their activities run.
 const TaskQueue = "osb-orders"
@@ -39,9 +54,15 @@ const (
 	UpdateApplyPayment = "apply-payment"   // an order's share of a customer's receipt (BC6)
 	UpdateExtendDue    = "extend-due"      // SLT moves an invoice's due date
 	UpdateCancel       = "cancel"          // cancellation until goods issue
-	SignalInvoiceAcked = "invoice-acknowledged"
-	QueryStatus        = "status"
-	QueryRecord        = "record" // the order's whole record for the store (record.go)
+	// Release 1.1 (issue 16).
+	UpdateWithdrawDispute  = "withdraw-dispute"    // the dispute ends without a credit note: the ladder resumes
+	UpdateRequestCredit    = "request-credit-note" // SSG or FSF ask for a price or quantity difference credit note
+	UpdateRecordVAT        = "record-vat-invoice"  // Finance records the official VAT invoice number (BC1)
+	UpdateRequestExtension = "request-extension"   // FSF or Finance ask the SLT to move a due date
+	UpdateDecideExtension  = "decide-extension"    // the SLT decides a requested extension
+	SignalInvoiceAcked     = "invoice-acknowledged"
+	QueryStatus            = "status"
+	QueryRecord            = "record" // the order's whole record for the store (record.go)
 )
 
 // WorkflowID derives the workflow id from the order number.

@@ -146,6 +146,9 @@ func (r *orderRun) openOrder(in OrderInput) error {
 		return nil
 	}
 	r.event("validated", nil)
+	for i := range s.Lines {
+		s.Lines[i].TaxRate = prep.SKUs[s.Lines[i].SKU].TaxRate.Or()
+	}
 
 	r.enter(sales.OP3Quota)
 	over, err := r.checkQuota(r.ctx, prep.SKUs)

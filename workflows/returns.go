@@ -166,22 +166,21 @@ func (r *orderRun) validateRequestReturn(in ReturnRequestInput) error {
 // asked to decide. A remitted order is open again until the return is done.
 func (r *orderRun) requestReturn(ctx workflow.Context, in ReturnRequestInput) (ReturnResult, error) {
 	r.begin(in.Actor)
-	rt := r.openReturn(sales.ReturnByRequest, "", in.Lines, strings.TrimSpace(in.Reason), in.Actor)
+	rt := r.openReturn(sales.Return{Source: sales.ReturnByRequest, Lines: append([]sales.LineQty(nil), in.Lines...),
+		Reason: strings.TrimSpace(in.Reason), Value: sales.ShipmentAmount(r.s.Lines, in.Lines)}, in.Actor)
 	return r.returnResult(rt), nil
 }
 
-// openReturn adds a return of lines (of shipmentNo, for a shortage) and asks
-// its approver.
-func (r *orderRun) openReturn(source, shipmentNo string, lines []sales.LineQty, reason string, by sales.Actor) *sales.Return {
+// openReturn adds a return (its source, lines or invoice, reason and value
+// given) and asks its approver: the customer's UM up to the return limit,
+// the SLT above it.
+func (r *orderRun) openReturn(rt sales.Return, by sales.Actor) *sales.Return {
 	s := r.s
 	_, _, _, limit := r.returnRules()
-	value := sales.ShipmentAmount(s.Lines, lines)
-	rt := sales.Return{
-		No: fmt.Sprintf("RT-%s-%d", strings.TrimPrefix(s.OrderNo, "SO-"), len(s.Returns)+1), Source: source, ShipmentNo: shipmentNo,
-		Reason: reason, Lines: append([]sales.LineQty(nil), lines...), Value: value,
-		Approver: sales.ReturnApprover(value, limit), Status: sales.ReturnRequested,
-		RequestedBy: by.UserID, RequestedAt: r.now, Since: r.now,
-	}
+	source, value, reason := rt.Source, rt.Value, rt.Reason
+	rt.No = fmt.Sprintf("RT-%s-%d", strings.TrimPrefix(s.OrderNo, "SO-"), len(s.Returns)+1)
+	rt.Approver, rt.Status = sales.ReturnApprover(value, limit), sales.ReturnRequested
+	rt.RequestedBy, rt.RequestedAt, rt.Since = by.UserID, r.now, r.now
 	s.Returns = append(s.Returns, rt)
 	if s.Status == sales.StatusRemitted {
 		s.Status, s.ClosedAt, s.ReturnsUntil = sales.StatusBilled, nil, nil
@@ -266,8 +265,12 @@ func (r *orderRun) decideReturn(ctx workflow.Context, in ReturnDecisionInput) (R
 	}
 	rt.Status = sales.ReturnApproved
 	r.event("return_approved", map[string]string{"return": rt.No, "reason": in.Reason})
-	if rt.Source == sales.ReturnByShortage {
+	switch rt.Source {
+	case sales.ReturnByShortage:
 		r.receive(rt, rt.Lines, "shortage confirmed at proof of delivery")
+		return r.returnResult(rt), nil
+	case sales.ReturnByPrice, sales.ReturnByQuantity:
+		r.receive(rt, rt.Lines, rt.Source+" difference credited, no goods come back")
 		return r.returnResult(rt), nil
 	}
 	r.notify("dept:logistics", "return_approved", fmt.Sprintf("Return %s of %s approved: expect the goods", rt.No, s.CustomerName),
@@ -310,8 +313,15 @@ func (r *orderRun) receive(rt *sales.Return, lines []sales.LineQty, note string)
 	now := r.now
 	rt.Received, rt.ReceivedBy, rt.ReceivedAt, rt.Status = append([]sales.LineQty(nil), lines...), r.actorID, &now, sales.ReturnReceived
 	r.event("return_received", map[string]string{"return": rt.No, "lines": lineList(lines), "note": note})
-	if amount := sales.ShipmentAmount(s.Lines, lines); amount > 0 {
+	amount := sales.ShipmentAmount(s.Lines, lines)
+	if rt.Source == sales.ReturnByPrice {
+		amount = rt.Value
+	}
+	if amount > 0 {
 		rt.CreditNote = r.issueCreditNote(rt, lines, amount)
+	}
+	if rt.InvoiceNo != "" {
+		r.endDispute(s.invoice(rt.InvoiceNo), rt.CreditNote)
 	}
 	back := make(map[int]int64, len(lines))
 	for _, q := range lines {
@@ -327,8 +337,8 @@ func (r *orderRun) receive(rt *sales.Return, lines []sales.LineQty, note string)
 // note's number.
 func (r *orderRun) issueCreditNote(rt *sales.Return, lines []sales.LineQty, amount sales.Fen) string {
 	s := r.s
-	preferred := ""
-	if sh := s.shipment(rt.ShipmentNo); sh != nil {
+	preferred := rt.InvoiceNo
+	if sh := s.shipment(rt.ShipmentNo); sh != nil && preferred == "" {
 		preferred = sh.InvoiceNo
 	}
 	allocs, refund := sales.AllocateReceipt(s.Invoices, amount, preferred)
@@ -338,7 +348,17 @@ func (r *orderRun) issueCreditNote(rt *sales.Return, lines []sales.LineQty, amou
 	cn := sales.CreditNote{
 		No: fmt.Sprintf("CN-%s-%d", strings.TrimPrefix(s.OrderNo, "SO-"), len(s.Credits)+1), ReturnNo: rt.No,
 		OrderNo: s.OrderNo, CustomerID: s.CustomerID, Currency: s.Currency, Lines: append([]sales.LineQty(nil), lines...),
-		Amount: amount, Allocations: allocs, Refund: refund, IssuedAt: r.now,
+		Amount: amount, Allocations: allocs, Refund: refund, IssuedAt: r.now, InvoiceNo: preferred, Kind: rt.Source,
+	}
+	if rt.Source == sales.ReturnByPrice {
+		var lines []sales.TaxedLine
+		if inv := s.invoice(preferred); inv != nil {
+			lines = inv.Lines
+		}
+		cn.Net, cn.Tax = sales.TaxAmount(amount, lines)
+	} else {
+		_, vat := sales.TaxLines(s.Lines, lines)
+		cn.Net, cn.Tax = vat.Net, vat.Tax
 	}
 	s.Credits = append(s.Credits, cn)
 	r.b.Pending.CreditNotes = append(r.b.Pending.CreditNotes, cn)
@@ -362,7 +382,8 @@ func (r *orderRun) openShortageReturn(ctx workflow.Context, sh *sales.Shipment, 
 	if len(sh.Shortages) == 0 {
 		return ""
 	}
-	rt := r.openReturn(sales.ReturnByShortage, sh.No, sh.Shortages, "shortage at the delivery of "+sh.No, by)
+	rt := r.openReturn(sales.Return{Source: sales.ReturnByShortage, ShipmentNo: sh.No, Lines: append([]sales.LineQty(nil), sh.Shortages...),
+		Reason: "shortage at the delivery of " + sh.No, Value: sales.ShipmentAmount(r.s.Lines, sh.Shortages)}, by)
 	return rt.No
 }
 

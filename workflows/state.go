@@ -45,11 +45,14 @@ type OrderState struct {
 	// CreditDue is set by a quota decision: the credit check (OP4) comes next.
 	CreditDue bool `json:"credit_due,omitempty"`
 
-	Hold            *Hold      `json:"hold,omitempty"`
-	CreditCheckedAt time.Time  `json:"credit_checked_at"`
-	Rechecked       bool       `json:"rechecked"`
-	PlannedDate     string     `json:"planned_date,omitempty"`
-	AcknowledgedAt  *time.Time `json:"acknowledged_at,omitempty"`
+	Hold            *Hold     `json:"hold,omitempty"`
+	CreditCheckedAt time.Time `json:"credit_checked_at"`
+	Rechecked       bool      `json:"rechecked"`
+	PlannedDate     string    `json:"planned_date,omitempty"`
+	// PlannedDateBeijing: the planned date is a Beijing date (planned from
+	// release 1.1 on; before, a UTC date).
+	PlannedDateBeijing bool       `json:"planned_date_beijing,omitempty"`
+	AcknowledgedAt     *time.Time `json:"acknowledged_at,omitempty"`
 
 	Shipments []sales.Shipment `json:"shipments"`
 	Invoices  []sales.Invoice  `json:"invoices"`
