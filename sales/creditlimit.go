@@ -68,9 +68,6 @@ type CreditPolicy struct {
 	OnTimeDays   int `json:"on_time_days"`
 	LateDays     int `json:"late_days"`
 	VeryLateDays int `json:"very_late_days"`
-	// DunningLevelC is the dunning rung that, once reached, makes a rating C
-	// at best (default: the MM).
-	DunningLevelC Level `json:"dunning_level_c"`
 	// Cover is the months of net sales a limit covers, per rating.
 	Cover CoverBasisPoints `json:"cover_basis_points"`
 	// GrowthClampBasisPoints bounds growth both ways (5000 = ±50%).
@@ -105,7 +102,6 @@ func DefaultCreditPolicy() CreditPolicy {
 		OnTimeDays:             7,
 		LateDays:               30,
 		VeryLateDays:           60,
-		DunningLevelC:          LevelMM,
 		Cover:                  CoverBasisPoints{A: 20000, B: 15000, C: 10000, D: 0},
 		GrowthClampBasisPoints: 5000,
 		RoundTo:                Yuan(10_000),
@@ -130,9 +126,6 @@ func (p CreditPolicy) Validate() error {
 	}
 	if p.OnTimeDays < 0 || p.LateDays <= p.OnTimeDays || p.VeryLateDays <= p.LateDays {
 		pr.Add("on_time_days", "thresholds must grow: 0 ≤ on_time_days < late_days < very_late_days")
-	}
-	if p.DunningLevelC < LevelKAM || p.DunningLevelC > LevelGM {
-		pr.Add("dunning_level_c", "must be a level from 1 (KAM) to 5 (GM)")
 	}
 	for _, c := range []struct {
 		name string
@@ -207,7 +200,8 @@ type CreditInputs struct {
 	// still open or paid within it).
 	Payments []PaymentRecord `json:"payments"`
 	// DunningReached is the highest dunning rung any invoice reached in the
-	// payment window, from the escalation log.
+	// payment window, from the escalation log: shown beside the rating, it
+	// does not set it.
 	DunningReached Level      `json:"dunning_reached"`
 	FirstInvoiceAt *time.Time `json:"first_invoice_at,omitempty"`
 	// Adjustments are the approved manual adjustments unexpired at AsOf.
@@ -246,10 +240,13 @@ type CreditResult struct {
 
 // ComputeCreditLimit applies the limit formula of DOMAIN.md to one customer:
 //
-//   - rating from the payment window: D if any invoice was more than
-//     VeryLateDays late; C if more than LateDays late or dunning reached
-//     DunningLevelC; B if more than OnTimeDays late; A otherwise. A new
-//     customer starts at NewCustomerRating with NewCustomerLimit.
+//   - rating from the payment window, by days late alone (from the due date
+//     to the value date of the payment that settled it; an open invoice
+//     counts until the review): D if any invoice was more than VeryLateDays
+//     late; C if more than LateDays; B if more than OnTimeDays; A
+//     otherwise. The dunning rung reached does not rate: the MM rung fires
+//     at +7 days and would leave B unreachable. A new customer starts at
+//     NewCustomerRating with NewCustomerLimit.
 //   - H = net sales of the last quarter per month.
 //   - g = last quarter against the same quarter a year earlier, clamped to
 //     ±GrowthClampBasisPoints; 0 when there is no base.
@@ -314,10 +311,6 @@ func (r *CreditResult) rate(in CreditInputs, p CreditPolicy) {
 		}
 	}
 	r.MaxDaysLate = worst.DaysLate
-	dunning := in.DunningReached
-	for _, pay := range in.Payments {
-		dunning = max(dunning, pay.Dunning)
-	}
 	switch {
 	case in.FirstInvoiceAt == nil:
 		r.New, r.Rating = true, p.NewCustomerRating
@@ -339,9 +332,6 @@ func (r *CreditResult) rate(in CreditInputs, p CreditPolicy) {
 	case worst.DaysLate > p.LateDays:
 		r.Rating = RatingC
 		r.Reasons = append(r.Reasons, late(p.LateDays))
-	case dunning >= p.DunningLevelC:
-		r.Rating = RatingC
-		r.Reasons = append(r.Reasons, fmt.Sprintf("dunning reached the %s (rung %s or higher makes C)", dunning, p.DunningLevelC))
 	case worst.DaysLate > p.OnTimeDays:
 		r.Rating = RatingB
 		r.Reasons = append(r.Reasons, late(p.OnTimeDays))

@@ -58,10 +58,11 @@ func TestRatingFollowsTheWorstLateness(t *testing.T) {
 		{"60 days late is still C", []PaymentRecord{paid("IV-1", 60, LevelUM)}, LevelNone, RatingC, "60 days late"},
 		{"61 days late is D", []PaymentRecord{paid("IV-1", 61, LevelGM), paid("IV-2", 40, 0)}, LevelNone, RatingD, "IV-1 (due 2026-01-10) paid 61 days late (more than 60)"},
 		{"an open invoice counts until the review", []PaymentRecord{{InvoiceNo: "IV-9", DueOn: "2026-01-01", DaysLate: 90, Open: true}}, LevelNone, RatingD, "still open, 90 days late"},
-		{"dunning reached the MM is C", []PaymentRecord{paid("IV-1", 3, LevelMM)}, LevelNone, RatingC, "dunning reached the MM"},
-		{"dunning reached the UM only is A", []PaymentRecord{paid("IV-1", 3, LevelUM)}, LevelNone, RatingA, "paid on time"},
-		{"the escalation log's MM rung is C", []PaymentRecord{paid("IV-1", 2, 0)}, LevelMM, RatingC, "dunning reached the MM"},
-		{"the escalation log's SLT rung is C", nil, LevelSLT, RatingC, "dunning reached the SLT"},
+		// The rating comes from days late alone: the MM rung fires at +7 days,
+		// so a rule on dunning rungs would leave B unreachable.
+		{"dunning reached the MM, 20 days late, is B", []PaymentRecord{paid("IV-1", 20, LevelMM)}, LevelMM, RatingB, "20 days late (more than 7)"},
+		{"dunning reached the UM, 3 days late, is A", []PaymentRecord{paid("IV-1", 3, LevelUM)}, LevelNone, RatingA, "paid on time"},
+		{"the escalation log's SLT rung alone does not rate", []PaymentRecord{paid("IV-1", 2, 0)}, LevelSLT, RatingA, "paid on time"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			in := inputs(Yuan(300_000), Yuan(300_000), tc.payments...)
