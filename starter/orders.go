@@ -157,7 +157,7 @@ const maxNumberSkips = 24
 func (a *api) register(r *http.Request, req sales.OrderRequest, cat sales.Catalog) (createdOrder, error) {
 	ctx := r.Context()
 	customer := *cat.Customer
-	no, err := a.store.NextOrderNo(ctx, a.now().Year())
+	no, err := a.store.NextOrderNo(ctx, a.now().In(sales.Beijing).Year())
 	if err != nil {
 		return createdOrder{}, err
 	}
@@ -194,7 +194,7 @@ func (a *api) register(r *http.Request, req sales.OrderRequest, cat sales.Catalo
 		if err := a.store.SkipOrderNos(ctx, int64(1)<<skip); err != nil {
 			return createdOrder{}, err
 		}
-		if no, err = a.store.NextOrderNo(ctx, a.now().Year()); err != nil {
+		if no, err = a.store.NextOrderNo(ctx, a.now().In(sales.Beijing).Year()); err != nil {
 			return createdOrder{}, err
 		}
 		if err := a.store.MoveOrderClaims(ctx, taken, no); err != nil {

@@ -1,12 +1,14 @@
 package starter
 
 import (
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"osb/sales"
 	"osb/workflows"
@@ -546,5 +548,21 @@ func TestListOrdersLinksAFullPageToTheNext(t *testing.T) {
 	}
 	if got := f.do(t, "GET", "/v1/orders?limit=3", "t-ssg", nil).Header().Get("Link"); got != "" {
 		t.Errorf("Link = %q on the last page", got)
+	}
+}
+
+// An order registered at 01:00 on New Year's Day in Beijing (17:00 UTC on 31
+// December) is numbered in the new year.
+func TestOrderNumberYearIsTheBeijingYear(t *testing.T) {
+	f := newFixture(t)
+	newYear := time.Date(2026, 12, 31, 17, 0, 0, 0, time.UTC)
+	f.handler = New(Config{Store: f.store, Orders: f.orders, Policy: f.policy, Logger: slog.New(slog.DiscardHandler),
+		Now: func() time.Time { return newYear }})
+	body := validOrder("C-001")
+	body["requested_date"] = "2027-01-15"
+	rec := f.do(t, "POST", "/v1/orders", "t-kam1", body)
+	wantStatus(t, rec, http.StatusCreated)
+	if !reflect.DeepEqual(f.store.orderNoYears, []int{2027}) {
+		t.Errorf("order numbers asked for years %v, want [2027]", f.store.orderNoYears)
 	}
 }
