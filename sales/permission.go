@@ -19,6 +19,9 @@ const (
 	PermDisputeInvoice     Permission = "invoice.dispute"     // BC3: the customer disputes it
 	PermExtendDue          Permission = "invoice.extension"   // the SLT moves a due date
 	PermConfirmReceipt     Permission = "receipt.confirm"     // BC6: Finance confirms a payment
+	PermRequestCreditNote  Permission = "invoice.credit_note" // a credit note for a price or quantity difference
+	PermRecordVATInvoice   Permission = "invoice.vat"         // BC1: Finance records the official VAT invoice number
+	PermRequestExtension   Permission = "invoice.extension_request"
 	PermCancelOrder        Permission = "order.cancel"
 	PermRequestReturn      Permission = "return.request"
 	PermDecideReturn       Permission = "return.decide"  // the checker of a return
@@ -53,6 +56,9 @@ var Permissions = map[Permission][]Role{
 	PermAcknowledgeInvoice: {RoleSSG, RoleFSF, RoleFinance},
 	PermDisputeInvoice:     {RoleSSG, RoleFSF, RoleFinance},
 	PermExtendDue:          {RoleSLT},
+	PermRequestCreditNote:  {RoleSSG, RoleFSF},
+	PermRecordVATInvoice:   {RoleFinance},
+	PermRequestExtension:   {RoleFSF, RoleFinance},
 	PermConfirmReceipt:     {RoleFinance},
 	PermCancelOrder:        {RoleSSG, RoleFSF, RoleSLT, RoleAdmin},
 	PermRequestReturn:      {RoleSSG, RoleFSF},

@@ -171,6 +171,7 @@ func New(c Config) http.Handler {
 		r.With(a.allow(sales.PermExtendDue)).Post("/orders/{orderNo}/invoices/{invoiceNo}/extension", a.extendDue)
 		r.With(a.allow(sales.PermConfirmReceipt)).Post("/orders/{orderNo}/receipts", a.confirmReceipt)
 		r.With(a.allow(sales.PermCancelOrder)).Post("/orders/{orderNo}/cancel", a.cancel)
+		a.invoiceRoutes(r)
 		if a.credit != nil {
 			a.creditRoutes(r)
 		}
