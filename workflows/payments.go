@@ -85,8 +85,10 @@ func (r *orderRun) applyPayment(ctx workflow.Context, in ApplyPaymentInput) (App
 	if s.receipt(ref) != nil { // the same bank reference from another account
 		ref += "#" + in.Key
 	}
+	// Received on the value date: the receivables record, the ageing and
+	// the collections count the money from the day it arrived.
 	s.Receipts = append(s.Receipts, sales.Receipt{Key: in.Key, Reference: ref, ValueDate: in.ValueDate, Amount: total,
-		Currency: in.Currency, ReceivedAt: r.now, ConfirmedBy: in.Actor.UserID, Allocations: applied})
+		Currency: in.Currency, ReceivedAt: value, ConfirmedBy: in.Actor.UserID, Allocations: applied})
 	r.event("payment_applied", map[string]string{"key": in.Key, "reference": in.Reference, "value_date": in.ValueDate,
 		"amount": total.String(), "unapplied": res.Unapplied.String()})
 	return res, nil

@@ -63,6 +63,9 @@ func TestApplyPaymentTakesSharesOnceAndPaysOnTheValueDate(t *testing.T) {
 	if len(snap.Receipts) != 2 || snap.Receipts[0].Key != "receipt/1" || snap.Receipts[1].ValueDate != "2026-01-08" {
 		t.Errorf("receipts %+v", snap.Receipts)
 	}
+	if !snap.Receipts[1].ReceivedAt.Equal(time.Date(2026, 1, 8, 0, 0, 0, 0, sales.Beijing)) {
+		t.Errorf("received at %v, want the value date", snap.Receipts[1].ReceivedAt)
+	}
 	paid := snap.Invoices[0].PaidAt
 	if paid == nil || !paid.Equal(time.Date(2026, 1, 8, 0, 0, 0, 0, sales.Beijing)) {
 		t.Errorf("paid at %v, want the value date 2026-01-08 in Beijing", paid)
