@@ -19,6 +19,11 @@ const (
 	PermDisputeInvoice     Permission = "invoice.dispute"     // BC3: the customer disputes it
 	PermExtendDue          Permission = "invoice.extension"   // the SLT moves a due date
 	PermConfirmReceipt     Permission = "receipt.confirm"     // BC6: Finance confirms a payment
+	PermRecordReceipt      Permission = "receipt.record"      // BC6: Finance records a customer's bank receipt
+	PermReadReceipts       Permission = "receipt.read"        // receipts, unapplied cash and refunds (the FSF: their customers')
+	PermApplyUnapplied     Permission = "cash.apply"          // apply a customer's unapplied cash to invoices
+	PermRequestRefund      Permission = "refund.request"      // refund unapplied cash
+	PermDecideRefund       Permission = "refund.decide"       // a refund above the limit
 	PermRequestCreditNote  Permission = "invoice.credit_note" // a credit note for a price or quantity difference
 	PermRecordVATInvoice   Permission = "invoice.vat"         // BC1: Finance records the official VAT invoice number
 	PermRequestExtension   Permission = "invoice.extension_request"
@@ -44,6 +49,11 @@ const (
 	PermManageTokens       Permission = "token.manage"
 	PermDecodePayloads     Permission = "codec.decode" // the payload codec of the Web UI and CLI: not the FSF, a payload cannot be scoped to their customers
 	PermReadMetrics        Permission = "metrics.read" // /metrics on the API's port: business figures (overdue receivables) are not public
+
+	// The bank statement import.
+	PermImportStatement     Permission = "statement.import" // upload a bank statement
+	PermDecideStatementLine Permission = "statement.decide" // assign or reject a queued statement line
+	PermReadStatements      Permission = "statement.read"
 )
 
 // Permissions names the roles that may do each thing.
@@ -60,6 +70,11 @@ var Permissions = map[Permission][]Role{
 	PermRecordVATInvoice:   {RoleFinance},
 	PermRequestExtension:   {RoleFSF, RoleFinance},
 	PermConfirmReceipt:     {RoleFinance},
+	PermRecordReceipt:      {RoleFinance},
+	PermReadReceipts:       {RoleFinance, RoleSSG, RoleSLT, RoleFSF},
+	PermApplyUnapplied:     {RoleFinance},
+	PermRequestRefund:      {RoleFinance},
+	PermDecideRefund:       {RoleSLT},
 	PermCancelOrder:        {RoleSSG, RoleFSF, RoleSLT, RoleAdmin},
 	PermRequestReturn:      {RoleSSG, RoleFSF},
 	PermDecideReturn:       {RoleFSF, RoleSLT},
@@ -82,6 +97,10 @@ var Permissions = map[Permission][]Role{
 	PermManageTokens:       {RoleAdmin},
 	PermDecodePayloads:     {RoleSSG, RoleFinance, RoleLogistics, RoleSLT, RoleAdmin},
 	PermReadMetrics:        {RoleAdmin},
+
+	PermImportStatement:     {RoleFinance},
+	PermDecideStatementLine: {RoleFinance},
+	PermReadStatements:      {RoleFinance, RoleSSG, RoleSLT},
 }
 
 // Roles are the roles that may do p; none for a permission not in the table.

@@ -128,6 +128,13 @@ var accessTable = map[string]access{
 	"GET /v1/packs":         {roles: []sales.Role{ssg, finance, logistics, slt, admin}},
 	"POST /v1/packs":        {roles: []sales.Role{slt}, body: `{"kind":"slt"}`},
 	"GET /v1/packs/{id}":    {roles: []sales.Role{ssg, finance, logistics, slt, admin}},
+
+	"POST /v1/statements":                  {roles: []sales.Role{finance}},
+	"GET /v1/statements":                   {roles: []sales.Role{finance, ssg, slt}},
+	"GET /v1/statements/{id}":              {roles: []sales.Role{finance, ssg, slt}},
+	"GET /v1/statement-lines":              {roles: []sales.Role{finance, ssg, slt}, query: "status=queued"},
+	"POST /v1/statement-lines/{id}/assign": {roles: []sales.Role{finance}, body: `{"customer_id":"C-001"}`},
+	"POST /v1/statement-lines/{id}/reject": {roles: []sales.Role{finance}, body: `{"reason":"interest"}`},
 }
 
 // validOrderJSON is validOrder("C-001") as a body.

@@ -86,6 +86,7 @@ type Config struct {
 	Credit  CreditService // credit management (CMR)
 	Quota   QuotaService  // quota, POP material, returns
 	Reports ReportService // the information system: problem log, reports, meeting packs
+	Cash    CashService   // cash application and refunds; the per-order receipt route uses it when set
 	Logger  *slog.Logger
 	Now     func() time.Time // default time.Now
 	// Metrics, when set, wraps every request inside the router, where chi's
@@ -94,6 +95,8 @@ type Config struct {
 	// AuthCacheTTL is how long an accepted token is trusted without asking
 	// the store again: zero means DefaultAuthCacheTTL, negative never.
 	AuthCacheTTL time.Duration
+	// Statements is the bank statement import; nil leaves its routes out.
+	Statements StatementService
 }
 
 // RequestTimeout bounds every /v1 request: at it the client gets 504
@@ -109,16 +112,20 @@ type api struct {
 	credit  CreditService
 	quota   QuotaService
 	reports ReportService
+	cash    CashService
 	policy  sales.Policy
 	log     *slog.Logger
 	now     func() time.Time
 	auth    *authCache
+
+	statements StatementService
 }
 
 // New returns the HTTP handler of the API.
 func New(c Config) http.Handler {
-	a := &api{store: c.Store, orders: c.Orders, credit: c.Credit, quota: c.Quota, reports: c.Reports,
+	a := &api{store: c.Store, orders: c.Orders, credit: c.Credit, quota: c.Quota, reports: c.Reports, cash: c.Cash,
 		policy: c.Policy, log: c.Logger, now: c.Now}
+	a.statements = c.Statements
 	if a.log == nil {
 		a.log = slog.Default()
 	}
@@ -135,7 +142,7 @@ func New(c Config) http.Handler {
 	if c.Metrics != nil {
 		r.Use(c.Metrics)
 	}
-	r.Use(securityHeaders, middleware.RequestID, a.accessLog, a.recoverPanic, middleware.RequestSize(maxBodyBytes), a.refuseControlCharacters)
+	r.Use(securityHeaders, middleware.RequestID, a.accessLog, a.recoverPanic, limitBody, a.refuseControlCharacters)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, sales.Errorf(sales.ErrNotFound, "there is no %s %s", r.Method, r.URL.Path))
 	})
@@ -180,6 +187,12 @@ func New(c Config) http.Handler {
 		}
 		if a.reports != nil {
 			a.reportRoutes(r)
+		}
+		if a.cash != nil {
+			a.cashRoutes(r)
+		}
+		if a.statements != nil {
+			a.statementRoutes(r)
 		}
 	})
 	return r

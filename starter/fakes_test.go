@@ -348,7 +348,7 @@ func newFixture(t *testing.T) *fixture {
 	credit := &fakeCredit{}
 	policy := sales.DefaultPolicy()
 	h := New(Config{
-		Store: store, Orders: orders, Policy: policy, Quota: quota, Reports: reports, Credit: credit,
+		Store: store, Orders: orders, Policy: policy, Quota: quota, Reports: reports, Credit: credit, Statements: testStatements(),
 		Logger: slog.New(slog.DiscardHandler),
 		Now:    func() time.Time { return now },
 	})
