@@ -365,7 +365,9 @@ func markDunningFreeze(ctx context.Context, tx pgx.Tx, f *sales.Freeze) error {
 
 // liftPaidFreeze lifts the dunning freeze of the order's customer once no open
 // invoice is at the rung that froze it any more: paying the overdue invoices
-// lifts it. A freeze by the SLT or the organisation data stays.
+// lifts it, and so does disputing them (a disputed invoice does not count
+// towards the freeze while the dispute is open). A freeze by the SLT or the
+// organisation data stays.
 func liftPaidFreeze(ctx context.Context, tx pgx.Tx, o *sales.OrderSnapshot) error {
 	if o == nil || len(o.Invoices) == 0 {
 		return nil // no invoice changed: nothing overdue was settled
@@ -384,7 +386,7 @@ func liftPaidFreeze(ctx context.Context, tx pgx.Tx, o *sales.OrderSnapshot) erro
 	if err := tx.QueryRow(ctx, `
 		SELECT EXISTS (SELECT 1 FROM invoices
 			WHERE customer_id = $1 AND paid_at IS NULL AND amount_fen - paid_fen - credited_fen > 0
-				AND dunning_level >= $2)`, o.CustomerID, level).Scan(&overdue); err != nil || overdue {
+				AND dunning_level >= $2 AND NOT dunning_paused)`, o.CustomerID, level).Scan(&overdue); err != nil || overdue {
 		return translateOrNil(op, err)
 	}
 	c, err := lockCustomer(ctx, tx, o.CustomerID)

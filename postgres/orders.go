@@ -213,9 +213,9 @@ func queueSnapshot(b *pgx.Batch, o *sales.OrderSnapshot, resume json.RawMessage)
 			INSERT INTO invoices (invoice_no, order_no, customer_id, shipment_no, currency, amount_fen,
 				paid_fen, credited_fen, issued_at, due_at, acknowledged, disputed, dispute, reminded,
 				dunning_level, paid_at, lines, net_fen, tax_fen, vat_invoice_no, vat_invoice_date,
-				vat_due, dunning_paused)
+				vat_due, dunning_paused, extension)
 			SELECT $1, $2, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
-				$18, $19, $20, $21, $22, $23, $24
+				$18, $19, $20, $21, $22, $23, $24, $25
 			WHERE `+storedVersionIs+`
 			ON CONFLICT (invoice_no) DO UPDATE SET customer_id = excluded.customer_id,
 				shipment_no = excluded.shipment_no, currency = excluded.currency,
@@ -226,12 +226,12 @@ func queueSnapshot(b *pgx.Batch, o *sales.OrderSnapshot, resume json.RawMessage)
 				dunning_level = excluded.dunning_level, paid_at = excluded.paid_at,
 				lines = excluded.lines, net_fen = excluded.net_fen, tax_fen = excluded.tax_fen,
 				vat_invoice_no = excluded.vat_invoice_no, vat_invoice_date = excluded.vat_invoice_date,
-				vat_due = excluded.vat_due, dunning_paused = excluded.dunning_paused
+				vat_due = excluded.vat_due, dunning_paused = excluded.dunning_paused, extension = excluded.extension
 			WHERE invoices.order_no = excluded.order_no`,
 			inv.No, o.OrderNo, o.Version, o.CustomerID, inv.ShipmentNo, currencyOr(inv.Currency, o.Currency),
 			int64(inv.Amount), int64(inv.Paid), int64(inv.Credited), inv.IssuedAt, inv.DueAt,
 			inv.Acknowledged, inv.Disputed, inv.Dispute, inv.Reminded, int(inv.Level), inv.PaidAt,
-			invLines, int64(inv.Net), int64(inv.Tax), inv.VATNo, dateOrNil(inv.VATDate), inv.VATDue, inv.DunningPaused)
+			invLines, int64(inv.Net), int64(inv.Tax), inv.VATNo, dateOrNil(inv.VATDate), inv.VATDue, inv.DunningPaused, inv.Extension)
 	}
 	for _, r := range o.Receipts {
 		allocations, err := jsonText(r.Allocations, "[]")
@@ -413,7 +413,7 @@ func (s *Store) Order(ctx context.Context, orderNo string) (sales.OrderSnapshot,
 			SELECT invoice_no, shipment_no, currency, amount_fen, paid_fen, credited_fen, issued_at,
 				due_at, acknowledged, disputed, dispute, reminded, dunning_level, paid_at,
 				lines, net_fen, tax_fen, vat_invoice_no, coalesce(to_char(vat_invoice_date, 'YYYY-MM-DD'), ''),
-				vat_due, dunning_paused
+				vat_due, dunning_paused, extension
 			FROM invoices WHERE order_no = $1 ORDER BY issued_at, invoice_no`, scanInvoice, orderNo); err != nil {
 			return err
 		}
@@ -475,7 +475,7 @@ func scanInvoice(r pgx.CollectableRow) (sales.Invoice, error) {
 	err := r.Scan(&inv.No, &inv.ShipmentNo, &inv.Currency, &inv.Amount, &inv.Paid, &inv.Credited,
 		&inv.IssuedAt, &inv.DueAt, &inv.Acknowledged, &inv.Disputed, &inv.Dispute, &inv.Reminded,
 		&inv.Level, &inv.PaidAt, &inv.Lines, &inv.Net, &inv.Tax, &inv.VATNo, &inv.VATDate,
-		&inv.VATDue, &inv.DunningPaused)
+		&inv.VATDue, &inv.DunningPaused, &inv.Extension)
 	if len(inv.Lines) == 0 {
 		inv.Lines = nil // as written: invoices of before VAT have none
 	}

@@ -83,3 +83,74 @@ func TestReportsCountAReceiptOnItsValueDateAndCreditNotes(t *testing.T) {
 		t.Errorf("credit notes %+v", notes)
 	}
 }
+
+// What the finance rules add to an invoice is written and read back: its
+// VAT lines and totals, the VAT invoice, the dispute's pause and a pending
+// extension request.
+func TestInvoiceVATDisputeAndExtensionAreKept(t *testing.T) {
+	st, _ := demoStore(t)
+	ctx := testContext(t)
+	vatDue := d26(6, 6)
+	o := order("SO-2026-000208", "C006", sales.StatusBilled, sales.BC5Dunning, sales.LevelNone)
+	o.Lines = []sales.Line{{LineNo: 1, SKU: "SKU-1001", Quantity: 10, UnitPrice: 11300, TaxRate: 1300}}
+	o.Shipments = []sales.Shipment{{No: "SH-H-1", Lines: []sales.LineQty{{LineNo: 1, Quantity: 10}}, Carrier: "顺丰速运",
+		IssuedAt: d26(6, 1), InvoiceNo: "IV-H-1"}}
+	lines, vat := sales.TaxLines(o.Lines, o.Shipments[0].Lines)
+	o.Invoices = []sales.Invoice{{No: "IV-H-1", ShipmentNo: "SH-H-1", Currency: sales.CNY, Amount: vat.Gross, IssuedAt: d26(6, 1),
+		DueAt: time.Date(2026, 7, 1, 0, 0, 0, 0, sales.Beijing), Lines: lines, Net: vat.Net, Tax: vat.Tax, VATNo: "04400123",
+		VATDate: "2026-06-02", VATDue: &vatDue, Disputed: true, Dispute: "price", DunningPaused: true,
+		Extension: &sales.Extension{DueDate: "2026-07-31", Reason: "cash flow", RequestedBy: "kam-huanan-1", RequestedAt: d26(6, 20),
+			Level: sales.LevelSLT}}}
+	applyChanges(t, st, sales.OrderChanges{Order: o})
+	got, err := st.Order(ctx, o.OrderNo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv := got.Invoices[0]
+	want := o.Invoices[0]
+	if inv.Net != 100000 || inv.Tax != 13000 || !reflect.DeepEqual(inv.Lines, want.Lines) || inv.VATNo != want.VATNo ||
+		inv.VATDate != want.VATDate || inv.VATDue == nil || !inv.VATDue.Equal(vatDue) || !inv.DunningPaused ||
+		inv.Extension == nil || inv.Extension.DueDate != "2026-07-31" || !inv.Extension.RequestedAt.Equal(d26(6, 20)) {
+		t.Errorf("invoice read back %+v\nwritten %+v", inv, want)
+	}
+}
+
+// Finance's and the SLT's invoice work: invoices without a VAT invoice
+// number (paid ones too), and requested extensions of open invoices.
+func TestInvoicesAwaitingAVATNumberOrAnExtensionDecision(t *testing.T) {
+	st, _ := demoStore(t)
+	ctx := testContext(t)
+	vatDue := d26(6, 6)
+	o := order("SO-2026-000209", "C006", sales.StatusBilled, sales.BC5Dunning, sales.LevelNone)
+	inv := func(no string) sales.Invoice {
+		return sales.Invoice{No: no, ShipmentNo: "SH-" + no, Currency: sales.CNY, Amount: sales.Yuan(100), IssuedAt: d26(6, 1),
+			DueAt: d26(7, 1), VATDue: &vatDue}
+	}
+	a, b, c := inv("IV-J-1"), inv("IV-J-2"), inv("IV-J-3")
+	b.VATNo = "04400124"
+	b.Extension = &sales.Extension{DueDate: "2026-07-31", Reason: "cash flow", RequestedBy: "kam-huanan-1", RequestedAt: d26(6, 20), Level: sales.LevelSLT}
+	c.Paid, c.PaidAt = c.Amount, some(d26(6, 10))
+	o.Invoices = []sales.Invoice{a, b, c}
+	applyChanges(t, st, sales.OrderChanges{Order: o})
+	nos := func(wait sales.InvoiceWait, scope sales.Scope) []string {
+		t.Helper()
+		list, err := st.InvoicesAwaiting(ctx, scope, wait, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, x := range list {
+			out = append(out, x.No)
+		}
+		return out
+	}
+	if got := nos(sales.WaitVATInvoice, everyone); !reflect.DeepEqual(got, []string{"IV-J-1", "IV-J-3"}) {
+		t.Errorf("waiting for a VAT number: %v, want IV-J-1 and the paid IV-J-3", got)
+	}
+	if got := nos(sales.WaitExtension, everyone); !reflect.DeepEqual(got, []string{"IV-J-2"}) {
+		t.Errorf("waiting for an extension decision: %v", got)
+	}
+	if got := nos(sales.WaitExtension, sales.Scope{KAMIDs: []string{"kam-huadong-1"}}); len(got) != 0 {
+		t.Errorf("another KAM's scope sees %v", got)
+	}
+}

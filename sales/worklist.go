@@ -21,3 +21,12 @@ type OpenReturn struct {
 	KAMID        string   `json:"kam_id"`
 	UMID         string   `json:"um_id"` // the KAM's manager: the UM who decides up to the limit
 }
+
+// InvoiceWait is what an invoice may wait for from someone, for work lists.
+type InvoiceWait string
+
+// What invoices wait for.
+const (
+	WaitVATInvoice InvoiceWait = "vat_invoice" // Finance records the official VAT invoice (BC1)
+	WaitExtension  InvoiceWait = "extension"   // the SLT decides a requested due-date extension
+)

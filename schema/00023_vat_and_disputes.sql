@@ -12,7 +12,9 @@ ALTER TABLE invoices
     ADD COLUMN vat_invoice_no   text NOT NULL DEFAULT '',
     ADD COLUMN vat_invoice_date date,
     ADD COLUMN vat_due          timestamptz,
-    ADD COLUMN dunning_paused   boolean NOT NULL DEFAULT false;
+    ADD COLUMN dunning_paused   boolean NOT NULL DEFAULT false,
+    ADD COLUMN extension        jsonb;
+CREATE INDEX invoices_extension_idx ON invoices (invoice_no) WHERE extension IS NOT NULL;
 CREATE INDEX invoices_vat_missing_idx ON invoices (vat_due) WHERE vat_invoice_no = '' AND vat_due IS NOT NULL;
 ALTER TABLE receipts
     ADD COLUMN receipt_key text NOT NULL DEFAULT '',
@@ -34,6 +36,7 @@ ALTER TABLE returns DROP CONSTRAINT returns_source_check;
 ALTER TABLE returns ADD CONSTRAINT returns_source_check CHECK (source IN ('request', 'shortage'));
 ALTER TABLE receipts DROP COLUMN value_date, DROP COLUMN receipt_key;
 DROP INDEX invoices_vat_missing_idx;
-ALTER TABLE invoices DROP COLUMN dunning_paused, DROP COLUMN vat_due, DROP COLUMN vat_invoice_date,
+DROP INDEX invoices_extension_idx;
+ALTER TABLE invoices DROP COLUMN extension, DROP COLUMN dunning_paused, DROP COLUMN vat_due, DROP COLUMN vat_invoice_date,
     DROP COLUMN vat_invoice_no, DROP COLUMN tax_fen, DROP COLUMN net_fen, DROP COLUMN lines;
 ALTER TABLE skus DROP COLUMN tax_rate_bp;
