@@ -170,5 +170,7 @@ type StatementRecord struct {
 	Month       string            `json:"month"`
 	GeneratedAt time.Time         `json:"generated_at"`
 	Draft       bool              `json:"draft"`
+	Closing     Fen               `json:"closing_fen"`
+	Currency    Currency          `json:"currency"`
 	Statement   *AccountStatement `json:"statement,omitempty"`
 }
