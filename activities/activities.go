@@ -28,6 +28,7 @@ type Store interface {
 	ReportStore
 	CreditStore
 	CashStore
+	AccountStatementStore
 }
 
 // Activities holds the dependencies of the order workflow's activities.
@@ -53,6 +54,7 @@ func (a *Activities) Register(r worker.ActivityRegistry) {
 	a.registerReports(r)
 	a.registerCredit(r)
 	a.registerCash(r)
+	a.registerStatements(r)
 	a.Statements.register(r)
 }
 

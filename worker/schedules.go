@@ -29,6 +29,7 @@ func Schedules() []Schedule {
 	var out []Schedule
 	out = append(out, meetingPackSchedules()...)
 	out = append(out, creditSchedules()...)
+	out = append(out, customerStatementSchedules()...)
 	return out
 }
 

@@ -54,6 +54,7 @@ func Register(r sdkworker.Registry, acts *activities.Activities) {
 	r.RegisterWorkflowWithOptions(workflows.ApplyReceipt, workflow.RegisterOptions{Name: workflows.ApplyReceiptWorkflowName})
 	r.RegisterWorkflowWithOptions(workflows.Refund, workflow.RegisterOptions{Name: workflows.RefundWorkflowName})
 	r.RegisterWorkflowWithOptions(workflows.ApplyStatement, workflow.RegisterOptions{Name: workflows.ApplyStatementWorkflowName})
+	r.RegisterWorkflowWithOptions(workflows.MonthlyStatements, workflow.RegisterOptions{Name: workflows.MonthlyStatementsWorkflowName})
 	if acts != nil {
 		acts.Register(r)
 	}
