@@ -176,8 +176,9 @@ func New(c Config) http.Handler {
 		r.Post("/notifications/dead/retry", con.retryDeadLetter)
 		r.Get("/quota", con.quotaPage)
 		r.Post("/quota/act/{action}", con.quotaAct)
+		con.statementRoutes(r)
 	})
-	return r
+	return statementUploads(r)
 }
 
 // staticFiles serves the embedded assets; they change only with the binary.
