@@ -19,8 +19,9 @@ import (
 
 // orderAction is one kind of action on an order.
 type orderAction struct {
-	Name string // the form's name, in its address and anchor
-	Perm sales.Permission
+	Name   string // the form's name, in its address and anchor
+	Perm   sales.Permission
+	Method string // the API route's method; "" is POST
 	// call turns the posted form into the API call: the route's path and
 	// body. Problems are the form's own (a number that is not one), named
 	// by the form's fields.
@@ -68,6 +69,34 @@ var orderActions = map[string]orderAction{
 		}
 		return orderPath(o, "receipts"), map[string]any{"reference": f.Get("reference"), "amount_fen": amount,
 			"currency": f.Get("currency"), "invoice_no": f.Get("invoice_no")}, p
+	}},
+	"dispute-withdraw": {Name: "dispute-withdraw", Perm: sales.PermDisputeInvoice, call: func(o sales.OrderSnapshot, invoice string, f url.Values) (string, any, sales.Problems) {
+		return orderPath(o, "invoices", invoice, "dispute", "withdrawal"), map[string]any{"reason": f.Get("reason")}, nil
+	}},
+	"credit-note": {Name: "credit-note", Perm: sales.PermRequestCreditNote, call: func(o sales.OrderSnapshot, invoice string, f url.Values) (string, any, sales.Problems) {
+		var p sales.Problems
+		body := map[string]any{"kind": f.Get("kind"), "reason": f.Get("reason")}
+		switch f.Get("kind") {
+		case sales.ReturnByPrice:
+			amount, ok := parseYuan(f.Get("amount"))
+			if !ok {
+				p.Add("amount", "must be an amount in yuan, such as 1234.56")
+			}
+			body["amount_fen"] = amount
+		case sales.ReturnByQuantity:
+			body["lines"] = lineQuantities(o, f, "qty", &p)
+		}
+		return orderPath(o, "invoices", invoice, "credit-notes"), body, p
+	}},
+	"vat-invoice": {Name: "vat-invoice", Perm: sales.PermRecordVATInvoice, Method: http.MethodPut, call: func(o sales.OrderSnapshot, invoice string, f url.Values) (string, any, sales.Problems) {
+		return orderPath(o, "invoices", invoice, "vat-invoice"),
+			map[string]any{"vat_invoice_no": strings.TrimSpace(f.Get("vat_invoice_no")), "vat_invoice_date": f.Get("vat_invoice_date")}, nil
+	}},
+	"extension-request": {Name: "extension-request", Perm: sales.PermRequestExtension, call: func(o sales.OrderSnapshot, invoice string, f url.Values) (string, any, sales.Problems) {
+		return orderPath(o, "invoices", invoice, "extension-request"), map[string]any{"due_date": f.Get("due_date"), "reason": f.Get("reason")}, nil
+	}},
+	"extension-decide": {Name: "extension-decide", Perm: sales.PermExtendDue, call: func(o sales.OrderSnapshot, invoice string, f url.Values) (string, any, sales.Problems) {
+		return orderPath(o, "invoices", invoice, "extension-request", "decision"), map[string]any{"decision": f.Get("decision"), "reason": f.Get("reason")}, nil
 	}},
 	"cancel": {Name: "cancel", Perm: sales.PermCancelOrder, call: func(o sales.OrderSnapshot, _ string, f url.Values) (string, any, sales.Problems) {
 		return orderPath(o, "cancel"), map[string]any{"reason": f.Get("reason")}, nil
@@ -239,7 +268,11 @@ func (con *console) act(w http.ResponseWriter, r *http.Request) {
 		con.showOrder(w, r, v, o, http.StatusUnprocessableEntity, f)
 		return
 	}
-	err = con.callKeyed(r, http.MethodPost, path, f.Idem, body, nil)
+	method := a.Method
+	if method == "" {
+		method = http.MethodPost
+	}
+	err = con.callKeyed(r, method, path, f.Idem, body, nil)
 	if err != nil {
 		status := con.refusal(err, f)
 		if status >= 500 {

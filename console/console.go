@@ -33,6 +33,7 @@ type Store interface {
 	Order(ctx context.Context, orderNo string) (sales.OrderSnapshot, error)
 	OrderEvents(ctx context.Context, orderNo string) ([]sales.Event, error)
 	OverdueInvoices(ctx context.Context, scope sales.Scope, asOf time.Time, limit int) ([]sales.OverdueInvoice, error)
+	InvoicesAwaiting(ctx context.Context, scope sales.Scope, wait sales.InvoiceWait, limit int) ([]sales.OverdueInvoice, error)
 	// What waits for someone, for My work.
 	Markets(ctx context.Context) ([]sales.Market, error)
 	OpenReturns(ctx context.Context, status sales.ReturnStatus, scope sales.Scope, limit int) ([]sales.OpenReturn, error)

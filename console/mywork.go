@@ -84,6 +84,7 @@ func DefaultTasks(s Store, p Policies) []TaskSource {
 	return []TaskSource{
 		HeldOrders{s}, StepsOwned{Store: s, Role: sales.RoleLogistics}, ReceiptsToConfirm{s}, OverdueInvoices{s},
 		Returns{Store: s, Policy: p.Order}, AdjustmentDecisions{Store: s, Policy: p.Credit},
+		VATInvoicesToRecord{s}, ExtensionsToDecide{Store: s, Policy: p.Order},
 		EscalationsToMe{s}, ProblemsOwned{s}, DeadLetters{s},
 	}
 }

@@ -45,6 +45,9 @@ func offers(u sales.User, o sales.OrderSnapshot, returns []sales.Return, posted 
 	}
 	open := false
 	for _, inv := range o.Invoices {
+		if inv.VATNo == "" && st != sales.StatusCancelled && st != sales.StatusRejected {
+			add("vat-invoice", inv.No)
+		}
 		if !inv.Open() {
 			continue
 		}
@@ -52,8 +55,18 @@ func offers(u sales.User, o sales.OrderSnapshot, returns []sales.Return, posted 
 		if !inv.Acknowledged {
 			add("invoice-ack", inv.No)
 		}
-		if !inv.Disputed {
+		if inv.Disputed {
+			add("dispute-withdraw", inv.No)
+		} else {
 			add("dispute", inv.No)
+		}
+		if !creditAsked(returns, inv.No) {
+			add("credit-note", inv.No)
+		}
+		if inv.Extension == nil {
+			add("extension-request", inv.No)
+		} else {
+			add("extension-decide", inv.No)
 		}
 		add("extension", inv.No)
 	}
@@ -75,6 +88,12 @@ func offers(u sales.User, o sales.OrderSnapshot, returns []sales.Return, posted 
 		add("cancel", "")
 	}
 	return out
+}
+
+// creditAsked reports whether a credit note for a difference on invoice
+// waits for its decision.
+func creditAsked(returns []sales.Return, invoice string) bool {
+	return slices.ContainsFunc(returns, func(r sales.Return) bool { return r.InvoiceNo == invoice && r.Open() })
 }
 
 // unshipped reports whether a line still has something to ship.
