@@ -39,6 +39,7 @@ bench:
 	$(GO) test -run '^$$' -bench QuarterlyCreditReview -benchtime 3x ./e2e/
 	$(GO) test -run '^$$' -bench Reports -benchtime 3x ./postgres/
 	$(GO) test -run '^$$' -bench ApplyOrderChanges ./postgres/
+	$(GO) test -run '^$$' -bench StatementImport -benchtime 3x ./postgres/
 	$(GO) test -run '^$$' -bench ConsolePages -benchtime 200x ./console/
 	$(GO) test -run '^$$' -bench VersioningCost -benchtime 400x ./devserver/
 

@@ -194,3 +194,18 @@ func TestParseRefusesWhatItCannotRead(t *testing.T) {
 		t.Errorf("Validate: %v", p)
 	}
 }
+
+func TestParseDate(t *testing.T) {
+	for in, want := range map[string]string{
+		"2026-11-03": "2026-11-03", "2026/1/3": "2026-01-03", "20261103": "2026-11-03", "2026年11月3日": "2026-11-03",
+		"2026-11-03 10:22:01": "2026-11-03", "2026.11.03": "2026-11-03", "2026-02-30": "", "1999-01-01": "", "11/03/2026": "", "": "",
+	} {
+		got, err := parseDate(in, false)
+		if got != want || (err == nil) != (want != "") {
+			t.Errorf("parseDate(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	if got, err := parseDate("46330", true); got != "2026-11-04" || err != nil {
+		t.Errorf("a workbook's serial date: %q %v", got, err)
+	}
+}

@@ -96,9 +96,16 @@ func parseDate(s string, numeric bool) (string, error) {
 	if len(day) == 8 && digits(day) {
 		day = day[:4] + "-" + day[4:6] + "-" + day[6:]
 	}
-	d, err := time.ParseInLocation("2006-1-2", day, sales.Beijing)
-	if err != nil || d.Year() < 2000 || d.Year() > 2100 {
-		return "", fmt.Errorf("%q is not a date like 2026-11-03", s)
+	parts := strings.Split(day, "-")
+	if len(parts) == 3 {
+		y, ey := strconv.Atoi(parts[0])
+		m, em := strconv.Atoi(parts[1])
+		d, ed := strconv.Atoi(parts[2])
+		// A calendar date: time.Date normalises 2026-02-30, so compare.
+		if t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC); ey == nil && em == nil && ed == nil &&
+			y >= 2000 && y <= 2100 && t.Month() == time.Month(m) && t.Day() == d {
+			return fmt.Sprintf("%04d-%02d-%02d", y, m, d), nil
+		}
 	}
-	return d.Format(time.DateOnly), nil
+	return "", fmt.Errorf("%q is not a date like 2026-11-03", s)
 }
