@@ -68,3 +68,11 @@ func init() {
 		"stmt.status.skipped":   {"支出（跳过）", "Debit (skipped)"},
 	})
 }
+
+// The texts of My work's statement lines.
+func init() {
+	addMessages(map[string][2]string{
+		"mywork.kind.statement":      {"银行流水", "Statement lines"},
+		"mywork.task.statement_line": {"认领银行收款：%s（流水号 %s）", "Assign a bank credit: %s (reference %s)"},
+	})
+}

@@ -39,7 +39,8 @@ func (f *fixture) withStatements() *[]workflows.ApplyStatementInput {
 		}}
 	f.api = starter.New(starter.Config{Store: f.store, Orders: f.orders, Policy: sales.DefaultPolicy(), Logger: quiet, Now: f.clock.now,
 		Statements: stmts})
-	f.srv = httptest.NewServer(New(Config{Store: f.store, API: f.api, Logger: quiet, Now: f.clock.now}))
+	tasks := append(DefaultTasks(f.store, Policies{}), QueuedStatementLines{f.store})
+	f.srv = httptest.NewServer(New(Config{Store: f.store, API: f.api, Tasks: tasks, Logger: quiet, Now: f.clock.now}))
 	f.t.Cleanup(f.srv.Close)
 	return applied
 }
@@ -124,6 +125,11 @@ func TestFinanceImportsAStatementAndWorksTheQueueInTheConsole(t *testing.T) {
 		t.Errorf("again:\n%s", p.body)
 	}
 
+	// My work leads Finance to each queued line's forms.
+	if w := b.get("/"); !w.has(`href="/statements/queue#act-assign-2"`) || !w.has(`href="/statements/queue#act-assign-3"`) || !w.has("某某公司") {
+		t.Errorf("My work does not list the queued lines:\n%s", w.body)
+	}
+
 	// The queue: assign B-2 to its suggested customer, reject B-3.
 	q := b.get("/statements/queue")
 	if q.status != http.StatusOK || !q.has(`id="act-assign-2"`) || !q.has(`id="act-reject-3"`) || !q.has(`value="C001"`) {
@@ -144,6 +150,9 @@ func TestFinanceImportsAStatementAndWorksTheQueueInTheConsole(t *testing.T) {
 	}
 	if q := b.get("/statements/queue?done=reject"); !q.has("没有待处理的流水") || !q.has("已拒绝该行") {
 		t.Errorf("the queue after:\n%s", q.body)
+	}
+	if w := b.get("/"); w.has("/statements/queue#act-assign-") {
+		t.Errorf("My work still lists decided lines")
 	}
 	rec, err := f.store.ReceiptByReference(context.Background(), "10010001", "B-2")
 	if err != nil || rec.CustomerID != "C001" || rec.Amount != sales.Yuan(100) || rec.Source != "import:1/3" {
