@@ -33,6 +33,12 @@ func init() {
 		"mywork.kind.extension":        {"延期申请审批", "Extensions to decide"},
 		"mywork.task.vat_invoice":      {"登记发票 %s 的增值税发票号", "Record the VAT invoice of invoice %s"},
 		"mywork.task.extension":        {"审批发票 %s 延期至 %s", "Decide: extend invoice %s to %s"},
+		"col.net":                      {"不含税金额", "Net"},
+		"col.tax":                      {"税额", "VAT"},
+		"col.credited":                 {"已冲红", "Credited"},
+		"inv.vat_missing":              {"未登记", "not recorded"},
+		"inv.disputed":                 {"有异议，暂停催收：%s", "disputed, collection paused: %s"},
+		"inv.extension_asked":          {"申请延期至 %s", "extension to %s asked"},
 		"col.vat_invoice":              {"增值税发票", "VAT invoice"},
 	})
 }
