@@ -154,3 +154,22 @@ func TestInvoicesAwaitingAVATNumberOrAnExtensionDecision(t *testing.T) {
 		t.Errorf("another KAM's scope sees %v", got)
 	}
 }
+
+// A disputed invoice does not count towards the freeze while the dispute is
+// open: disputing the invoice that froze the customer lifts the freeze.
+func TestDisputingTheInvoiceThatFrozeTheCustomerLiftsTheFreeze(t *testing.T) {
+	st, _ := demoStore(t)
+	ctx := testContext(t)
+	applyChanges(t, st, dunningChanges(1, false))
+	if c, _ := st.Customer(ctx, "C002"); !c.Frozen {
+		t.Fatal("the GM rung did not freeze C002")
+	}
+	disputed := dunningChanges(2, false)
+	disputed.Freeze = nil
+	inv := &disputed.Order.Invoices[0]
+	inv.Disputed, inv.Dispute, inv.DunningPaused = true, "price", true
+	applyChanges(t, st, disputed)
+	if c, _ := st.Customer(ctx, "C002"); c.Frozen {
+		t.Errorf("C002 still frozen for a disputed invoice: %+v", c)
+	}
+}
