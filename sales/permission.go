@@ -50,6 +50,10 @@ const (
 	PermDecodePayloads     Permission = "codec.decode" // the payload codec of the Web UI and CLI: not the FSF, a payload cannot be scoped to their customers
 	PermReadMetrics        Permission = "metrics.read" // /metrics on the API's port: business figures (overdue receivables) are not public
 
+	// Documents: order documents and customer statements, for whoever may
+	// read the order or the customer (the FSF: their customers').
+	PermReadDocuments Permission = "document.read"
+
 	// The bank statement import.
 	PermImportStatement     Permission = "statement.import" // upload a bank statement
 	PermDecideStatementLine Permission = "statement.decide" // assign or reject a queued statement line
@@ -97,6 +101,7 @@ var Permissions = map[Permission][]Role{
 	PermManageTokens:       {RoleAdmin},
 	PermDecodePayloads:     {RoleSSG, RoleFinance, RoleLogistics, RoleSLT, RoleAdmin},
 	PermReadMetrics:        {RoleAdmin},
+	PermReadDocuments:      {RoleSSG, RoleFSF, RoleFinance, RoleLogistics, RoleSLT, RoleAdmin},
 
 	PermImportStatement:     {RoleFinance},
 	PermDecideStatementLine: {RoleFinance},

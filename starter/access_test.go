@@ -112,6 +112,13 @@ var accessTable = map[string]access{
 	"GET /v1/problems/{number}":   {reach: byCustomer},
 	"PATCH /v1/problems/{number}": {roles: []sales.Role{ssg, slt, admin, finance, logistics}, body: `{"status":"resolved","resolution":"done"}`},
 
+	"GET /v1/orders/{orderNo}/documents/confirmation":         {reach: byOrder},
+	"GET /v1/orders/{orderNo}/documents/dispatch-note":        {reach: byOrder, query: "format=html"},
+	"GET /v1/orders/{orderNo}/documents/invoices/{invoiceNo}": {reach: byOrder},
+	"GET /v1/orders/{orderNo}/documents/dunning-letter":       {reach: byOrder},
+	"GET /v1/customers/{customerID}/statements":               {reach: byCustomer},
+	"GET /v1/customers/{customerID}/statements/{month}":       {reach: byCustomer},
+
 	"GET /v1/reports/credit-ratings": {},
 	"GET /v1/reports/shipment-info":  {},
 	"GET /v1/reports/replenishment":  {},

@@ -97,6 +97,9 @@ type Config struct {
 	AuthCacheTTL time.Duration
 	// Statements is the bank statement import; nil leaves its routes out.
 	Statements StatementService
+	// Documents renders order documents and keeps customer statements; nil
+	// leaves their routes out.
+	Documents DocumentService
 }
 
 // RequestTimeout bounds every /v1 request: at it the client gets 504
@@ -119,6 +122,7 @@ type api struct {
 	auth    *authCache
 
 	statements StatementService
+	documents  DocumentService
 }
 
 // New returns the HTTP handler of the API.
@@ -126,6 +130,7 @@ func New(c Config) http.Handler {
 	a := &api{store: c.Store, orders: c.Orders, credit: c.Credit, quota: c.Quota, reports: c.Reports, cash: c.Cash,
 		policy: c.Policy, log: c.Logger, now: c.Now}
 	a.statements = c.Statements
+	a.documents = c.Documents
 	if a.log == nil {
 		a.log = slog.Default()
 	}
@@ -193,6 +198,9 @@ func New(c Config) http.Handler {
 		}
 		if a.statements != nil {
 			a.statementRoutes(r)
+		}
+		if a.documents != nil {
+			a.documentRoutes(r)
 		}
 	})
 	return r

@@ -307,6 +307,7 @@ type fixture struct {
 	quota   *fakeQuota
 	reports *fakeReports
 	credit  *fakeCredit
+	docs    *fakeDocuments
 	handler http.Handler
 	policy  sales.Policy
 }
@@ -346,13 +347,14 @@ func newFixture(t *testing.T) *fixture {
 	quota := &fakeQuota{}
 	reports := newFakeReports()
 	credit := &fakeCredit{}
+	docs := newFakeDocuments()
 	policy := sales.DefaultPolicy()
 	h := New(Config{
-		Store: store, Orders: orders, Policy: policy, Quota: quota, Reports: reports, Credit: credit, Statements: testStatements(),
+		Store: store, Orders: orders, Policy: policy, Quota: quota, Reports: reports, Credit: credit, Statements: testStatements(), Documents: docs,
 		Logger: slog.New(slog.DiscardHandler),
 		Now:    func() time.Time { return now },
 	})
-	return &fixture{store: store, orders: orders, quota: quota, reports: reports, credit: credit, handler: h, policy: policy}
+	return &fixture{store: store, orders: orders, quota: quota, reports: reports, credit: credit, docs: docs, handler: h, policy: policy}
 }
 
 // do sends a request with token ("" for none); body is sent as is when it is a

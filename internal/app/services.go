@@ -13,6 +13,7 @@ import (
 
 	"osb/activities"
 	"osb/codec"
+	"osb/documents"
 	"osb/metrics"
 	"osb/postgres"
 	"osb/sales"
@@ -67,7 +68,8 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger, s Services) error 
 		}
 		api := starter.New(starter.Config{Store: s.Store, Orders: starter.NewTemporalOrders(s.Client), Policy: pol.Policy, Quota: s.Store,
 			Credit: starter.NewTemporalCredit(s.Client, s.Store, pol.Credit), Reports: starter.NewReports(s.Store, s.Client), Logger: log,
-			Metrics: httpMetrics})
+			Documents: starter.NewDocuments(s.Store, documents.NewPDF("")), // the font: OSB_PDF_FONT, else Debian's fonts-droid-fallback
+			Metrics:   httpMetrics})
 		var codecAPI http.Handler
 		if cfg.Codec != nil {
 			codecAPI = codec.Handler(cfg.Codec, s.Store, cfg.CodecCORSOrigin, log.With("component", "codec"))

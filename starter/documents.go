@@ -1,0 +1,259 @@
+package starter
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+
+	"osb/documents"
+	"osb/sales"
+)
+
+// DocumentService renders documents as PDF and keeps the monthly customer
+// statements. Errors are *sales.Error where the cause is known: a PDF
+// without its font is unavailable, a statement not kept is not found.
+type DocumentService interface {
+	PDF(d documents.Document) ([]byte, error)
+	// AccountStatementInput gathers what a customer's statement of a month
+	// is computed from, as the store holds it now.
+	AccountStatementInput(ctx context.Context, customerID, month string) (sales.AccountStatementInput, error)
+	// AccountStatements lists a customer's kept statements, newest first.
+	AccountStatements(ctx context.Context, customerID string) ([]sales.StatementRecord, error)
+	// AccountStatement is a kept statement with its content.
+	AccountStatement(ctx context.Context, customerID, month string) (sales.StatementRecord, error)
+}
+
+// DocumentStore is what the document service reads from the store.
+type DocumentStore interface {
+	AccountStatementInput(ctx context.Context, customerID, month string) (sales.AccountStatementInput, error)
+	AccountStatements(ctx context.Context, customerID string) ([]sales.StatementRecord, error)
+	AccountStatement(ctx context.Context, customerID, month string) (sales.StatementRecord, error)
+}
+
+// NewDocuments returns the document service over the store, rendering PDFs
+// with pdf.
+func NewDocuments(store DocumentStore, pdf *documents.PDF) DocumentService {
+	return documentService{DocumentStore: store, pdf: pdf}
+}
+
+type documentService struct {
+	DocumentStore
+	pdf *documents.PDF
+}
+
+func (s documentService) PDF(d documents.Document) ([]byte, error) { return s.pdf.Render(d) }
+
+// documentRoutes mounts the documents of orders and customers.
+func (a *api) documentRoutes(r chi.Router) {
+	r = r.With(a.allow(sales.PermReadDocuments))
+	r.Get("/orders/{orderNo}/documents/confirmation", a.orderDocument(func(o documents.Order, r *http.Request) (documents.Document, error) {
+		return documents.Confirmation(o, a.now()), nil
+	}))
+	r.Get("/orders/{orderNo}/documents/dispatch-note", a.orderDocument(func(o documents.Order, r *http.Request) (documents.Document, error) {
+		return documents.DispatchNote(o, strings.TrimSpace(r.URL.Query().Get("shipment")), a.now())
+	}))
+	r.Get("/orders/{orderNo}/documents/invoices/{invoiceNo}", a.orderDocument(func(o documents.Order, r *http.Request) (documents.Document, error) {
+		return documents.Invoice(o, chi.URLParam(r, "invoiceNo"), a.now())
+	}))
+	r.Get("/orders/{orderNo}/documents/dunning-letter", a.orderDocument(func(o documents.Order, r *http.Request) (documents.Document, error) {
+		return documents.DunningLetter(o, a.now())
+	}))
+	r.Get("/customers/{customerID}/statements", a.listCustomerStatements)
+	r.Get("/customers/{customerID}/statements/{month}", a.getCustomerStatement)
+}
+
+// Formats of a document.
+const (
+	formatPDF  = "pdf"
+	formatHTML = "html"
+)
+
+// documentFormat reads format= (pdf by default); allowJSON adds json.
+func documentFormat(r *http.Request, allowJSON bool) (string, error) {
+	q := newParams(r, "format", "shipment")
+	opts := []string{formatPDF, formatHTML}
+	if allowJSON {
+		opts = append(opts, formatJSON)
+	}
+	f := q.oneOf("format", formatPDF, opts...)
+	return f, q.err()
+}
+
+// orderDocument answers a document of the order of the path, built by make
+// from what the order, its customer and its catalogue say now.
+func (a *api) orderDocument(build func(documents.Order, *http.Request) (documents.Document, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		format, err := documentFormat(r, false)
+		if err != nil {
+			a.fail(w, r, err)
+			return
+		}
+		o, err := a.visibleOrder(r)
+		if err != nil {
+			a.fail(w, r, err)
+			return
+		}
+		in, err := a.documentOrder(r.Context(), o)
+		if err != nil {
+			a.fail(w, r, err)
+			return
+		}
+		d, err := build(in, r)
+		if err != nil {
+			a.fail(w, r, err)
+			return
+		}
+		a.sendDocument(w, r, format, d)
+	}
+}
+
+// documentOrder is what the order documents say of an order: its record
+// (live, or the store's once the workflow is gone), its customer, and the
+// names of its SKUs and POP material.
+func (a *api) documentOrder(ctx context.Context, o order) (documents.Order, error) {
+	var d documents.Order
+	if v := o.live; v != nil {
+		d = documents.Order{OrderNo: v.OrderNo, ClientRef: v.ClientRef, Currency: v.Currency, CreatedAt: v.CreatedAt,
+			RequestedDate: v.RequestedDate, PlannedDate: v.PlannedDate, Lines: v.Lines, POP: v.POP,
+			Shipments: v.Shipments, Invoices: v.Invoices, CreditNotes: v.Credits}
+	} else {
+		s := o.snap
+		d = documents.Order{OrderNo: s.OrderNo, ClientRef: s.ClientRef, Currency: s.Currency, CreatedAt: s.CreatedAt,
+			RequestedDate: s.RequestedDate, Lines: s.Lines, Shipments: s.Shipments, Invoices: s.Invoices}
+		var err error
+		if d.CreditNotes, err = a.store.OrderCreditNotes(ctx, s.OrderNo); err != nil {
+			return d, err
+		}
+	}
+	var err error
+	if d.Customer, err = a.store.Customer(ctx, o.customerID()); err != nil {
+		return d, err
+	}
+	codes := make([]string, 0, len(d.Lines))
+	for _, l := range d.Lines {
+		codes = append(codes, l.SKU)
+	}
+	if d.SKUs, err = a.store.SKUs(ctx, codes); err != nil {
+		return d, err
+	}
+	var pop []string
+	for _, p := range d.POP {
+		pop = append(pop, p.Item)
+	}
+	for _, s := range d.Shipments {
+		for _, p := range s.POP {
+			pop = append(pop, p.Item)
+		}
+	}
+	if len(pop) > 0 {
+		if d.POPItems, err = a.store.POPItems(ctx, slices.Compact(slices.Sorted(slices.Values(pop)))); err != nil {
+			return d, err
+		}
+	}
+	d.Contact = "客户经理 KAM: " + d.Customer.KAMID
+	return d, nil
+}
+
+// sendDocument writes d as a PDF attachment, or as its printable page shown
+// in the browser.
+func (a *api) sendDocument(w http.ResponseWriter, r *http.Request, format string, d documents.Document) {
+	var b []byte
+	var err error
+	contentType, name, disposition := documents.PDFType, d.Filename+".pdf", "attachment"
+	if format == formatHTML {
+		contentType, name, disposition = documents.HTMLType, d.Filename+".html", "inline"
+		b, err = documents.HTML(d)
+	} else {
+		b, err = a.documents.PDF(d)
+	}
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`%s; filename="%s"; filename*=UTF-8''%s`, disposition, name, url.PathEscape(name)))
+	if format == formatHTML {
+		// The page's styles are inline; it loads nothing else.
+		w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'")
+	}
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(b)
+}
+
+// listCustomerStatements lists the customer's kept monthly statements.
+func (a *api) listCustomerStatements(w http.ResponseWriter, r *http.Request) {
+	c, err := a.visibleCustomer(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	list, err := a.documents.AccountStatements(r.Context(), c.ID)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, nonNil(list))
+}
+
+// getCustomerStatement answers a customer's statement of a month: the kept one of a
+// closed month, or for the current month a draft computed now. format= is
+// pdf (the default), html or json.
+func (a *api) getCustomerStatement(w http.ResponseWriter, r *http.Request) {
+	format, err := documentFormat(r, true)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	c, err := a.visibleCustomer(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	month, err := pathMonth(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	rec, err := a.customerStatement(r.Context(), c.ID, month)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	if format == formatJSON {
+		writeJSON(w, http.StatusOK, rec)
+		return
+	}
+	a.sendDocument(w, r, format, documents.Statement(*rec.Statement, rec.Draft, rec.GeneratedAt, documents.Issuer{}))
+}
+
+// customerStatement is the kept statement of a closed month, or a draft of the
+// current one; a month to come has none.
+func (a *api) customerStatement(ctx context.Context, customerID, month string) (sales.StatementRecord, error) {
+	current := sales.MonthOf(a.now())
+	switch {
+	case month > current:
+		return sales.StatementRecord{}, sales.Errorf(sales.ErrNotFound, "%s has not begun: there is no statement of it", month)
+	case month < current:
+		rec, err := a.documents.AccountStatement(ctx, customerID, month)
+		if sales.ErrorCode(err) == sales.ErrNotFound {
+			return rec, sales.Errorf(sales.ErrNotFound,
+				"no statement of %s for %s was kept: statements are generated on the 1st of the month after for customers with activity", customerID, month)
+		}
+		return rec, err
+	}
+	in, err := a.documents.AccountStatementInput(ctx, customerID, month)
+	if err != nil {
+		return sales.StatementRecord{}, err
+	}
+	s, err := sales.ComputeAccountStatement(in)
+	if err != nil {
+		return sales.StatementRecord{}, err
+	}
+	return sales.StatementRecord{CustomerID: customerID, Month: month, GeneratedAt: a.now(), Draft: true,
+		Closing: s.Closing, Currency: s.Currency, Statement: &s}, nil
+}
