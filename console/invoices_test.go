@@ -98,7 +98,7 @@ func TestInvoiceActionsAndTheirWork(t *testing.T) {
 		s := f.browser()
 		s.signIn("dsd")
 		w := s.get("/?kind=extension")
-		if !w.has("审批发票 "+inv+" 延期至 2027-01-15") {
+		if !w.has("审批发票 " + inv + " 延期至 2027-01-15") {
 			t.Fatalf("My work of the SLT:\n%s", w.body)
 		}
 		p = s.get("/orders/" + overdueOrder)
