@@ -59,6 +59,11 @@ func init() {
 		"stmt.by.name":           {"按户名", "by name"},
 		"stmt.by.reference":      {"按附言", "by reference"},
 
+		"stmt.why.debit":      {"支出，不是收款。", "A debit: money that went out."},
+		"stmt.why.unknown":    {"付款账号和户名都不属于任何客户（或属于多个客户）。", "No customer pays from this account or under this name (or several do)."},
+		"stmt.why.reference":  {"付款人未知；附言中的发票属于 %s。", "The payer is not known; the remittance names invoices of %s."},
+		"stmt.why.no_invoice": {"附言未写明 %s 的未结发票。", "The remittance names no open invoice of %s."},
+
 		"stmt.status.matched":   {"待核销", "Being applied"},
 		"stmt.status.applied":   {"已核销", "Applied"},
 		"stmt.status.queued":    {"待处理", "In the queue"},

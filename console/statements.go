@@ -292,3 +292,21 @@ func decodeRecorded(rec *recorder, out any) error {
 
 // Join lists invoice numbers as a form field holds them.
 func (v view) Join(s []string) string { return strings.Join(s, ", ") }
+
+// LineWhy says in the page's language why a line stands where it is: the
+// matcher's reasons for a queued line and a debit are the catalogue's; a
+// refusal of the cash application, a duplicate's earlier record and
+// Finance's reason are shown as they were written.
+func (v view) LineWhy(l sales.BankLine) string {
+	switch {
+	case l.Status == sales.LineSkipped:
+		return v.lang.text("stmt.why.debit")
+	case l.Status != sales.LineQueued || strings.HasPrefix(l.Note, "the cash application refused"):
+		return l.Note
+	case l.CustomerID == "":
+		return v.lang.text("stmt.why.unknown")
+	case l.MatchedBy == sales.MatchByReference:
+		return v.lang.text("stmt.why.reference", l.CustomerID)
+	}
+	return v.lang.text("stmt.why.no_invoice", l.CustomerID)
+}

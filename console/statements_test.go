@@ -132,7 +132,8 @@ func TestFinanceImportsAStatementAndWorksTheQueueInTheConsole(t *testing.T) {
 
 	// The queue: assign B-2 to its suggested customer, reject B-3.
 	q := b.get("/statements/queue")
-	if q.status != http.StatusOK || !q.has(`id="act-assign-2"`) || !q.has(`id="act-reject-3"`) || !q.has(`value="C001"`) {
+	if q.status != http.StatusOK || !q.has(`id="act-assign-2"`) || !q.has(`id="act-reject-3"`) || !q.has(`value="C001"`) ||
+		!q.has("付款账号和户名都不属于任何客户") || !q.has("附言未写明 C001 的未结发票") {
 		t.Fatalf("queue: %d\n%s", q.status, q.body)
 	}
 	csrf = q.csrf(t)
