@@ -29,4 +29,18 @@ type InvoiceWait string
 const (
 	WaitVATInvoice InvoiceWait = "vat_invoice" // Finance records the official VAT invoice (BC1)
 	WaitExtension  InvoiceWait = "extension"   // the SLT decides a requested due-date extension
+	WaitDispute    InvoiceWait = "dispute"     // a dispute ends: withdrawn, or settled by a credit note
 )
+
+// Valid reports whether w is one of the waits.
+func (w InvoiceWait) Valid() bool {
+	return w == WaitVATInvoice || w == WaitExtension || w == WaitDispute
+}
+
+// CreditNoteFilter selects credit notes: a customer's ("" for all in
+// scope), the newest first, at most Limit.
+type CreditNoteFilter struct {
+	Scope      Scope  `json:"-"`
+	CustomerID string `json:"customer_id,omitempty"`
+	Limit      int    `json:"limit,omitempty"`
+}

@@ -51,6 +51,8 @@ var accessTable = map[string]access{
 	"GET /openapi.json": {roles: public},
 
 	"GET /v1/me":                         {},
+	"GET /v1/invoices":                   {query: "awaiting=dispute"},
+	"GET /v1/credit-notes":               {},
 	"GET /v1/customers":                  {},
 	"GET /v1/skus":                       {},
 	"GET /v1/escalations":                {},

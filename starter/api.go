@@ -100,6 +100,9 @@ type Config struct {
 	// Documents renders order documents and keeps customer statements; nil
 	// leaves their routes out.
 	Documents DocumentService
+	// Invoices lists invoices waiting for Finance or the SLT, and credit
+	// notes; nil leaves their routes out.
+	Invoices InvoiceLists
 }
 
 // RequestTimeout bounds every /v1 request: at it the client gets 504
@@ -123,6 +126,7 @@ type api struct {
 
 	statements StatementService
 	documents  DocumentService
+	invoices   InvoiceLists
 }
 
 // New returns the HTTP handler of the API.
@@ -131,6 +135,7 @@ func New(c Config) http.Handler {
 		policy: c.Policy, log: c.Logger, now: c.Now}
 	a.statements = c.Statements
 	a.documents = c.Documents
+	a.invoices = c.Invoices
 	if a.log == nil {
 		a.log = slog.Default()
 	}
@@ -184,6 +189,9 @@ func New(c Config) http.Handler {
 		r.With(a.allow(sales.PermConfirmReceipt)).Post("/orders/{orderNo}/receipts", a.confirmReceipt)
 		r.With(a.allow(sales.PermCancelOrder)).Post("/orders/{orderNo}/cancel", a.cancel)
 		a.invoiceRoutes(r)
+		if a.invoices != nil {
+			a.invoiceListRoutes(r)
+		}
 		if a.credit != nil {
 			a.creditRoutes(r)
 		}

@@ -351,8 +351,9 @@ func newFixture(t *testing.T) *fixture {
 	policy := sales.DefaultPolicy()
 	h := New(Config{
 		Store: store, Orders: orders, Policy: policy, Quota: quota, Reports: reports, Credit: credit, Statements: testStatements(), Documents: docs,
-		Logger: slog.New(slog.DiscardHandler),
-		Now:    func() time.Time { return now },
+		Invoices: &fakeInvoiceLists{},
+		Logger:   slog.New(slog.DiscardHandler),
+		Now:      func() time.Time { return now },
 	})
 	return &fixture{store: store, orders: orders, quota: quota, reports: reports, credit: credit, docs: docs, handler: h, policy: policy}
 }
