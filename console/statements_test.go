@@ -3,6 +3,7 @@ package console
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"mime/multipart"
@@ -180,5 +181,30 @@ func TestFinanceImportsAStatementAndWorksTheQueueInTheConsole(t *testing.T) {
 	l.signIn("log1")
 	if p := l.get("/statements/queue"); p.status != http.StatusForbidden {
 		t.Errorf("Logistics' queue: %d", p.status)
+	}
+}
+
+// A statement file larger than an ordinary form (64 KiB) is imported; the
+// upload still needs its CSRF token.
+func TestALargeStatementIsUploadedThroughTheConsole(t *testing.T) {
+	f := newFixture(t, false)
+	f.withStatements()
+	b := f.browser()
+	b.signIn("fin1")
+	csrf := b.get("/statements").csrf(t)
+	var sb strings.Builder
+	sb.WriteString("交易日期,贷方发生额,对方户名,摘要,流水号\n")
+	for i := 0; sb.Len() < 256<<10; i++ {
+		fmt.Fprintf(&sb, "2026-11-02,1.00,某公司%d,%s,L%06d\n", i, strings.Repeat("货款", 10), i)
+	}
+	if r := b.upload("forged", "big.csv", sb.String(), url.Values{"bank_account": {"1001"}}); r.status != http.StatusForbidden {
+		t.Errorf("an upload without its CSRF token: %d", r.status)
+	}
+	r := b.upload(csrf, "big.csv", sb.String(), url.Values{"bank_account": {"1001"}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("a large upload: %d\n%s", r.status, r.body)
+	}
+	if p := b.get(r.header.Get("Location")); !p.has(`id="count-queued">`) || p.has(`id="count-lines">0<`) {
+		t.Errorf("the large import:\n%s", p.body)
 	}
 }

@@ -3,6 +3,7 @@ package starter
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
 	"mime/multipart"
 	"net/http"
@@ -361,4 +362,22 @@ func TestFinanceAssignsAndRejectsQueuedLines(t *testing.T) {
 // testStatements is the statement import of every fixture.
 func testStatements() *Statements {
 	return newTestStatements(&fakeStatementStore{receipts: map[string]sales.BankReceipt{}}, new([]workflows.ApplyStatementInput))
+}
+
+func TestAStatementUploadMayExceedTheOrdinaryBodyLimitUpToItsOwn(t *testing.T) {
+	f := newStatementFixture(t)
+	var sb strings.Builder
+	sb.WriteString("交易日期,贷方发生额,对方户名,摘要,流水号\n")
+	for i := 0; sb.Len() < 2*maxBodyBytes; i++ {
+		fmt.Fprintf(&sb, "2026-03-02,1.00,某公司%d,%s,L%06d\n", i, strings.Repeat("货款", 20), i)
+	}
+	rec := f.upload(t, "t-fin", "big.csv", sb.String(), "1001", "")
+	wantStatus(t, rec, http.StatusCreated)
+	if imp := decodeAs[sales.BankImport](t, rec); imp.Counts.Lines < 10_000 {
+		t.Errorf("a large statement: %+v", imp.Counts)
+	}
+	wantError(t, f.upload(t, "t-fin", "huge.csv", strings.Repeat("a", maxStatementBody), "1001", ""), http.StatusRequestEntityTooLarge, sales.ErrInvalid)
+	// Other routes keep the ordinary limit.
+	wantError(t, f.do(t, "POST", "/v1/statement-lines/1/reject", "t-fin", `{"reason":"`+strings.Repeat("a", maxBodyBytes)+`"}`),
+		http.StatusRequestEntityTooLarge, sales.ErrInvalid)
 }
