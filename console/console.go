@@ -176,6 +176,7 @@ func New(c Config) http.Handler {
 		r.Get("/notifications/dead", con.deadLetters)
 		r.Post("/notifications/dead/retry", con.retryDeadLetter)
 		r.Get("/quota", con.quotaPage)
+		r.Get("/invoices", con.invoicePage)
 		r.Post("/quota/act/{action}", con.quotaAct)
 		con.statementRoutes(r)
 	})

@@ -138,3 +138,56 @@ func TestInvoiceActionsAndTheirWork(t *testing.T) {
 		}
 	})
 }
+
+// Finance's invoice page lists the disputed invoices, those without a VAT
+// invoice, the extensions asked and the credit notes, each row linking to
+// the order page's form; an FSF user sees only their customers'.
+func TestInvoicePageListsWhatWaitsAndTheCreditNotes(t *testing.T) {
+	f := newFixture(t, false)
+	const inv = "INV-2026-000003-1"
+	vatDue := f.now.Add(-time.Hour)
+	f.setInvoice(t, func(i *sales.Invoice) {
+		i.Disputed, i.Dispute, i.DunningPaused, i.VATDue = true, "单价不符", true, &vatDue
+	})
+	o, err := f.store.Order(t.Context(), overdueOrder)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := f.now.Add(-2 * time.Hour)
+	rt := sales.Return{No: "RT-2026-000003-1", Source: sales.ReturnByPrice, InvoiceNo: inv, Reason: "九五折", Value: 5000,
+		Approver: sales.LevelUM, Status: sales.ReturnReceived, RequestedBy: "ssg-lead", RequestedAt: at, Since: at,
+		CreditNote: "CN-2026-000003-1", UpdatedAt: at}
+	cn := sales.CreditNote{No: rt.CreditNote, ReturnNo: rt.No, OrderNo: overdueOrder, CustomerID: o.CustomerID, Currency: sales.CNY,
+		Amount: 5000, Net: 4425, Tax: 575, InvoiceNo: inv, Kind: sales.ReturnByPrice, IssuedAt: at,
+		Allocations: []sales.Allocation{{InvoiceNo: inv, Amount: 5000}}}
+	if err := f.store.ApplyOrderChanges(t.Context(), sales.OrderChanges{Returns: []sales.Return{rt}, CreditNotes: []sales.CreditNote{cn}}); err != nil {
+		t.Fatal(err)
+	}
+
+	b := f.browser()
+	b.signIn("fin1")
+	p := b.get("/invoices")
+	if p.status != http.StatusOK || !p.has(`id="invoice-`+inv+`"`) || !p.has("单价不符") ||
+		!p.has(`href="/orders/`+overdueOrder+`#act-credit-note-`+inv+`"`) || !p.has(`href="/invoices"`) {
+		t.Fatalf("the disputed view:\n%s", p.body)
+	}
+	if p := b.get("/invoices?view=vat_invoice"); !p.has(`href="/orders/`+overdueOrder+`#act-vat-invoice-`+inv+`"`) {
+		t.Errorf("the VAT view:\n%s", p.body)
+	}
+	p = b.get("/invoices?view=credit_notes")
+	if !p.has(`id="cn-CN-2026-000003-1"`) || !p.has("价格差异") || !p.has("44.25") || !p.has("5.75") {
+		t.Errorf("the credit notes view:\n%s", p.body)
+	}
+	if p := b.get("/invoices?view=everything"); p.status != http.StatusNotFound {
+		t.Errorf("an unknown view: %d", p.status)
+	}
+
+	k := f.browser()
+	k.signIn("kam-huadong-1") // not C003's KAM
+	if p := k.get("/invoices"); p.has(`id="invoice-`+inv+`"`) {
+		t.Errorf("another KAM sees the invoice:\n%s", p.body)
+	}
+	if p := k.get("/invoices?view=credit_notes"); p.has("CN-2026-000003-1") {
+		t.Errorf("another KAM sees the credit note:\n%s", p.body)
+	}
+}
