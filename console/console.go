@@ -179,6 +179,7 @@ func New(c Config) http.Handler {
 		r.Get("/invoices", con.invoicePage)
 		r.Post("/quota/act/{action}", con.quotaAct)
 		con.statementRoutes(r)
+		con.documentRoutes(r)
 	})
 	return statementUploads(r)
 }

@@ -105,6 +105,7 @@ type customerData struct {
 	OrdersLink  string
 	Forms       map[string]*form // the actions the viewer may take, by name
 	Done        string           // the action just taken
+	Statements  []docLink        // the monthly statements: this month's draft, the kept ones
 }
 
 // orderReturn is a return with its order.
@@ -269,6 +270,14 @@ func (con *console) customerData(r *http.Request, v Viewer, c sales.Customer) (c
 		if q.CustomerID == c.ID {
 			d.Quota = append(d.Quota, q)
 		}
+	}
+	var kept []sales.StatementRecord
+	switch err := con.call(r, http.MethodGet, "/v1/customers/"+id+"/statements", nil, &kept); sales.ErrorCode(err) {
+	case "":
+		d.Statements = statementLinks(c.ID, kept, now)
+	case sales.ErrNotFound: // an API without documents
+	default:
+		return d, err
 	}
 	popQuery := url.Values{"customer_id": {c.ID}, "month": {d.Period}}
 	if err := con.call(r, http.MethodGet, "/v1/pop/usage?"+popQuery.Encode(), nil, &d.POP); err != nil {

@@ -29,6 +29,7 @@ type orderData struct {
 	Refused     string        // why a post from a form this page does not offer was refused
 	Stamp       string        // the order's version, for the live refresh
 	WorkflowURL string        // empty without a configured Web UI
+	Documents   []docLink     // the order's documents to download
 }
 
 // Remaining is what is left to ship of a line.
@@ -139,6 +140,7 @@ func (con *console) showOrder(w http.ResponseWriter, r *http.Request, v Viewer, 
 		return
 	}
 	d.Forms = offers(v.User, o, d.Returns, posted)
+	d.Documents = orderDocLinks(o, con.now())
 	if posted != nil && !slices.Contains(d.Forms, posted) {
 		d.Refused = cmp.Or(posted.Message, langOf(r).text("error.forbidden"))
 	}
