@@ -19,8 +19,12 @@ func StatementWorkflowID(importID int64) string { return fmt.Sprintf("statement/
 
 // Defaults of an ApplyStatement run.
 const (
-	DefaultStatementBatch   = 50  // lines per activity call
-	DefaultStatementBatches = 100 // batches before the workflow continues as new
+	// DefaultStatementBatch is the lines per activity call: the cash
+	// application may wait up to 20 s for the orders of each line, and a
+	// batch cut short by its timeout goes on where it stopped (each line is
+	// marked when done).
+	DefaultStatementBatch   = 20
+	DefaultStatementBatches = 200 // batches before the workflow continues as new
 )
 
 // QueryStatementProgress returns an ApplyStatement's StatementProgress.
@@ -77,7 +81,7 @@ var ApplyStatementLines = Activity[ApplyLinesInput, ApplyLinesResult]{"ApplyStat
 // passes; the import answered its uploader long before.
 func ApplyStatement(ctx workflow.Context, in ApplyStatementInput) (StatementProgress, error) {
 	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		StartToCloseTimeout: 10 * time.Minute,
+		StartToCloseTimeout: 15 * time.Minute,
 		HeartbeatTimeout:    2 * time.Minute,
 		RetryPolicy: &temporal.RetryPolicy{
 			InitialInterval:    time.Second,
