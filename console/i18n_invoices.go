@@ -29,6 +29,8 @@ func init() {
 		"done.vat-invoice":             {"增值税发票号已登记。", "The VAT invoice is recorded."},
 		"done.extension-request":       {"延期申请已提交给 SLT。", "The extension request went to the SLT."},
 		"done.extension-decide":        {"延期申请已决定。", "The extension is decided."},
+		"mywork.kind.credit_decide":    {"红字发票审批", "Credit notes to decide"},
+		"mywork.task.credit_decide":    {"审批红字发票申请 %s（差价或数量差异）", "Decide credit note request %s (price or quantity difference)"},
 		"mywork.kind.vat_invoice":      {"待登记增值税发票", "VAT invoices to record"},
 		"mywork.kind.extension":        {"延期申请审批", "Extensions to decide"},
 		"mywork.task.vat_invoice":      {"登记发票 %s 的增值税发票号", "Record the VAT invoice of invoice %s"},

@@ -191,3 +191,21 @@ func TestInvoicePageListsWhatWaitsAndTheCreditNotes(t *testing.T) {
 		t.Errorf("another KAM sees the credit note:\n%s", p.body)
 	}
 }
+
+// A credit note for a price difference waits in the UM's My work as what it
+// is, with a link to the decision form.
+func TestCreditNoteRequestWaitsForItsApproverInMyWork(t *testing.T) {
+	f := newFixture(t, false)
+	at := f.now.Add(-time.Hour)
+	rt := sales.Return{No: "RT-2026-000003-1", Source: sales.ReturnByPrice, InvoiceNo: "INV-2026-000003-1", Reason: "九五折", Value: 5000,
+		Approver: sales.LevelUM, Status: sales.ReturnRequested, RequestedBy: "ssg-lead", RequestedAt: at, Since: at, UpdatedAt: at}
+	if err := f.store.ApplyOrderChanges(t.Context(), sales.OrderChanges{Returns: []sales.Return{rt}}); err != nil {
+		t.Fatal(err)
+	}
+	b := f.browser()
+	b.signIn("um-huadong-1")
+	w := b.get("/?kind=credit_decide")
+	if !w.has("审批红字发票申请 RT-2026-000003-1") || !w.has(`href="/orders/`+overdueOrder+`#act-return-decide-RT-2026-000003-1"`) {
+		t.Errorf("My work of the UM:\n%s", w.body)
+	}
+}

@@ -26,6 +26,11 @@ func (s Returns) Tasks(ctx context.Context, v Viewer, _ time.Time) ([]Task, erro
 		}
 		for _, r := range list {
 			if r.RequestedBy != v.User.ID && decidesReturn(v.User, r) {
+				if r.Source == sales.ReturnByPrice || r.Source == sales.ReturnByQuantity {
+					// A credit note for a difference: decided as a return, named as what it is.
+					tasks = append(tasks, s.task(r, "credit_decide", "mywork.task.credit_decide"))
+					continue
+				}
 				tasks = append(tasks, s.task(r, "return_decide", "mywork.task.return_decide"))
 			}
 		}
@@ -63,7 +68,7 @@ func (s Returns) task(r sales.OpenReturn, kind, what string) Task {
 }
 
 // actionOf is the order page's form of each kind of return task.
-var actionOf = map[string]string{"return_decide": "return-decide", "return_receive": "return-receive"}
+var actionOf = map[string]string{"return_decide": "return-decide", "credit_decide": "return-decide", "return_receive": "return-receive"}
 
 // returnDeadline is when an open return's wait next escalates, as the
 // order workflow counts it (workflows/returns.go returnDeadline): the
