@@ -18,12 +18,13 @@ import (
 const PDFType = "application/pdf"
 
 // DefaultFont is the CJK TrueType font the PDFs embed (subset) when none is
-// configured: Droid Sans Fallback (Apache-2.0; Chinese and Latin), from the
-// Debian package FontPackage. PDF libraries need TrueType (glyf) outlines:
-// the Noto CJK fonts are CFF and cannot be used.
+// configured: LXGW WenKai (SIL Open Font License 1.1), from the Debian
+// package FontPackage; it has the Chinese and the Latin glyphs a document
+// needs in one file. fpdf embeds TrueType (glyf) outlines only: the Noto
+// CJK fonts are CFF, and Droid Sans Fallback has no Latin letters or digits.
 const (
-	DefaultFont = "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"
-	FontPackage = "fonts-droid-fallback"
+	DefaultFont = "/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf"
+	FontPackage = "fonts-lxgw-wenkai"
 )
 
 // FontEnv names the environment variable that overrides DefaultFont.

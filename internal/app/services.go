@@ -68,7 +68,7 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger, s Services) error 
 		}
 		api := starter.New(starter.Config{Store: s.Store, Orders: starter.NewTemporalOrders(s.Client), Policy: pol.Policy, Quota: s.Store,
 			Credit: starter.NewTemporalCredit(s.Client, s.Store, pol.Credit), Reports: starter.NewReports(s.Store, s.Client), Logger: log,
-			Documents: starter.NewDocuments(s.Store, documents.NewPDF("")), // the font: OSB_PDF_FONT, else Debian's fonts-droid-fallback
+			Documents: starter.NewDocuments(s.Store, documents.NewPDF("")), // the font: OSB_PDF_FONT, else documents.DefaultFont
 			Invoices:  s.Store,
 			Metrics:   httpMetrics})
 		var codecAPI http.Handler

@@ -21,7 +21,7 @@ import (
 	"osb/documents"
 )
 
-// EnsureFont installs Debian's fonts-droid-fallback when the PDF font is
+// EnsureFont installs the Debian package of the PDF font when it is
 // missing (as root; a clean CI machine is root), else skips the test saying
 // what to install. It returns the font's path.
 func EnsureFont(t testing.TB) string {
