@@ -96,7 +96,9 @@ func Date(t time.Time) string {
 }
 
 // stamp is when a document was produced, Beijing time to the minute.
-func stamp(t time.Time) string { return t.In(sales.Beijing).Format("2006-01-02 15:04") + " (北京时间)" }
+func stamp(t time.Time) string {
+	return t.In(sales.Beijing).Format("2006-01-02 15:04") + " (北京时间)"
+}
 
 // qty formats a quantity.
 func qty(n int64) string { return fmt.Sprintf("%d", n) }

@@ -266,7 +266,7 @@ func Invoice(o Order, invoiceNo string, at time.Time) (Document, error) {
 		secs[0].Paragraphs = []string{"按默认税率 " + sales.DefaultTaxRate.String() + " 拆分 Split at the default rate"}
 	}
 	bal := &Table{Columns: []Column{{Label: "项目 Item", Width: 6}, {Label: "金额 Amount (" + string(cur) + ")", Right: true, Width: 3}},
-		Rows: [][]string{{"发票金额 Invoiced", Money(inv.Amount)}, {"已收款 Paid", Money(inv.Paid)}, {"已冲减 Credited", Money(inv.Credited)}},
+		Rows:   [][]string{{"发票金额 Invoiced", Money(inv.Amount)}, {"已收款 Paid", Money(inv.Paid)}, {"已冲减 Credited", Money(inv.Credited)}},
 		Totals: [][]string{{"未结金额 Outstanding", Money(inv.Outstanding())}}}
 	secs = append(secs, Section{Heading: "结算 Settlement", Table: bal})
 	if rows := o.creditsOf(inv.No); len(rows) > 0 {

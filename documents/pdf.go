@@ -78,6 +78,7 @@ const (
 	fontFamily           = "cjk"
 	sizeBody, sizeTitle  = 9.0, 17.0
 	sizeHeading, sizeFtr = 10.5, 7.5
+	sizeTable            = 8.0
 )
 
 // Render writes the document as a PDF: the same header, sections, tables
@@ -193,6 +194,8 @@ func (w pdfWriter) paragraph(p string) {
 }
 
 func (w pdfWriter) table(t *Table) {
+	w.f.SetFont(fontFamily, "", sizeTable)
+	defer w.f.SetFont(fontFamily, "", sizeBody)
 	var total float64
 	for _, c := range t.Columns {
 		total += c.Width
