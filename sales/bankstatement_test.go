@@ -1,6 +1,9 @@
 package sales
 
 import (
+	"context"
+	"errors"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -115,5 +118,53 @@ func TestLineAssignmentAndRejectionValidate(t *testing.T) {
 	c.Add(LineApplied, 1)
 	if c.Lines != 3 || c.Queued != 2 || c.Applied != 1 {
 		t.Errorf("counts %+v", c)
+	}
+}
+
+func TestApplyBankLineSaysWhatBecameOfTheLine(t *testing.T) {
+	l := BankLine{ID: 9, ImportID: 4, LineNo: 7, BankAccount: "ACC", Reference: "R1", ValueDate: "2026-11-03", Amount: 100, Currency: CNY}
+	by := Actor{UserID: "fin1", Role: RoleFinance}
+	recorded := BankReceipt{ID: 11, Source: "import:4/7"}
+	tests := []struct {
+		name     string
+		answer   error
+		existing BankReceipt
+		lookup   error
+		want     LineOutcome
+		code     string
+	}{
+		{"recorded", nil, BankReceipt{}, nil, LineOutcome{Status: LineAssigned, CustomerID: "C1", Invoices: []string{"IV-1"}, ReceiptID: 11}, ""},
+		{"recorded before from this line", Errorf(ErrConflict, "taken"), BankReceipt{ID: 12, Source: "import:4/7"}, nil,
+			LineOutcome{Status: LineAssigned, CustomerID: "C1", Invoices: []string{"IV-1"}, ReceiptID: 12}, ""},
+		{"recorded before from elsewhere", Errorf(ErrConflict, "taken"), BankReceipt{ID: 13, Source: "manual"}, nil,
+			LineOutcome{Status: LineDuplicate, CustomerID: "C1", Invoices: []string{"IV-1"}, ReceiptID: 13,
+				Note: "the bank's reference R1 was recorded before as receipt 13 (manual)"}, ""},
+		{"the lookup fails", Errorf(ErrConflict, "taken"), BankReceipt{}, errors.New("down"), LineOutcome{}, ErrInternal},
+		{"refused", Errorf(ErrInvalid, "invoice IV-1 is paid"), BankReceipt{}, nil, LineOutcome{}, ErrInvalid},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var gotIn ReceiptInput
+			var gotSource string
+			record := func(_ context.Context, in ReceiptInput, source string, _ Actor) (BankReceipt, error) {
+				gotIn, gotSource = in, source
+				if tt.answer != nil {
+					return BankReceipt{}, tt.answer
+				}
+				return recorded, nil
+			}
+			lookup := func(context.Context, string, string) (BankReceipt, error) { return tt.existing, tt.lookup }
+			o, err := ApplyBankLine(context.Background(), l, "C1", []string{"IV-1"}, LineAssigned, by, record, lookup)
+			if ErrorCode(err) != tt.code {
+				t.Fatalf("error %v, want code %q", err, tt.code)
+			}
+			if gotSource != "import:4/7" || gotIn.CustomerID != "C1" || gotIn.Reference != "R1" || gotIn.BankAccount != "ACC" || gotIn.Amount != 100 ||
+				!slices.Equal(gotIn.Invoices, []string{"IV-1"}) {
+				t.Errorf("recorded %+v from %q", gotIn, gotSource)
+			}
+			if err == nil && !reflect.DeepEqual(o, tt.want) {
+				t.Errorf("outcome %+v, want %+v", o, tt.want)
+			}
+		})
 	}
 }
