@@ -30,18 +30,17 @@ func (l docLink) URL(format string) string {
 }
 
 // orderDocLinks are the documents of an order: the confirmation, the
-// dispatch note once there is something to ship or shipped, each invoice,
+// dispatch note of what is still to ship once released and of each
+// shipment, each invoice,
 // and the dunning letter while an invoice is overdue (not disputed).
 func orderDocLinks(o sales.OrderSnapshot, now time.Time) []docLink {
 	base := "/orders/" + url.PathEscape(o.OrderNo) + "/documents/"
 	links := []docLink{{Label: "doc.confirmation", Href: base + "confirmation"}}
-	switch {
-	case len(o.Shipments) > 0:
-		for _, s := range o.Shipments {
-			links = append(links, docLink{Label: "doc.dispatch_note", Ref: s.No, Href: base + "dispatch-note?shipment=" + url.QueryEscape(s.No)})
-		}
-	case o.Status == sales.StatusReleased:
-		links = append(links, docLink{Label: "doc.dispatch_note", Href: base + "dispatch-note"})
+	if (o.Status == sales.StatusReleased || o.Status == sales.StatusShipping) && sales.Backorder(o.Lines, o.Shipments) > 0 {
+		links = append(links, docLink{Label: "doc.dispatch_note", Href: base + "dispatch-note"}) // what is still to ship
+	}
+	for _, s := range o.Shipments {
+		links = append(links, docLink{Label: "doc.dispatch_note", Ref: s.No, Href: base + "dispatch-note?shipment=" + url.QueryEscape(s.No)})
 	}
 	for _, inv := range o.Invoices {
 		links = append(links, docLink{Label: "doc.invoice", Ref: inv.No, Href: base + "invoices/" + url.PathEscape(inv.No)})

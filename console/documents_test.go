@@ -33,6 +33,9 @@ func TestOrderPageLinksItsDocumentsAndTheyDownloadAsTheSignedInPerson(t *testing
 	if remittedPage := b.get("/orders/" + remitted); remittedPage.has("dunning-letter") {
 		t.Error("a remitted order offers a dunning letter")
 	}
+	if released := b.get("/orders/" + logisticsWait); !released.has(`href="/orders/` + logisticsWait + `/documents/dispatch-note?format=html"`) {
+		t.Error("a released order offers no dispatch note of what is to ship")
+	}
 
 	// The invoice of before VAT lines, split at 13% line by line:
 	// 2,880.00 = 2,548.67 + 331.33 and 1,800.00 = 1,592.92 + 207.08.
