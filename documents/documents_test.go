@@ -261,3 +261,46 @@ func TestPDFWithoutTheFontIsUnavailableAndNamesThePackage(t *testing.T) {
 		t.Fatalf("%v, want unavailable naming %s and %s", err, documents.FontPackage, documents.FontEnv)
 	}
 }
+
+func TestCreditNoteShowsNetTaxAndGrossAndWhereItWent(t *testing.T) {
+	o := order()
+	// No lines (a credit note of before VAT): 113.00 split in proportion to
+	// the invoice's lines — 89.29 of line 1 (79.02 + 10.27), 23.71 of line 2
+	// (20.98 + 2.73) — 100.00 net and 13.00 tax.
+	_, tot := documents.CreditNoteLines(o, o.CreditNotes[0])
+	if tot != (sales.VATTotals{Net: 100_00, Tax: 13_00, Gross: 113_00}) {
+		t.Errorf("proportional split %+v", tot)
+	}
+	d, err := documents.CreditNote(o, "CN-2026-000123-1", bj("2026-11-12 09:00"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	contains(t, "the credit note", html(t, d), "红字冲减单", "CN-2026-000123-1", "100.00", "13.00", "113.00", "INV-2026-000123-1", "2026-11-10")
+	if d.Filename != "SO-2026-000123-credit-note-CN-2026-000123-1" {
+		t.Errorf("filename %q", d.Filename)
+	}
+
+	// Goods returned: the returned quantities at the order's price.
+	o.CreditNotes = append(o.CreditNotes,
+		sales.CreditNote{No: "CN-2", Kind: sales.ReturnByRequest, Lines: []sales.LineQty{{LineNo: 1, Quantity: 1}}, Amount: 113_00, Refund: 113_00,
+			IssuedAt: bj("2026-11-20 10:00")},
+		sales.CreditNote{No: "CN-3", Kind: "price", InvoiceNo: "INV-2026-000123-1", Amount: 100_00, Net: 88_50, Tax: 11_50,
+			Allocations: []sales.Allocation{{InvoiceNo: "INV-2026-000123-1", Amount: 100_00}}, IssuedAt: bj("2026-11-21 10:00")})
+	lines, tot := documents.CreditNoteLines(o, o.CreditNotes[1])
+	if len(lines) != 1 || tot != (sales.VATTotals{Net: 100_00, Tax: 13_00, Gross: 113_00}) {
+		t.Errorf("returned goods %+v %+v", lines, tot)
+	}
+	returned, err := documents.CreditNote(o, "CN-2", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	contains(t, "the returned goods' credit note", html(t, returned), "精酿啤酒 500ml", "退货 Goods returned", "转客户余款", "113.00")
+	price, err := documents.CreditNote(o, "CN-3", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	contains(t, "the price credit note", html(t, price), "价格差异 Price difference", "88.50", "11.50", "100.00")
+	if _, err := documents.CreditNote(o, "CN-9", time.Now()); sales.ErrorCode(err) != sales.ErrNotFound {
+		t.Errorf("an unknown credit note: %v", err)
+	}
+}

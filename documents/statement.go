@@ -11,6 +11,7 @@ var entryNames = map[string]string{
 	sales.EntryInvoice:    "发票 Invoice",
 	sales.EntryCreditNote: "红字冲减 Credit note",
 	sales.EntryReceipt:    "收款 Receipt",
+	sales.EntryRefund:     "退款 Refund",
 }
 
 // Statement is a customer's monthly statement (对账单): the balance brought
@@ -31,7 +32,7 @@ func Statement(s sales.AccountStatement, draft bool, generated time.Time, issuer
 		tb.Rows = append(tb.Rows, []string{l.Date, entryNames[l.Kind], l.No, l.OrderNo, l.DueDate,
 			blankZero(l.Debit), blankZero(l.Credit), Money(l.Balance)})
 	}
-	tb.Totals = [][]string{{s.To, "期末余额 Closing balance", "", "", "", Money(s.Invoiced), Money(s.Credited + s.Received), Money(s.Closing)}}
+	tb.Totals = [][]string{{s.To, "期末余额 Closing balance", "", "", "", Money(s.Invoiced + s.Refunded), Money(s.Credited + s.Received), Money(s.Closing)}}
 
 	sum := &Table{Columns: []Column{{Label: "项目 Item", Width: 6}, {Label: "金额 Amount" + cur, Right: true, Width: 3}},
 		Rows: [][]string{
@@ -39,6 +40,7 @@ func Statement(s sales.AccountStatement, draft bool, generated time.Time, issuer
 			{"本月发票 Invoiced", Money(s.Invoiced)},
 			{"本月红字冲减 Credit notes", Money(-s.Credited)},
 			{"本月收款 Received", Money(-s.Received)},
+			{"本月退款 Refunded", Money(s.Refunded)},
 		},
 		Totals: [][]string{{"期末余额 Closing balance", Money(s.Closing)}}}
 

@@ -7,14 +7,18 @@ import (
 	"time"
 )
 
+// EntryRefund is unapplied cash paid back to the customer: a debit of the
+// account, as an invoice is.
+const EntryRefund = "refund"
+
 // AccountEntry is one movement of a customer's account in a month: an
-// invoice (a debit), a credit note or a receipt (credits). Date is the
-// Beijing date it counts on: the invoice's or credit note's issue date, a
-// receipt's value date.
+// invoice or a refund (debits), a credit note or a receipt (credits). Date
+// is the Beijing date it counts on: the invoice's or credit note's issue
+// date, a receipt's value date, the day a refund was paid.
 type AccountEntry struct {
-	Kind    string `json:"kind"` // EntryInvoice, EntryCreditNote or EntryReceipt
+	Kind    string `json:"kind"` // EntryInvoice, EntryCreditNote, EntryReceipt or EntryRefund
 	Date    string `json:"date"` // 2006-01-02
-	No      string `json:"no"`   // invoice, credit note or the bank's reference
+	No      string `json:"no"`   // invoice, credit note, the bank's reference, RF-<refund id>
 	OrderNo string `json:"order_no,omitempty"`
 	DueDate string `json:"due_date,omitempty"` // invoices
 	Amount  Fen    `json:"amount_fen"`         // positive
@@ -71,6 +75,7 @@ type AccountStatement struct {
 	Invoiced     Fen             `json:"invoiced_fen"`
 	Credited     Fen             `json:"credited_fen"` // credit notes
 	Received     Fen             `json:"received_fen"`
+	Refunded     Fen             `json:"refunded_fen"`
 	Closing      Fen             `json:"closing_fen"`
 	OpenItems    []OpenItem      `json:"open_items"`
 	Ageing       Ageing          `json:"ageing"`
@@ -78,8 +83,8 @@ type AccountStatement struct {
 }
 
 // entryRank orders the entries of one day: invoices before credit notes
-// before receipts.
-var entryRank = map[string]int{EntryInvoice: 0, EntryCreditNote: 1, EntryReceipt: 2}
+// before receipts before refunds.
+var entryRank = map[string]int{EntryInvoice: 0, EntryCreditNote: 1, EntryReceipt: 2, EntryRefund: 3}
 
 // Validate checks the input as the store gathered it: a month, known kinds,
 // dates inside the month, positive amounts.
@@ -92,7 +97,7 @@ func (in AccountStatementInput) Validate() Problems {
 	for i, e := range in.Entries {
 		f := "entries[" + strconv.Itoa(i) + "]"
 		if _, ok := entryRank[e.Kind]; !ok {
-			p.Add(f+".kind", "must be invoice, credit_note or receipt, not %q", e.Kind)
+			p.Add(f+".kind", "must be invoice, credit_note, receipt or refund, not %q", e.Kind)
 		}
 		d, derr := time.ParseInLocation(time.DateOnly, e.Date, Beijing)
 		if derr != nil {
@@ -136,6 +141,9 @@ func ComputeAccountStatement(in AccountStatementInput) (AccountStatement, error)
 		case EntryCreditNote:
 			l.Credit = e.Amount
 			s.Credited += e.Amount
+		case EntryRefund:
+			l.Debit = e.Amount
+			s.Refunded += e.Amount
 		default:
 			l.Credit = e.Amount
 			s.Received += e.Amount

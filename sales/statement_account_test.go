@@ -10,6 +10,7 @@ func TestComputeAccountStatement(t *testing.T) {
 		balances                              []Fen
 		order                                 []string
 		invoiced, credited, received, closing Fen
+		refunded                              Fen
 		ageing                                Ageing
 		unapplied                             Fen
 	}{
@@ -66,6 +67,18 @@ func TestComputeAccountStatement(t *testing.T) {
 			invoiced: 1_000_00, received: 1_200_00, closing: -200_00,
 			unapplied: -200_00,
 		},
+		{
+			name: "a refund of the credit balance on the day of an overpayment comes after it",
+			in: AccountStatementInput{Month: "2026-12", Currency: CNY, Opening: -200_00,
+				Entries: []AccountEntry{
+					{Kind: EntryRefund, Date: "2026-12-03", No: "RF-1", Amount: 300_00},
+					{Kind: EntryReceipt, Date: "2026-12-03", No: "B-8", Amount: 100_00},
+				}},
+			// -200.00 − 100.00 = -300.00; + 300.00 refunded = 0.00
+			order:    []string{"B-8", "RF-1"},
+			balances: []Fen{-300_00, 0},
+			received: 100_00, refunded: 300_00, closing: 0,
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -85,7 +98,10 @@ func TestComputeAccountStatement(t *testing.T) {
 				t.Errorf("totals invoiced %s credited %s received %s closing %s, want %s %s %s %s",
 					s.Invoiced, s.Credited, s.Received, s.Closing, tc.invoiced, tc.credited, tc.received, tc.closing)
 			}
-			if s.Opening+s.Invoiced-s.Credited-s.Received != s.Closing {
+			if s.Refunded != tc.refunded {
+				t.Errorf("refunded %s, want %s", s.Refunded, tc.refunded)
+			}
+			if s.Opening+s.Invoiced+s.Refunded-s.Credited-s.Received != s.Closing {
 				t.Errorf("opening %s + invoiced - credited - received is not closing %s", s.Opening, s.Closing)
 			}
 			if s.Ageing != tc.ageing {
@@ -100,7 +116,7 @@ func TestComputeAccountStatement(t *testing.T) {
 
 func TestAccountStatementInputNamesTheBadField(t *testing.T) {
 	in := AccountStatementInput{Month: "2026-11", Entries: []AccountEntry{
-		{Kind: "refund", Date: "2026-11-01", Amount: 1},
+		{Kind: "payment", Date: "2026-11-01", Amount: 1},
 		{Kind: EntryInvoice, Date: "2026-12-01", Amount: 1},
 		{Kind: EntryReceipt, Date: "2026-11-30", Amount: 0},
 	}}
