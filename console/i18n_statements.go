@@ -30,7 +30,7 @@ func init() {
 		"stmt.no_imports":        {"尚无导入的对账单。", "No statement imported yet."},
 		"stmt.import_title":      {"对账单导入 %d：%s", "Statement import %d: %s"},
 		"stmt.result":            {"导入结果", "Result"},
-		"stmt.applying":          {"已匹配的收款正在核销，刷新页面查看进度。", "The matched lines are being applied: reload to follow them."},
+		"stmt.applying":          {"已匹配的收款正在核销，本页会自动更新。", "The matched lines are being applied: this page follows them."},
 		"stmt.done.imported":     {"对账单已导入。", "The statement was imported."},
 		"stmt.done.again":        {"该文件此前已导入，未做任何更改。", "This file was imported before: nothing changed."},
 		"stmt.done.assign":       {"已指定客户并记录收款。", "The line was assigned and its receipt recorded."},

@@ -27,6 +27,7 @@ func (con *console) statementRoutes(r chi.Router) {
 	r.Post("/statements", con.uploadStatement)
 	r.Get("/statements/queue", con.statementQueue)
 	r.Get("/statements/{id}", con.statementPage)
+	r.Get("/statements/{id}/stamp", con.statementPage)
 	r.Post("/statements/lines/{id}/{action}", con.decideStatementLine)
 }
 
@@ -157,6 +158,12 @@ type statementData struct {
 	Import sales.BankImport
 	Done   string
 	Groups []lineGroup
+	Stamp  string // the counts: while lines are being applied, the page reloads when they change
+}
+
+// countsStamp names an import's counts.
+func countsStamp(c sales.BankLineCounts) string {
+	return fmt.Sprintf("%d-%d-%d-%d-%d-%d-%d", c.Matched, c.Applied, c.Queued, c.Assigned, c.Rejected, c.Duplicate, c.Skipped)
 }
 
 // lineGroup is an import's lines of one status.
@@ -165,7 +172,8 @@ type lineGroup struct {
 	Lines  []sales.BankLine
 }
 
-// statementPage shows an import: its counts and its lines by status.
+// statementPage shows an import: its counts and its lines by status; at
+// /stamp, the stamp of its counts.
 func (con *console) statementPage(w http.ResponseWriter, r *http.Request) {
 	if !con.mayRead(w, r, sales.PermReadStatements) {
 		return
@@ -178,6 +186,11 @@ func (con *console) statementPage(w http.ResponseWriter, r *http.Request) {
 	d := statementData{Done: r.URL.Query().Get("done")}
 	if err := con.call(r, http.MethodGet, "/v1/statements/"+strconv.FormatInt(id, 10), nil, &d.Import); err != nil {
 		con.failWith(w, r, err)
+		return
+	}
+	d.Stamp = countsStamp(d.Import.Counts)
+	if strings.HasSuffix(r.URL.Path, "/stamp") {
+		writeStamp(w, d.Stamp)
 		return
 	}
 	for _, s := range sales.LineStatuses {

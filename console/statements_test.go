@@ -117,6 +117,14 @@ func TestFinanceImportsAStatementAndWorksTheQueueInTheConsole(t *testing.T) {
 			t.Errorf("the import's page lacks %q", want)
 		}
 	}
+	// While its matched line is being applied, the page follows its counts.
+	if !p.has(`data-stamp-url="/statements/1/stamp"`) || !p.has(`data-stamp="1-0-2-0-0-0-1"`) {
+		t.Errorf("the import's page does not follow its counts:\n%s", p.body)
+	}
+	if s := b.get("/statements/1/stamp"); s.status != http.StatusOK || s.body != "1-0-2-0-0-0-1" {
+		t.Errorf("the import's stamp: %d %q", s.status, s.body)
+	}
+
 	// The same file again: the same import, nothing changed.
 	r = b.upload(csrf, "nov-copy.csv", consoleStatement, url.Values{"bank_account": {"10010001"}})
 	if r.status != http.StatusSeeOther || r.header.Get("Location") != "/statements/1?done=again" {
