@@ -31,9 +31,9 @@ func (l docLink) URL(format string) string {
 
 // orderDocLinks are the documents of an order: the confirmation, the
 // dispatch note of what is still to ship once released and of each
-// shipment, each invoice,
+// shipment, each invoice and credit note,
 // and the dunning letter while an invoice is overdue (not disputed).
-func orderDocLinks(o sales.OrderSnapshot, now time.Time) []docLink {
+func orderDocLinks(o sales.OrderSnapshot, credits []sales.CreditNote, now time.Time) []docLink {
 	base := "/orders/" + url.PathEscape(o.OrderNo) + "/documents/"
 	links := []docLink{{Label: "doc.confirmation", Href: base + "confirmation"}}
 	if (o.Status == sales.StatusReleased || o.Status == sales.StatusShipping) && sales.Backorder(o.Lines, o.Shipments) > 0 {
@@ -44,6 +44,9 @@ func orderDocLinks(o sales.OrderSnapshot, now time.Time) []docLink {
 	}
 	for _, inv := range o.Invoices {
 		links = append(links, docLink{Label: "doc.invoice", Ref: inv.No, Href: base + "invoices/" + url.PathEscape(inv.No)})
+	}
+	for _, cn := range credits {
+		links = append(links, docLink{Label: "doc.credit_note", Ref: cn.No, Href: base + "credit-notes/" + url.PathEscape(cn.No)})
 	}
 	if overdue, _ := documents.Overdue(documents.Order{Invoices: o.Invoices}, now); len(overdue) > 0 {
 		links = append(links, docLink{Label: "doc.dunning_letter", Href: base + "dunning-letter"})
@@ -78,6 +81,10 @@ func (con *console) documentRoutes(r chi.Router) {
 	r.Get("/orders/{orderNo}/documents/invoices/{invoiceNo}", func(w http.ResponseWriter, r *http.Request) {
 		con.streamDocument(w, r, "/v1/orders/"+url.PathEscape(chi.URLParam(r, "orderNo"))+"/documents/invoices/"+
 			url.PathEscape(chi.URLParam(r, "invoiceNo"))+"?format="+docFormat(r))
+	})
+	r.Get("/orders/{orderNo}/documents/credit-notes/{creditNoteNo}", func(w http.ResponseWriter, r *http.Request) {
+		con.streamDocument(w, r, "/v1/orders/"+url.PathEscape(chi.URLParam(r, "orderNo"))+"/documents/credit-notes/"+
+			url.PathEscape(chi.URLParam(r, "creditNoteNo"))+"?format="+docFormat(r))
 	})
 	r.Get("/customers/{customerID}/statements/{month}", func(w http.ResponseWriter, r *http.Request) {
 		con.streamDocument(w, r, "/v1/customers/"+url.PathEscape(chi.URLParam(r, "customerID"))+"/statements/"+

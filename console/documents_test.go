@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"osb/documents"
 	"osb/internal/pdftest"
@@ -13,6 +14,16 @@ import (
 
 func TestOrderPageLinksItsDocumentsAndTheyDownloadAsTheSignedInPerson(t *testing.T) {
 	f := newFixture(t, false)
+	// One case of line 1 came back: a credit note of 28.80 on the invoice.
+	at := f.now.Add(-2 * time.Hour)
+	rt := sales.Return{No: "RT-2026-000003-1", Source: sales.ReturnByRequest, Reason: "破损", Lines: []sales.LineQty{{LineNo: 1, Quantity: 1}},
+		Value: 28_80, Approver: sales.LevelUM, Status: sales.ReturnReceived, RequestedBy: "ssg-lead", RequestedAt: at, Since: at,
+		ReceivedBy: "log1", ReceivedAt: &at, CreditNote: "CN-2026-000003-1", UpdatedAt: at}
+	cn := sales.CreditNote{No: rt.CreditNote, ReturnNo: rt.No, OrderNo: overdueOrder, CustomerID: "C003", Currency: sales.CNY,
+		Lines: rt.Lines, Amount: 28_80, IssuedAt: at, Allocations: []sales.Allocation{{InvoiceNo: "INV-2026-000003-1", Amount: 28_80}}}
+	if err := f.store.ApplyOrderChanges(context.Background(), sales.OrderChanges{Returns: []sales.Return{rt}, CreditNotes: []sales.CreditNote{cn}}); err != nil {
+		t.Fatal(err)
+	}
 	b := f.browser()
 	b.signIn("fin1")
 	p := b.get("/orders/" + overdueOrder)
@@ -25,6 +36,7 @@ func TestOrderPageLinksItsDocumentsAndTheyDownloadAsTheSignedInPerson(t *testing
 		base + "dispatch-note?shipment=SH-2026-000003-1&amp;format=pdf",
 		base + "invoices/INV-2026-000003-1?format=pdf", base + "invoices/INV-2026-000003-1?format=html",
 		base + "dunning-letter?format=html", // 10 days overdue
+		base + "credit-notes/CN-2026-000003-1?format=html",
 	} {
 		if !p.has(`href="` + link + `"`) {
 			t.Errorf("the order page has no link to %s", link)
@@ -50,6 +62,10 @@ func TestOrderPageLinksItsDocumentsAndTheyDownloadAsTheSignedInPerson(t *testing
 	}
 	if csp := inv.header.Get("Content-Security-Policy"); !strings.Contains(csp, "style-src 'unsafe-inline'") {
 		t.Errorf("the printable page's styles are blocked: %s", csp)
+	}
+	// 28.80 = 25.49 net + 3.31 tax at 13%.
+	if credit := b.get(base + "credit-notes/CN-2026-000003-1?format=html"); credit.status != http.StatusOK || !credit.has("25.49") || !credit.has("3.31") {
+		t.Errorf("credit note: %d\n%s", credit.status, credit.body)
 	}
 	letter := b.get(base + "dunning-letter?format=html")
 	if letter.status != http.StatusOK || !letter.has("催款函") || !letter.has("4,680.00") {

@@ -8,6 +8,7 @@ func init() {
 		"doc.confirmation":    {"订单确认书", "Order confirmation"},
 		"doc.dispatch_note":   {"发货单", "Dispatch note"},
 		"doc.invoice":         {"发票", "Invoice"},
+		"doc.credit_note":     {"红字冲减单", "Credit note"},
 		"doc.dunning_letter":  {"催款函", "Dunning letter"},
 		"doc.statement":       {"对账单", "Statement"},
 		"doc.draft":           {"草稿(本月未结账)", "draft (month not closed)"},

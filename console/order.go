@@ -140,7 +140,7 @@ func (con *console) showOrder(w http.ResponseWriter, r *http.Request, v Viewer, 
 		return
 	}
 	d.Forms = offers(v.User, o, d.Returns, posted)
-	d.Documents = orderDocLinks(o, con.now())
+	d.Documents = orderDocLinks(o, d.CreditNotes, con.now())
 	if posted != nil && !slices.Contains(d.Forms, posted) {
 		d.Refused = cmp.Or(posted.Message, langOf(r).text("error.forbidden"))
 	}

@@ -60,6 +60,9 @@ func (a *api) documentRoutes(r chi.Router) {
 	r.Get("/orders/{orderNo}/documents/invoices/{invoiceNo}", a.orderDocument(func(o documents.Order, r *http.Request) (documents.Document, error) {
 		return documents.Invoice(o, chi.URLParam(r, "invoiceNo"), a.now())
 	}))
+	r.Get("/orders/{orderNo}/documents/credit-notes/{creditNoteNo}", a.orderDocument(func(o documents.Order, r *http.Request) (documents.Document, error) {
+		return documents.CreditNote(o, chi.URLParam(r, "creditNoteNo"), a.now())
+	}))
 	r.Get("/orders/{orderNo}/documents/dunning-letter", a.orderDocument(func(o documents.Order, r *http.Request) (documents.Document, error) {
 		return documents.DunningLetter(o, a.now())
 	}))

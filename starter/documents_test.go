@@ -77,6 +77,8 @@ func invoicedOrder(t *testing.T, f *fixture) string {
 	v.Shipments = []sales.Shipment{{No: "SH-9", Lines: []sales.LineQty{{LineNo: 1, Quantity: 10}}, Carrier: "顺丰", InvoiceNo: "INV-9"}}
 	v.Invoices = []sales.Invoice{{No: "INV-9", ShipmentNo: "SH-9", Currency: sales.CNY, Amount: 950_00, Paid: 200_00,
 		IssuedAt: time.Date(2026, 1, 31, 9, 0, 0, 0, sales.Beijing), DueAt: time.Date(2026, 3, 1, 9, 0, 0, 0, sales.Beijing)}}
+	v.Credits = []sales.CreditNote{{No: "CN-9", Kind: "price", InvoiceNo: "INV-9", Amount: 100_00, Net: 88_50, Tax: 11_50,
+		IssuedAt: time.Date(2026, 2, 10, 9, 0, 0, 0, sales.Beijing), Allocations: []sales.Allocation{{InvoiceNo: "INV-9", Amount: 100_00}}}}
 	f.orders.views[no] = v
 	return no
 }
@@ -141,6 +143,11 @@ func TestOrderDocumentsConfirmationDispatchNoteAndDunningLetter(t *testing.T) {
 	}
 	if cd := letter.Header().Get("Content-Disposition"); !strings.Contains(cd, no+"-dunning-letter-2026-03-10.html") {
 		t.Errorf("Content-Disposition %q", cd)
+	}
+	cn := f.do(t, "GET", "/v1/orders/"+no+"/documents/credit-notes/CN-9?format=html", "t-fin", nil)
+	wantStatus(t, cn, http.StatusOK)
+	if body := cn.Body.String(); !strings.Contains(body, "红字冲减单") || !strings.Contains(body, "88.50") || !strings.Contains(body, "11.50") {
+		t.Errorf("credit note:\n%s", body)
 	}
 	paid := f.startOrder(t, "C-001")
 	wantError(t, f.do(t, "GET", "/v1/orders/"+paid+"/documents/dunning-letter", "t-fin", nil), http.StatusConflict, sales.ErrConflict)
