@@ -26,6 +26,8 @@ type DocumentService interface {
 	AccountStatements(ctx context.Context, customerID string) ([]sales.StatementRecord, error)
 	// AccountStatement is a kept statement with its content.
 	AccountStatement(ctx context.Context, customerID, month string) (sales.StatementRecord, error)
+	// User is a person a letter names as the contact (the customer's KAM).
+	User(ctx context.Context, id string) (sales.User, error)
 }
 
 // DocumentStore is what the document service reads from the store.
@@ -33,6 +35,7 @@ type DocumentStore interface {
 	AccountStatementInput(ctx context.Context, customerID, month string) (sales.AccountStatementInput, error)
 	AccountStatements(ctx context.Context, customerID string) ([]sales.StatementRecord, error)
 	AccountStatement(ctx context.Context, customerID, month string) (sales.StatementRecord, error)
+	User(ctx context.Context, id string) (sales.User, error)
 }
 
 // NewDocuments returns the document service over the store, rendering PDFs
@@ -159,6 +162,16 @@ func (a *api) documentOrder(ctx context.Context, o order) (documents.Order, erro
 		}
 	}
 	d.Contact = "客户经理 KAM: " + d.Customer.KAMID
+	switch kam, err := a.documents.User(ctx, d.Customer.KAMID); sales.ErrorCode(err) {
+	case "":
+		d.Contact = "客户经理 KAM: " + kam.Name
+		if kam.Email != "" {
+			d.Contact += " <" + kam.Email + ">"
+		}
+	case sales.ErrNotFound: // a vacant or unknown KAM: the id
+	default:
+		return d, err
+	}
 	return d, nil
 }
 

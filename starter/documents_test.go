@@ -44,6 +44,13 @@ func (d *fakeDocuments) AccountStatementInput(_ context.Context, customerID, mon
 	return sales.AccountStatementInput{CustomerID: customerID, Month: month, Currency: sales.CNY}, nil
 }
 
+func (d *fakeDocuments) User(_ context.Context, id string) (sales.User, error) {
+	if id == "u-kam1" {
+		return sales.User{ID: id, Name: "客户经理一", Email: "kam1@example.com"}, nil
+	}
+	return sales.User{}, notFound("user " + id)
+}
+
 func (d *fakeDocuments) AccountStatements(_ context.Context, customerID string) ([]sales.StatementRecord, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -138,7 +145,8 @@ func TestOrderDocumentsConfirmationDispatchNoteAndDunningLetter(t *testing.T) {
 	letter := f.do(t, "GET", "/v1/orders/"+no+"/documents/dunning-letter?format=html", "t-fin", nil)
 	wantStatus(t, letter, http.StatusOK)
 	// Due 1 March, the fixture's day is 10 March: 9 days, 750.00 open.
-	if body := letter.Body.String(); !strings.Contains(body, ">9<") || !strings.Contains(body, "750.00") {
+	if body := letter.Body.String(); !strings.Contains(body, ">9<") || !strings.Contains(body, "750.00") ||
+		!strings.Contains(body, "客户经理一 &lt;kam1@example.com&gt;") {
 		t.Errorf("dunning letter:\n%s", body)
 	}
 	if cd := letter.Header().Get("Content-Disposition"); !strings.Contains(cd, no+"-dunning-letter-2026-03-10.html") {
