@@ -41,6 +41,8 @@ type Store interface {
 	OwnedProblems(ctx context.Context, owners []string, scope sales.Scope, limit int) ([]sales.Problem, error)
 	ListAdjustments(ctx context.Context, f sales.AdjustmentFilter) ([]sales.CreditAdjustment, error)
 	DeadNotifications(ctx context.Context, limit int) ([]sales.NotificationRecord, error)
+	ListRefunds(ctx context.Context, f sales.RefundFilter) ([]sales.Refund, error)
+	ListReceipts(ctx context.Context, f sales.ReceiptFilter) ([]sales.BankReceipt, error)
 	// What an order page shows beside the order, and the catalogue a new
 	// order is placed from.
 	Returns(ctx context.Context, orderNo string) ([]sales.Return, error)
@@ -110,6 +112,7 @@ type console struct {
 	now     func() time.Time
 	pages   pages
 	signins *throttle
+	cash    sales.CashPolicy // the refund limit the cash pages name
 }
 
 // New returns the console's HTTP handler, to be served at /.
@@ -135,6 +138,7 @@ func New(c Config) http.Handler {
 		con.now = time.Now
 	}
 	con.pages = mustParsePages()
+	con.cash = c.Policies.orDefaults().Cash
 	con.signins = newThrottle(con.now)
 
 	static, err := fs.Sub(staticFS, "static")
@@ -178,6 +182,7 @@ func New(c Config) http.Handler {
 		r.Get("/quota", con.quotaPage)
 		r.Get("/invoices", con.invoicePage)
 		r.Post("/quota/act/{action}", con.quotaAct)
+		con.cashRoutes(r)
 		con.statementRoutes(r)
 		con.documentRoutes(r)
 	})

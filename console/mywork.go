@@ -62,6 +62,7 @@ const taskLimit = 100
 type Policies struct {
 	Order  sales.Policy
 	Credit sales.CreditPolicy
+	Cash   sales.CashPolicy
 }
 
 func (p Policies) orDefaults() Policies {
@@ -71,6 +72,9 @@ func (p Policies) orDefaults() Policies {
 	if p.Credit.DecisionTime <= 0 {
 		p.Credit = sales.DefaultCreditPolicy()
 	}
+	if p.Cash.RefundDecision <= 0 {
+		p.Cash = sales.DefaultCashPolicy()
+	}
 	return p
 }
 
@@ -78,7 +82,8 @@ func (p Policies) orDefaults() Policies {
 // two of them is kept: held orders for the SLT, orders waiting on
 // Logistics' steps, receipts to confirm for Finance, overdue invoices for
 // the FSF, returns to decide or receive, credit adjustments to decide,
-// escalations addressed to the viewer, problems they own, dead letters.
+// escalations addressed to the viewer, problems they own, dead letters,
+// refunds to decide and receipts still applying.
 func DefaultTasks(s Store, p Policies) []TaskSource {
 	p = p.orDefaults()
 	return []TaskSource{
@@ -86,6 +91,7 @@ func DefaultTasks(s Store, p Policies) []TaskSource {
 		Returns{Store: s, Policy: p.Order}, AdjustmentDecisions{Store: s, Policy: p.Credit},
 		VATInvoicesToRecord{s}, ExtensionsToDecide{Store: s, Policy: p.Order},
 		EscalationsToMe{s}, ProblemsOwned{s}, DeadLetters{s},
+		RefundDecisions{Store: s, Policy: p.Cash}, ReceiptsApplying{s},
 	}
 }
 

@@ -90,6 +90,7 @@ var performs = map[string]sales.Step{
 	"receivable_posted":    sales.BC3Receivable,
 	"reminder_sent":        sales.BC4Reminder,
 	"payment_confirmed":    sales.BC6Payment,
+	"payment_applied":      sales.BC6Payment, // a share of a customer's receipt (cash application)
 	"remitted":             sales.BC7Close,
 }
 

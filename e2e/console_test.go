@@ -33,7 +33,8 @@ func newSite(t *testing.T) *site {
 	sys := osb(t)
 	h := starter.New(starter.Config{Store: sys.store, Orders: starter.NewTemporalOrders(sys.client), Policy: sales.DefaultPolicy(),
 		Quota: sys.store, Credit: starter.NewTemporalCredit(sys.client, sys.store, sales.DefaultCreditPolicy()),
-		Reports: starter.NewReports(sys.store, sys.client), Logger: sys.log})
+		Reports: starter.NewReports(sys.store, sys.client), Logger: sys.log,
+		Cash: starter.NewTemporalCash(sys.client, sys.store, sales.DefaultCashPolicy(), nil)})
 	con := console.New(console.Config{Store: sys.store, API: h, Logger: sys.log})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/v1/") {

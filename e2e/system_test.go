@@ -106,7 +106,8 @@ func startSystem(t testing.TB) (*system, error) {
 		return nil, err
 	}
 	cleanups = append(cleanups, c.Close)
-	w := worker.New(c, &activities.Activities{Store: store, Logger: log}, worker.Options{})
+	w := worker.New(c, &activities.Activities{Store: store, Logger: log, Orders: starter.NewTemporalOrders(c),
+		Statements: &activities.BankStatements{Store: store, Receipts: starter.NewTemporalCash(c, store, sales.DefaultCashPolicy(), nil)}}, worker.Options{})
 	if err := w.Start(); err != nil {
 		return nil, err
 	}
@@ -146,7 +147,8 @@ func newAPI(t testing.TB, policy sales.Policy) *api {
 func newAPIWith(t testing.TB, policy sales.Policy, credit sales.CreditPolicy) *api {
 	t.Helper()
 	sys := osb(t)
-	h := starter.New(starter.Config{Store: sys.store, Orders: starter.NewTemporalOrders(sys.client), Policy: policy, Quota: sys.store, Credit: starter.NewTemporalCredit(sys.client, sys.store, credit), Logger: sys.log})
+	h := starter.New(starter.Config{Store: sys.store, Orders: starter.NewTemporalOrders(sys.client), Policy: policy, Quota: sys.store, Credit: starter.NewTemporalCredit(sys.client, sys.store, credit), Logger: sys.log,
+		Cash: starter.NewTemporalCash(sys.client, sys.store, sales.DefaultCashPolicy(), nil)})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return &api{t: t, sys: sys, url: srv.URL}

@@ -114,11 +114,21 @@ var accessTable = map[string]access{
 	"GET /v1/problems/{number}":   {reach: byCustomer},
 	"PATCH /v1/problems/{number}": {roles: []sales.Role{ssg, slt, admin, finance, logistics}, body: `{"status":"resolved","resolution":"done"}`},
 
+	"POST /v1/receipts":                                      {roles: []sales.Role{finance}, body: `{"customer_id":"C-001","bank_account":"ICBC-01","reference":"B-9","value_date":"2026-03-09","amount_fen":100,"currency":"CNY"}`},
+	"GET /v1/receipts":                                       {roles: []sales.Role{finance, ssg, slt, fsf}},
+	"GET /v1/receipts/{receiptID}":                           {roles: []sales.Role{finance, ssg, slt, fsf}, reach: byCustomer},
+	"GET /v1/customers/{customerID}/unapplied":               {roles: []sales.Role{finance, ssg, slt, fsf}, reach: byCustomer},
+	"POST /v1/customers/{customerID}/unapplied/applications": {roles: []sales.Role{finance}, reach: byCustomer, body: `{"invoice_nos":["INV-1"],"amount_fen":100}`},
+	"POST /v1/customers/{customerID}/refunds":                {roles: []sales.Role{finance}, reach: byCustomer, body: `{"amount_fen":100,"bank_account":"6222-01","reason":"overpaid"}`},
+	"GET /v1/refunds":                                        {roles: []sales.Role{finance, ssg, slt, fsf}},
+	"POST /v1/refunds/{refundID}/decision":                   {roles: []sales.Role{slt}, body: `{"decision":"approve"}`},
+
 	"GET /v1/orders/{orderNo}/documents/confirmation":                {reach: byOrder},
 	"GET /v1/orders/{orderNo}/documents/dispatch-note":               {reach: byOrder, query: "format=html"},
 	"GET /v1/orders/{orderNo}/documents/invoices/{invoiceNo}":        {reach: byOrder},
 	"GET /v1/orders/{orderNo}/documents/credit-notes/{creditNoteNo}": {reach: byOrder},
 	"GET /v1/orders/{orderNo}/documents/dunning-letter":              {reach: byOrder},
+	"GET /v1/customers/{customerID}/documents/dunning-letter":        {reach: byCustomer},
 	"GET /v1/customers/{customerID}/statements":                      {reach: byCustomer},
 	"GET /v1/customers/{customerID}/statements/{month}":              {reach: byCustomer},
 
@@ -191,11 +201,13 @@ func accessFixture(t *testing.T, c caller) (*fixture, map[string]string) {
 				Status: sales.ProblemOpen, Title: "about C-001", CustomerID: "C-001", Owner: sales.DepartmentOwner(dept)}
 		}
 	}
+	f.cash.receipts = []sales.BankReceipt{{ID: 1, CustomerID: "C-001", BankAccount: "ICBC-01", Reference: "B-1", Amount: 100, Currency: sales.CNY}}
+	f.cash.balance["C-001"] = 1000
 	f.credit.view = workflows.AdjustmentView{Adjustment: sales.CreditAdjustment{ID: "CA-2026-000007", CustomerID: "C-001"}, Ladder: sales.Ladder{KAM: "u-kam1"}}
 	return f, map[string]string{
 		"orderNo": no, "shipmentNo": "SH-1", "invoiceNo": "INV-1", "returnNo": "RT-1",
 		"customerID": "C-001", "customer": "C-001", "period": "2026-03", "month": "2026-03", "market": "华东",
-		"adjustmentID": "CA-2026-000007", "number": problems[sales.DepartmentOf(c.role)], "id": "3",
+		"adjustmentID": "CA-2026-000007", "receiptID": "1", "refundID": "1", "number": problems[sales.DepartmentOf(c.role)], "id": "3",
 		"key": url.PathEscape("SO-2026-000042/decision_needed/OP5/7/u-slt"),
 	}
 }

@@ -307,6 +307,7 @@ type fixture struct {
 	quota   *fakeQuota
 	reports *fakeReports
 	credit  *fakeCredit
+	cash    *fakeCash
 	docs    *fakeDocuments
 	handler http.Handler
 	policy  sales.Policy
@@ -347,15 +348,16 @@ func newFixture(t *testing.T) *fixture {
 	quota := &fakeQuota{}
 	reports := newFakeReports()
 	credit := &fakeCredit{}
+	cash := newFakeCash(store)
 	docs := newFakeDocuments()
 	policy := sales.DefaultPolicy()
 	h := New(Config{
-		Store: store, Orders: orders, Policy: policy, Quota: quota, Reports: reports, Credit: credit, Statements: testStatements(), Documents: docs,
+		Store: store, Orders: orders, Policy: policy, Quota: quota, Reports: reports, Credit: credit, Statements: testStatements(), Cash: cash, Documents: docs,
 		Invoices: &fakeInvoiceLists{},
 		Logger:   slog.New(slog.DiscardHandler),
 		Now:      func() time.Time { return now },
 	})
-	return &fixture{store: store, orders: orders, quota: quota, reports: reports, credit: credit, docs: docs, handler: h, policy: policy}
+	return &fixture{store: store, orders: orders, quota: quota, reports: reports, credit: credit, cash: cash, docs: docs, handler: h, policy: policy}
 }
 
 // do sends a request with token ("" for none); body is sent as is when it is a

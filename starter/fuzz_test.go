@@ -136,25 +136,25 @@ func FuzzReceipt(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		fx := newFixture(t)
-		no := fx.startOrder(t, "C-001")
+		no := fx.billedOrder(t)
 		rec := fx.do(t, "POST", "/v1/orders/"+no+"/receipts", "t-fin", string(body))
 		if rec.Code == http.StatusCreated || rec.Code == http.StatusOK {
-			arg := onlyUpdate(t, fx, workflows.UpdateConfirmPay)
-			in, ok := arg.(workflows.ConfirmPaymentInput)
-			if !ok {
-				t.Fatalf("the receipt was sent as %T", arg)
+			if len(fx.cash.receipts) != 1 || len(fx.orders.updates) != 0 {
+				t.Fatalf("accepted, and recorded %+v, sent %+v; want one receipt", fx.cash.receipts, fx.orders.updates)
 			}
-			ref := strings.TrimSpace(in.Reference)
-			checkText(t, "reference", ref, sales.MaxReference, true)
-			checkText(t, "invoice_no", in.InvoiceNo, sales.MaxCode, false)
-			if id := fx.orders.updates[0].id; id != "receipt/"+ref {
-				t.Errorf("update id %q, want the reference's", id)
+			in := fx.cash.records[0].in
+			checkText(t, "reference", in.Reference, sales.MaxReference, true)
+			if in.Reference != strings.TrimSpace(in.Reference) || in.CustomerID != "C-001" || !in.OnlyNamed {
+				t.Errorf("recorded %+v", in)
+			}
+			for _, inv := range in.Invoices {
+				checkText(t, "invoice_no", inv, sales.MaxCode, true)
 			}
 			return
 		}
 		checkRefusal(t, rec, body)
-		if len(fx.orders.updates) != 0 {
-			t.Fatalf("refused, yet sent %+v", fx.orders.updates)
+		if len(fx.cash.receipts) != 0 || len(fx.orders.updates) != 0 {
+			t.Fatalf("refused, yet recorded %+v, sent %+v", fx.cash.receipts, fx.orders.updates)
 		}
 	})
 }

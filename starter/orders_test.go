@@ -436,27 +436,6 @@ func TestGoodsIssueAnswers201WithTheShipment(t *testing.T) {
 	}
 }
 
-func TestReceiptIsCountedOncePerReference(t *testing.T) {
-	f := newFixture(t)
-	no := f.startOrder(t, "C-001")
-	receipt := `{"reference":"BANK-20260310-1","amount_fen":50000,"currency":"CNY"}`
-
-	f.orders.updateResult = workflows.ConfirmPaymentResult{Receipt: sales.Receipt{Reference: "BANK-20260310-1", Amount: 50000}, Outstanding: 45000}
-	wantStatus(t, f.do(t, "POST", "/v1/orders/"+no+"/receipts", "t-fin", receipt), http.StatusCreated)
-
-	f.orders.updateResult = workflows.ConfirmPaymentResult{Receipt: sales.Receipt{Reference: "BANK-20260310-1", Amount: 50000}, Duplicate: true, Outstanding: 45000}
-	rec := f.do(t, "POST", "/v1/orders/"+no+"/receipts", "t-fin", receipt, "Idempotency-Key", "ignored")
-	wantStatus(t, rec, http.StatusOK)
-	if !decodeAs[workflows.ConfirmPaymentResult](t, rec).Duplicate {
-		t.Error("the duplicate is not marked")
-	}
-	for _, u := range f.orders.updates {
-		if u.id != "receipt/BANK-20260310-1" {
-			t.Errorf("update id = %q, want the reference", u.id)
-		}
-	}
-}
-
 func TestUpdateOnAFinishedOrderIsAConflict(t *testing.T) {
 	f := newFixture(t)
 	f.store.snapshots["SO-2025-000007"] = sales.OrderSnapshot{OrderNo: "SO-2025-000007", CustomerID: "C-001", KAMID: "u-kam1", Status: sales.StatusRemitted}

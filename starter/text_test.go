@@ -73,6 +73,14 @@ var freeTexts = []freeText{
 	{"PATCH", "/v1/problems/OSB-2026-03-001", "t-ssg", `{"owner":§}`, "owner", sales.MaxCode, "ProblemUpdate", "owner"},
 	{"PATCH", "/v1/problems/OSB-2026-03-001", "t-ssg", `{"resolution":§}`, "resolution", sales.MaxDetail, "ProblemUpdate", "resolution"},
 	{"PUT", "/v1/targets", "t-slt", `{"month":"2026-03","targets":[{"dimension":"market","key":§,"sales_fen":1,"collections_fen":1}]}`, "targets[0].key", sales.MaxCode, "TargetEntry", "key"},
+	{"POST", "/v1/orders/{no}/receipts", "t-fin", `{"reference":"B-1","amount_fen":100,"currency":"CNY","bank_account":§}`, "bank_account", sales.MaxReference, "ReceiptRequest", "bank_account"},
+	{"POST", "/v1/receipts", "t-fin", receiptWith(`"reference":§`), "reference", sales.MaxReference, "ReceiptInput", "reference"},
+	{"POST", "/v1/receipts", "t-fin", receiptWith(`"bank_account":§`), "bank_account", sales.MaxReference, "ReceiptInput", "bank_account"},
+	{"POST", "/v1/receipts", "t-fin", receiptWith(`"payer_name":§`), "payer_name", sales.MaxName, "ReceiptInput", "payer_name"},
+	{"POST", "/v1/receipts", "t-fin", receiptWith(`"remittance":§`), "remittance", sales.MaxReason, "ReceiptInput", "remittance"},
+	{"POST", "/v1/customers/C-001/refunds", "t-fin", `{"amount_fen":1,"bank_account":§,"reason":"r"}`, "bank_account", sales.MaxReference, "RefundRequest", "bank_account"},
+	{"POST", "/v1/customers/C-001/refunds", "t-fin", `{"amount_fen":1,"bank_account":"6222","reason":§}`, "reason", sales.MaxReason, "RefundRequest", "reason"},
+	{"POST", "/v1/refunds/1/decision", "t-slt", `{"decision":"approve","note":§}`, "note", sales.MaxReason, "RefundDecisionRequest", "note"},
 	{"PUT", "/v1/focus/2026-03", "t-slt", `{"main":§,"secondary":["a","b"]}`, "main", sales.MaxFocusItem, "FocusRequest", "main"},
 	{"PUT", "/v1/focus/2026-03", "t-slt", `{"main":"m","secondary":[§,"b"]}`, "secondary[0]", sales.MaxFocusItem, "FocusRequest", "secondary[]"},
 }
@@ -110,6 +118,22 @@ func TestEveryFreeTextFieldRefusesControlCharactersAndOverlongText(t *testing.T)
 	}
 }
 
+// receiptWith is a valid receipt of C-001 with field (holding §) in place
+// of its default.
+func receiptWith(field string) string {
+	fields := map[string]string{"customer_id": `"C-001"`, "bank_account": `"ICBC-01"`, "reference": `"B-1"`, "value_date": `"2026-03-09"`,
+		"amount_fen": "100", "currency": `"CNY"`}
+	name, _, _ := strings.Cut(field, ":")
+	delete(fields, strings.Trim(name, `"`))
+	parts := []string{field}
+	for _, k := range []string{"customer_id", "bank_account", "reference", "value_date", "amount_fen", "currency"} {
+		if v, ok := fields[k]; ok {
+			parts = append(parts, `"`+k+`":`+v)
+		}
+	}
+	return "{" + strings.Join(parts, ",") + "}"
+}
+
 // namesTextProblem reports whether e refuses field as free text.
 func namesTextProblem(e sales.Error, field string) bool {
 	for _, fe := range e.Fields {
@@ -125,7 +149,8 @@ func namesTextProblem(e sales.Error, field string) bool {
 func (f *fixture) effects() string {
 	return fmt.Sprint(len(f.orders.starts), len(f.orders.updates), len(f.orders.signals), len(f.quota.calls),
 		len(f.credit.proposals), len(f.credit.decisions), len(f.credit.freezes),
-		len(f.reports.filings), len(f.reports.updates), f.reports.targets != nil, len(f.reports.focus))
+		len(f.reports.filings), len(f.reports.updates), f.reports.targets != nil, len(f.reports.focus),
+		len(f.cash.records), len(f.cash.refunds), len(f.cash.unapplied), len(f.cash.decisions))
 }
 
 // openAPISchemas returns the component schemas of the served OpenAPI document.

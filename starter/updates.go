@@ -210,10 +210,16 @@ func (a *api) extendDue(w http.ResponseWriter, r *http.Request) {
 		workflows.ExtendDueInput{Actor: actorOf(r), InvoiceNo: chi.URLParam(r, "invoiceNo"), DueDate: b.DueDate, Reason: b.Reason})
 }
 
-// confirmReceipt sends a receipt confirmed by Finance (BC6). The update id is
-// the reference, so a retried request is counted once; a reference confirmed
-// before answers 200 with the receipt as first recorded.
+// confirmReceipt records a receipt confirmed by Finance on an order (BC6)
+// through cash application (orderReceipt). Without a CashService it sends
+// release 1.0's update to the order: the update id is the reference, so a
+// retried request is counted once; a reference confirmed before answers 200
+// with the receipt as first recorded.
 func (a *api) confirmReceipt(w http.ResponseWriter, r *http.Request) {
+	if a.cash != nil { // cash application: a receipt of the customer, applied to this order
+		a.orderReceipt(w, r)
+		return
+	}
 	var b receiptRequest
 	no, id, err := a.prepare(r, workflows.UpdateConfirmPay, &b)
 	if err != nil {

@@ -46,7 +46,9 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger, s Services) error 
 		return err
 	}
 	if s.Worker {
-		w := worker.New(s.Client, &activities.Activities{Store: s.Store, Logger: log, CreditPolicy: &pol.Credit}, worker.Options{})
+		statements := &activities.BankStatements{Store: s.Store, Receipts: starter.NewTemporalCash(s.Client, s.Store, pol.Cash, nil)}
+		w := worker.New(s.Client, &activities.Activities{Store: s.Store, Logger: log, CreditPolicy: &pol.Credit,
+			Orders: starter.NewTemporalOrders(s.Client), Statements: statements}, worker.Options{})
 		if err := w.Start(); err != nil {
 			return fmt.Errorf("starting the worker failed: %w", err)
 		}
@@ -66,8 +68,10 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger, s Services) error 
 			httpMetrics = cfg.Registry.HTTP
 			cfg.Registry.Business(s.Store, log)
 		}
+		statements := starter.NewTemporalStatements(s.Client, s.Store, starter.NewTemporalCash(s.Client, s.Store, pol.Cash, nil))
 		api := starter.New(starter.Config{Store: s.Store, Orders: starter.NewTemporalOrders(s.Client), Policy: pol.Policy, Quota: s.Store,
-			Credit: starter.NewTemporalCredit(s.Client, s.Store, pol.Credit), Reports: starter.NewReports(s.Store, s.Client), Logger: log,
+			Credit: starter.NewTemporalCredit(s.Client, s.Store, pol.Credit), Reports: starter.NewReports(s.Store, s.Client), Logger: log, Statements: statements,
+			Cash:      starter.NewTemporalCash(s.Client, s.Store, pol.Cash, nil),
 			Documents: starter.NewDocuments(s.Store, documents.NewPDF("")), // the font: OSB_PDF_FONT, else documents.DefaultFont
 			Invoices:  s.Store,
 			Metrics:   httpMetrics})
