@@ -68,6 +68,17 @@ func statementLinks(customerID string, kept []sales.StatementRecord, now time.Ti
 	return links
 }
 
+// DunningLetter is the customer's dunning letter while one of its
+// invoices is overdue and not disputed (nil otherwise).
+func (d customerData) DunningLetter() *docLink {
+	for _, inv := range d.Invoices {
+		if inv.DaysOverdue > 0 && !inv.Disputed && !inv.DunningPaused {
+			return &docLink{Label: "doc.dunning_letter", Href: "/customers/" + url.PathEscape(d.Customer.ID) + "/documents/dunning-letter"}
+		}
+	}
+	return nil
+}
+
 // documentRoutes mount the downloads of documents: each is the API's answer
 // to the signed-in person, passed on as it is.
 func (con *console) documentRoutes(r chi.Router) {
@@ -85,6 +96,9 @@ func (con *console) documentRoutes(r chi.Router) {
 	r.Get("/orders/{orderNo}/documents/credit-notes/{creditNoteNo}", func(w http.ResponseWriter, r *http.Request) {
 		con.streamDocument(w, r, "/v1/orders/"+url.PathEscape(chi.URLParam(r, "orderNo"))+"/documents/credit-notes/"+
 			url.PathEscape(chi.URLParam(r, "creditNoteNo"))+"?format="+docFormat(r))
+	})
+	r.Get("/customers/{customerID}/documents/dunning-letter", func(w http.ResponseWriter, r *http.Request) {
+		con.streamDocument(w, r, "/v1/customers/"+url.PathEscape(chi.URLParam(r, "customerID"))+"/documents/dunning-letter?format="+docFormat(r))
 	})
 	r.Get("/customers/{customerID}/statements/{month}", func(w http.ResponseWriter, r *http.Request) {
 		con.streamDocument(w, r, "/v1/customers/"+url.PathEscape(chi.URLParam(r, "customerID"))+"/statements/"+

@@ -129,6 +129,14 @@ func TestCustomerPageListsStatementsWithTheCurrentDraft(t *testing.T) {
 			t.Errorf("the customer page has no link to %s", link)
 		}
 	}
+	// C003's invoice is 10 days overdue: its dunning letter is offered.
+	if !p.has(`href="/customers/C003/documents/dunning-letter?format=html"`) {
+		t.Error("the customer page offers no dunning letter")
+	}
+	if letter := b.get("/customers/C003/documents/dunning-letter?format=html"); letter.status != http.StatusOK ||
+		!letter.has("INV-2026-000003-1") || !letter.has(overdueOrder) || !letter.has("4,680.00") {
+		t.Errorf("customer dunning letter: %d\n%s", letter.status, letter.body)
+	}
 	draft := b.get("/customers/C003/statements/" + current + "?format=html")
 	// The overdue invoice of 4,680.00 is the whole closing balance.
 	if draft.status != http.StatusOK || !draft.has("草稿 DRAFT") || !draft.has("4,680.00") || !draft.has("对账单") {

@@ -304,3 +304,30 @@ func TestCreditNoteShowsNetTaxAndGrossAndWhereItWent(t *testing.T) {
 		t.Errorf("an unknown credit note: %v", err)
 	}
 }
+
+func TestCustomerDunningLetterCoversEveryOrderButDisputes(t *testing.T) {
+	at := bj("2026-12-20 08:00")
+	open := []sales.OpenInvoice{
+		{OrderNo: "SO-2026-000200", InvoiceNo: "INV-B", DueAt: bj("2026-12-10 07:00"), Outstanding: 300_00},
+		{OrderNo: "SO-2026-000123", InvoiceNo: "INV-A", DueAt: bj("2026-11-20 07:00"), Outstanding: 1_000_00},
+		{OrderNo: "SO-2026-000201", InvoiceNo: "INV-C", DueAt: bj("2026-11-01 07:00"), Outstanding: 50_00, Disputed: true},
+		{OrderNo: "SO-2026-000202", InvoiceNo: "INV-D", DueAt: bj("2026-12-20 07:00"), Outstanding: 70_00}, // due today
+	}
+	c := sales.Customer{ID: "C-001", Name: "华东酒业", Currency: sales.CNY}
+	d, err := documents.CustomerDunningLetter(c, open, "客户经理 李娜", documents.Issuer{}, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := html(t, d)
+	// INV-A 30 days, INV-B 10 days: 1,300.00; the disputed and the one due today are left out.
+	contains(t, "the customer's letter", page, "SO-2026-000123", "INV-A", ">30<", "SO-2026-000200", "INV-B", ">10<", "1,300.00", "李娜")
+	if strings.Contains(page, "INV-C") || strings.Contains(page, "INV-D") || strings.Index(page, "INV-A") > strings.Index(page, "INV-B") {
+		t.Error("the letter lists a disputed or not yet overdue invoice, or not the oldest first")
+	}
+	if d.Filename != "C-001-dunning-letter-2026-12-20" {
+		t.Errorf("filename %q", d.Filename)
+	}
+	if _, err := documents.CustomerDunningLetter(c, open[3:], "", documents.Issuer{}, at); sales.ErrorCode(err) != sales.ErrConflict {
+		t.Errorf("nothing overdue: %v, want conflict", err)
+	}
+}

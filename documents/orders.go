@@ -284,6 +284,7 @@ func Invoice(o Order, invoiceNo string, at time.Time) (Document, error) {
 
 // OverdueItem is an overdue invoice as the dunning letter lists it.
 type OverdueItem struct {
+	OrderNo     string
 	InvoiceNo   string
 	DueDate     string
 	DaysOverdue int
@@ -294,17 +295,28 @@ type OverdueItem struct {
 // the disputed ones, whose dunning is paused), oldest due first, with their
 // total.
 func Overdue(o Order, at time.Time) ([]OverdueItem, sales.Fen) {
+	open := make([]sales.OpenInvoice, 0, len(o.Invoices))
+	for _, inv := range o.Invoices {
+		open = append(open, sales.OpenInvoice{OrderNo: o.OrderNo, InvoiceNo: inv.No, DueAt: inv.DueAt, Outstanding: inv.Outstanding(),
+			Disputed: inv.Disputed || inv.DunningPaused})
+	}
+	return overdue(open, at)
+}
+
+// overdue lists the invoices open past their due date at at, disputed ones
+// left out, oldest due first, with their total.
+func overdue(open []sales.OpenInvoice, at time.Time) ([]OverdueItem, sales.Fen) {
+	open = slices.Clone(open)
+	slices.SortStableFunc(open, func(a, b sales.OpenInvoice) int { return a.DueAt.Compare(b.DueAt) })
 	var out []OverdueItem
 	var total sales.Fen
-	invs := slices.Clone(o.Invoices)
-	slices.SortStableFunc(invs, func(a, b sales.Invoice) int { return a.DueAt.Compare(b.DueAt) })
-	for _, inv := range invs {
+	for _, inv := range open {
 		days := sales.DaysBetween(inv.DueAt, at)
-		if !inv.Open() || days <= 0 || inv.Disputed || inv.DunningPaused {
+		if inv.Outstanding <= 0 || days <= 0 || inv.Disputed {
 			continue
 		}
-		out = append(out, OverdueItem{InvoiceNo: inv.No, DueDate: Date(inv.DueAt), DaysOverdue: days, Outstanding: inv.Outstanding()})
-		total += inv.Outstanding()
+		out = append(out, OverdueItem{OrderNo: inv.OrderNo, InvoiceNo: inv.InvoiceNo, DueDate: Date(inv.DueAt), DaysOverdue: days, Outstanding: inv.Outstanding})
+		total += inv.Outstanding
 	}
 	return out, total
 }
@@ -317,29 +329,49 @@ func DunningLetter(o Order, at time.Time) (Document, error) {
 	if len(items) == 0 {
 		return Document{}, sales.Errorf(sales.ErrConflict, "order %s has no overdue invoice on %s", o.OrderNo, Date(at))
 	}
-	tb := &Table{Columns: []Column{{Label: "发票号 Invoice", Width: 4}, {Label: "到期日 Due", Width: 2.5},
+	return dunningLetter(o.Customer, o.OrderNo, append(o.customerFields(), Field{"日期 Date", Date(at)}), items, total, o.Currency,
+		o.Contact, o.issuer(), at, filename(o.OrderNo, "dunning-letter", Date(at))), nil
+}
+
+// CustomerDunningLetter is the dunning letter of every overdue invoice of a
+// customer, whichever order it bills. It is a conflict when nothing is
+// overdue.
+func CustomerDunningLetter(c sales.Customer, open []sales.OpenInvoice, contact string, issuer Issuer, at time.Time) (Document, error) {
+	items, total := overdue(open, at)
+	if len(items) == 0 {
+		return Document{}, sales.Errorf(sales.ErrConflict, "customer %s has no overdue invoice on %s", c.ID, Date(at))
+	}
+	if issuer.Name == "" {
+		issuer = DefaultIssuer
+	}
+	meta := []Field{{"客户 Customer", c.Name + " (" + c.ID + ")"}, {"日期 Date", Date(at)}}
+	return dunningLetter(c, c.ID+" "+Date(at), meta, items, total, c.Currency, contact, issuer, at,
+		filename(c.ID, "dunning-letter", Date(at))), nil
+}
+
+func dunningLetter(c sales.Customer, number string, meta []Field, items []OverdueItem, total sales.Fen, cur sales.Currency,
+	contact string, issuer Issuer, at time.Time, name string) Document {
+	tb := &Table{Columns: []Column{{Label: "订单 Order", Width: 3.5}, {Label: "发票号 Invoice", Width: 4}, {Label: "到期日 Due", Width: 2.5},
 		{Label: "逾期天数 Days overdue", Right: true, Width: 2.5}, {Label: "未付金额 Outstanding", Right: true, Width: 3}}}
 	for _, it := range items {
-		tb.Rows = append(tb.Rows, []string{it.InvoiceNo, it.DueDate, qty(int64(it.DaysOverdue)), Money(it.Outstanding)})
+		tb.Rows = append(tb.Rows, []string{it.OrderNo, it.InvoiceNo, it.DueDate, qty(int64(it.DaysOverdue)), Money(it.Outstanding)})
 	}
-	tb.Totals = [][]string{{"合计 Total (" + string(o.Currency) + ")", "", "", Money(total)}}
-	contact := orText(o.Contact, "您的客户经理 your account manager")
-	return Document{Kind: "dunning-letter", Title: "催款函", TitleEN: "Payment reminder", Number: o.OrderNo,
-		Issuer: o.issuer(),
-		Meta:   append(o.customerFields(), Field{"日期 Date", Date(at)}),
+	tb.Totals = [][]string{{"合计 Total (" + string(cur) + ")", "", "", "", Money(total)}}
+	return Document{Kind: "dunning-letter", Title: "催款函", TitleEN: "Payment reminder", Number: number,
+		Issuer: issuer, Meta: meta,
 		Sections: []Section{
 			{Paragraphs: []string{
-				"尊敬的 " + o.Customer.Name + "：",
+				"尊敬的 " + c.Name + "：",
 				"据我方记录，以下发票已超过付款期限，尚未结清。烦请尽快安排付款；如已付款，请忽略本函并将付款凭证告知我们。",
 				"Dear customer, according to our records the invoices below are past their due date and not yet settled. " +
 					"We kindly ask you to arrange payment as soon as possible; if you have already paid, please disregard this letter and send us the remittance details.",
 			}},
 			{Heading: "逾期发票 Overdue invoices", Table: tb},
-			{Heading: "联系人 Contact", Paragraphs: []string{contact, o.issuer().Contact}},
+			{Heading: "联系人 Contact", Paragraphs: []string{orText(contact, "您的客户经理 your account manager"), issuer.Contact}},
 		},
-		Notes:    []string{"此致敬礼 Yours sincerely, " + o.issuer().Name},
+		Notes:    []string{"此致敬礼 Yours sincerely, " + issuer.Name},
 		Printed:  stamp(at),
-		Filename: filename(o.OrderNo, "dunning-letter", Date(at))}, nil
+		Filename: name}
 }
 
 func orDash(s string) string { return orText(s, "—") }

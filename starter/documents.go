@@ -69,6 +69,7 @@ func (a *api) documentRoutes(r chi.Router) {
 	r.Get("/orders/{orderNo}/documents/dunning-letter", a.orderDocument(func(o documents.Order, r *http.Request) (documents.Document, error) {
 		return documents.DunningLetter(o, a.now())
 	}))
+	r.Get("/customers/{customerID}/documents/dunning-letter", a.customerDunningLetter)
 	r.Get("/customers/{customerID}/statements", a.listCustomerStatements)
 	r.Get("/customers/{customerID}/statements/{month}", a.getCustomerStatement)
 }
@@ -161,18 +162,24 @@ func (a *api) documentOrder(ctx context.Context, o order) (documents.Order, erro
 			return d, err
 		}
 	}
-	d.Contact = "客户经理 KAM: " + d.Customer.KAMID
-	switch kam, err := a.documents.User(ctx, d.Customer.KAMID); sales.ErrorCode(err) {
+	d.Contact, err = a.contact(ctx, d.Customer.KAMID)
+	return d, err
+}
+
+// contact names the customer's KAM for a letter: by name and e-mail, by id
+// when the user is unknown.
+func (a *api) contact(ctx context.Context, kamID string) (string, error) {
+	kam, err := a.documents.User(ctx, kamID)
+	switch sales.ErrorCode(err) {
 	case "":
-		d.Contact = "客户经理 KAM: " + kam.Name
 		if kam.Email != "" {
-			d.Contact += " <" + kam.Email + ">"
+			return "客户经理 KAM: " + kam.Name + " <" + kam.Email + ">", nil
 		}
-	case sales.ErrNotFound: // a vacant or unknown KAM: the id
-	default:
-		return d, err
+		return "客户经理 KAM: " + kam.Name, nil
+	case sales.ErrNotFound:
+		return "客户经理 KAM: " + kamID, nil
 	}
-	return d, nil
+	return "", err
 }
 
 // sendDocument writes d as a PDF attachment, or as its printable page shown
@@ -272,4 +279,72 @@ func (a *api) customerStatement(ctx context.Context, customerID, month string) (
 	}
 	return sales.StatementRecord{CustomerID: customerID, Month: month, GeneratedAt: a.now(), Draft: true,
 		Closing: s.Closing, Currency: s.Currency, Statement: &s}, nil
+}
+
+// customerDunningLetter answers the dunning letter of every overdue invoice
+// of the customer, across its orders.
+func (a *api) customerDunningLetter(w http.ResponseWriter, r *http.Request) {
+	format, err := documentFormat(r, false)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	c, err := a.visibleCustomer(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	open, err := a.openInvoices(r.Context(), c.ID)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	contact, err := a.contact(r.Context(), c.KAMID)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	d, err := documents.CustomerDunningLetter(c, open, contact, documents.Issuer{}, a.now())
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	a.sendDocument(w, r, format, d)
+}
+
+// maxDunnedOrders bounds the orders one customer's dunning letter reads.
+const maxDunnedOrders = 2000
+
+// openInvoices are the invoices of the customer's orders that still owe
+// something, as the store has them.
+func (a *api) openInvoices(ctx context.Context, customerID string) ([]sales.OpenInvoice, error) {
+	var out []sales.OpenInvoice
+	f := sales.OrderFilter{CustomerID: customerID, Scope: sales.Scope{All: true}, Limit: 500}
+	for read := 0; read < maxDunnedOrders; {
+		list, err := a.store.ListOrders(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range list {
+			if o.Outstanding <= 0 {
+				continue
+			}
+			snap, err := a.store.Order(ctx, o.OrderNo)
+			if err != nil {
+				return nil, err
+			}
+			for _, inv := range snap.Invoices {
+				if inv.Open() {
+					out = append(out, sales.OpenInvoice{OrderNo: o.OrderNo, InvoiceNo: inv.No, DueAt: inv.DueAt,
+						Outstanding: inv.Outstanding(), Currency: inv.Currency, Disputed: inv.Disputed || inv.DunningPaused})
+				}
+			}
+		}
+		read += len(list)
+		if len(list) < f.Limit {
+			break
+		}
+		f.Before = list[len(list)-1].OrderNo
+	}
+	return out, nil
 }

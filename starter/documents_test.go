@@ -220,3 +220,35 @@ func TestStatementsKeptAndTheCurrentMonthsDraft(t *testing.T) {
 	wantError(t, f.do(t, "GET", "/v1/customers/C-001/statements", "t-kam2", nil), http.StatusForbidden, sales.ErrForbidden)
 	wantError(t, f.do(t, "GET", "/v1/customers/C-001/statements/2026-03", "t-kam2", nil), http.StatusForbidden, sales.ErrForbidden)
 }
+
+func TestCustomerDunningLetterAcrossOrders(t *testing.T) {
+	f := newFixture(t)
+	due := time.Date(2026, 2, 20, 9, 0, 0, 0, sales.Beijing)
+	f.store.summaries = []sales.OrderSummary{{OrderNo: "SO-2026-000777", Outstanding: 500_00}, {OrderNo: "SO-2026-000778"}}
+	f.store.snapshots["SO-2026-000777"] = sales.OrderSnapshot{OrderNo: "SO-2026-000777", CustomerID: "C-001", Invoices: []sales.Invoice{
+		{No: "INV-77", Currency: sales.CNY, Amount: 800_00, Paid: 300_00, DueAt: due},
+		{No: "INV-78", Currency: sales.CNY, Amount: 100_00, DueAt: due, Disputed: true},
+	}}
+	rec := f.do(t, "GET", "/v1/customers/C-001/documents/dunning-letter?format=html", "t-fin", nil)
+	wantStatus(t, rec, http.StatusOK)
+	// Due 20 February, the fixture's day is 10 March: 18 days, 500.00 open;
+	// the disputed invoice is left out.
+	body := rec.Body.String()
+	for _, want := range []string{"SO-2026-000777", "INV-77", ">18<", "500.00", "客户经理一 &lt;kam1@example.com&gt;"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the letter lacks %q", want)
+		}
+	}
+	if strings.Contains(body, "INV-78") {
+		t.Error("the letter duns a disputed invoice")
+	}
+	if cd := rec.Header().Get("Content-Disposition"); !strings.Contains(cd, "C-001-dunning-letter-2026-03-10.html") {
+		t.Errorf("Content-Disposition %q", cd)
+	}
+	if f.store.orderFilter == nil || f.store.orderFilter.CustomerID != "C-001" {
+		t.Errorf("orders read with %+v", f.store.orderFilter)
+	}
+	wantError(t, f.do(t, "GET", "/v1/customers/C-001/documents/dunning-letter", "t-kam2", nil), http.StatusForbidden, sales.ErrForbidden)
+	f.store.summaries = nil
+	wantError(t, f.do(t, "GET", "/v1/customers/C-001/documents/dunning-letter", "t-fin", nil), http.StatusConflict, sales.ErrConflict)
+}
