@@ -22,7 +22,9 @@ import (
 //     order receipt (no receipt key, and no bank receipt of the customer
 //     with its reference) counts on its own, by the Beijing date it was
 //     confirmed. An order's share of a bank receipt is never counted: its
-//     bank receipt is.
+//     bank receipt is;
+//   - refunds of unapplied cash paid back to the customer, by the Beijing
+//     date they were paid (decided, or asked when within the limit).
 //
 // $1 is the customer; $2 and $3 the instants, $4 and $5 the Beijing dates,
 // the movements are from (included) and to (excluded).
@@ -43,7 +45,12 @@ var accountMoves = `
 	SELECT 'receipt', (r.received_at AT TIME ZONE 'Asia/Shanghai')::date, r.reference, r.order_no, '', r.amount_fen
 	FROM receipts r
 	WHERE r.customer_id = $1 AND r.receipt_key = '' AND r.received_at >= $2 AND r.received_at < $3 AND ` + live("r") + `
-		AND NOT EXISTS (SELECT 1 FROM bank_receipts b WHERE b.customer_id = r.customer_id AND b.reference = r.reference)`
+		AND NOT EXISTS (SELECT 1 FROM bank_receipts b WHERE b.customer_id = r.customer_id AND b.reference = r.reference)
+	UNION ALL
+	SELECT 'refund', (coalesce(f.decided_at, f.requested_at) AT TIME ZONE 'Asia/Shanghai')::date, 'RF-' || f.id, '', '', f.amount_fen
+	FROM refunds f
+	WHERE f.customer_id = $1 AND f.status = 'refunded' AND coalesce(f.decided_at, f.requested_at) >= $2
+		AND coalesce(f.decided_at, f.requested_at) < $3`
 
 // epoch is before anything OSB holds: the start of every opening balance.
 var epoch = time.Date(2000, 1, 1, 0, 0, 0, 0, sales.Beijing)
@@ -70,7 +77,7 @@ func (s *Store) AccountStatementInput(ctx context.Context, customerID, month str
 			return translate(op, err)
 		}
 		if err := tx.QueryRow(ctx, `
-			SELECT coalesce(sum(CASE WHEN kind = 'invoice' THEN fen ELSE -fen END), 0)::bigint
+			SELECT coalesce(sum(CASE WHEN kind IN ('invoice', 'refund') THEN fen ELSE -fen END), 0)::bigint
 			FROM (`+accountMoves+`) m`, customerID, epoch, from, day(epoch), fromDay).Scan(&in.Opening); err != nil {
 			return translate(op+": opening balance", err)
 		}
@@ -105,7 +112,7 @@ func (s *Store) AccountStatementInput(ctx context.Context, customerID, month str
 }
 
 // StatementCustomers lists, by id after after, at most limit customers with
-// activity in month: an invoice, credit note or receipt in it, or a balance
+// activity in month: an invoice, credit note, receipt or refund in it, or a balance
 // brought forward that is not zero.
 func (s *Store) StatementCustomers(ctx context.Context, month, after string, limit int) ([]string, error) {
 	period, err := sales.MonthPeriod(month)
@@ -132,6 +139,9 @@ func (s *Store) StatementCustomers(ctx context.Context, month, after string, lim
 			FROM receipts r, bounds b
 			WHERE r.receipt_key = '' AND r.received_at < b.t_to AND `+live("r")+`
 				AND NOT EXISTS (SELECT 1 FROM bank_receipts x WHERE x.customer_id = r.customer_id AND x.reference = r.reference)
+			UNION ALL
+			SELECT f.customer_id, coalesce(f.decided_at, f.requested_at) < b.t_from, f.amount_fen
+			FROM refunds f, bounds b WHERE f.status = 'refunded' AND coalesce(f.decided_at, f.requested_at) < b.t_to
 		)
 		SELECT m.customer_id FROM moves m JOIN customers c ON c.id = m.customer_id
 		WHERE m.customer_id > $5

@@ -37,6 +37,16 @@ func TestAccountStatementInputGathersTheMonthByValueDate(t *testing.T) {
 	st, url := demoStore(t)
 	reportFixture(t, st)
 	bankShare(t, st, url)
+	// C004's credit balance of 100 paid back on 28 June; a refund asked on
+	// 29 June and rejected changes nothing.
+	refund := scalar[int64](t, url, `
+		INSERT INTO refunds (customer_id, amount_fen, currency, bank_account, reason, status, needs_decision,
+			requested_by, requested_at, decided_by, decided_at)
+		VALUES ('C004', 10000, 'CNY', '6222-9', 'overpaid', 'refunded', false, 'fin1', $1, '', NULL) RETURNING id`, d26(6, 28))
+	scalar[int64](t, url, `
+		INSERT INTO refunds (customer_id, amount_fen, currency, bank_account, reason, status, needs_decision,
+			requested_by, requested_at, decided_by, decided_at)
+		VALUES ('C004', 5000, 'CNY', '6222-9', 'again', 'rejected', true, 'fin1', $1, 'dsd', $1) RETURNING id`, d26(6, 29))
 	ctx := testContext(t)
 	y := sales.Yuan
 	for _, tc := range []struct {
@@ -86,15 +96,16 @@ func TestAccountStatementInputGathersTheMonthByValueDate(t *testing.T) {
 		},
 		{
 			// Invoiced, paid, then a 100 credit note refunded to the customer's
-			// credit: a credit balance no invoice carries.
+			// credit, which was paid back to the customer.
 			customer: "C004", month: "2026-06",
 			entries: []sales.AccountEntry{
 				{Kind: sales.EntryInvoice, Date: "2026-06-12", No: "IV-E-1", OrderNo: "SO-2026-000205", DueDate: "2026-07-12", Amount: y(2000)},
 				{Kind: sales.EntryReceipt, Date: "2026-06-20", No: "R-E-1", OrderNo: "SO-2026-000205", Amount: y(2000)},
 				{Kind: sales.EntryCreditNote, Date: "2026-06-25", No: "CN-2026-000205-1", OrderNo: "SO-2026-000205", Amount: y(100)},
+				{Kind: sales.EntryRefund, Date: "2026-06-28", No: "RF-" + strconv.FormatInt(refund, 10), Amount: y(100)},
 			},
 			open:    []sales.OpenItem{},
-			closing: y(-100), unapplied: y(-100),
+			closing: 0, unapplied: 0,
 		},
 	} {
 		in, err := st.AccountStatementInput(ctx, tc.customer, tc.month)
