@@ -23,8 +23,8 @@ func Statement(s sales.AccountStatement, draft bool, generated time.Time, issuer
 		issuer = DefaultIssuer
 	}
 	cur := " (" + string(s.Currency) + ")"
-	tb := &Table{Columns: []Column{{Label: "日期 Date", Width: 2.6}, {Label: "类型 Kind", Width: 3},
-		{Label: "单号 Document", Width: 4.2}, {Label: "订单 Order", Width: 3.6}, {Label: "到期日 Due", Width: 2.6},
+	tb := &Table{Columns: []Column{{Label: "日期 Date", Width: 2.6}, {Label: "类型 Kind", Width: 2.8},
+		{Label: "单号 Document", Width: 5}, {Label: "订单 Order", Width: 3.6}, {Label: "到期日 Due", Width: 2.6},
 		{Label: "借方 Debit", Right: true, Width: 2.6}, {Label: "贷方 Credit", Right: true, Width: 2.6},
 		{Label: "余额 Balance", Right: true, Width: 2.8}}}
 	tb.Rows = append(tb.Rows, []string{s.From, "期初余额 Opening balance", "", "", "", "", "", Money(s.Opening)})
