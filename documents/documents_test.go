@@ -1,6 +1,7 @@
 package documents_test
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -254,11 +255,23 @@ func TestPDFRendersTheChineseTextAndFigures(t *testing.T) {
 }
 
 func TestPDFWithoutTheFontIsUnavailableAndNamesThePackage(t *testing.T) {
-	p := documents.NewPDF(filepath.Join(t.TempDir(), "none.ttf"))
+	path := filepath.Join(t.TempDir(), "font.ttf")
+	p := documents.NewPDF(path)
 	_, err := p.Render(documents.Confirmation(order(), time.Now()))
 	if sales.ErrorCode(err) != sales.ErrUnavailable || !strings.Contains(sales.ErrorMessage(err), documents.FontPackage) ||
 		!strings.Contains(sales.ErrorMessage(err), documents.FontEnv) {
 		t.Fatalf("%v, want unavailable naming %s and %s", err, documents.FontPackage, documents.FontEnv)
+	}
+	// Installed afterwards, the font is found without a restart.
+	b, err := os.ReadFile(pdftest.EnsureFont(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Render(documents.Confirmation(order(), time.Now())); err != nil {
+		t.Errorf("with the font installed: %v", err)
 	}
 }
 

@@ -30,18 +30,18 @@ const (
 // FontEnv names the environment variable that overrides DefaultFont.
 const FontEnv = "OSB_PDF_FONT"
 
-// PDF renders documents as PDF with a CJK TrueType font read once from
-// FontPath. Its zero value is not usable: use NewPDF.
+// PDF renders documents as PDF with a CJK TrueType font read from
+// FontPath at the first render that finds it (a font installed later is
+// found without a restart). Its zero value is not usable: use NewPDF.
 type PDF struct {
 	FontPath string
 
-	once sync.Once
+	mu   sync.Mutex
 	font []byte
-	err  error
 }
 
 // NewPDF returns a renderer with the font at path; "" means $OSB_PDF_FONT,
-// else DefaultFont. The font is read at the first render.
+// else DefaultFont.
 func NewPDF(path string) *PDF {
 	if path == "" {
 		path = os.Getenv(FontEnv)
@@ -55,17 +55,27 @@ func NewPDF(path string) *PDF {
 // Available reports whether the font can be read: without it every render
 // answers unavailable, and the printable page is the way to print.
 func (p *PDF) Available() error {
-	p.once.Do(func() {
-		p.font, p.err = os.ReadFile(p.FontPath)
-		if errors.Is(p.err, fs.ErrNotExist) {
-			p.err = sales.Errorf(sales.ErrUnavailable,
-				"PDF documents need a CJK TrueType font, and %s does not exist: install the Debian package %s, or set %s to a .ttf file; format=html gives the printable page meanwhile",
-				p.FontPath, FontPackage, FontEnv)
-		} else if p.err != nil {
-			p.err = fmt.Errorf("documents: read the PDF font %s: %w", p.FontPath, p.err)
-		}
-	})
-	return p.err
+	_, err := p.fontBytes()
+	return err
+}
+
+func (p *PDF) fontBytes() ([]byte, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.font != nil {
+		return p.font, nil
+	}
+	b, err := os.ReadFile(p.FontPath)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, sales.Errorf(sales.ErrUnavailable,
+			"PDF documents need a CJK TrueType font, and %s does not exist: install the Debian package %s, or set %s to a .ttf file; format=html gives the printable page meanwhile",
+			p.FontPath, FontPackage, FontEnv)
+	case err != nil:
+		return nil, fmt.Errorf("documents: read the PDF font %s: %w", p.FontPath, err)
+	}
+	p.font = b
+	return b, nil
 }
 
 // Layout of an A4 page, in millimetres.
@@ -84,13 +94,14 @@ const (
 // Render writes the document as a PDF: the same header, sections, tables
 // and notes as its HTML page.
 func (p *PDF) Render(d Document) ([]byte, error) {
-	if err := p.Available(); err != nil {
+	font, err := p.fontBytes()
+	if err != nil {
 		return nil, err
 	}
 	f := fpdf.New("P", "mm", "A4", "")
 	f.SetMargins(marginX, marginTop, marginX)
 	f.SetAutoPageBreak(false, marginBottom)
-	f.AddUTF8FontFromBytes(fontFamily, "", p.font)
+	f.AddUTF8FontFromBytes(fontFamily, "", font)
 	f.SetTitle(d.Title+" "+d.TitleEN+" "+d.Number, true)
 	f.SetCreator("OSB", true)
 	// Fixed dates: the same document renders to the same bytes.

@@ -81,8 +81,13 @@ const (
 )
 
 // documentFormat reads format= (pdf by default); allowJSON adds json.
+// The dispatch note also takes shipment=.
 func documentFormat(r *http.Request, allowJSON bool) (string, error) {
-	q := newParams(r, "format", "shipment")
+	known := []string{"format"}
+	if strings.HasSuffix(r.URL.Path, "/dispatch-note") {
+		known = append(known, "shipment")
+	}
+	q := newParams(r, known...)
 	opts := []string{formatPDF, formatHTML}
 	if allowJSON {
 		opts = append(opts, formatJSON)
