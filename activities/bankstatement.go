@@ -16,7 +16,7 @@ import (
 type BankLineStore interface {
 	PendingBankLines(ctx context.Context, importID int64, after, limit int) ([]sales.BankLine, error)
 	SettleBankLine(ctx context.Context, id int64, from []sales.LineStatus, o sales.LineOutcome) (sales.BankLine, error)
-	ReceiptByReference(ctx context.Context, bankAccount, reference string) (sales.BankReceipt, error)
+	TransactionReceipt(ctx context.Context, bankAccount, reference string) (sales.BankReceipt, error)
 }
 
 // ReceiptRecorder records a customer's bank receipt and applies it to its
@@ -58,7 +58,7 @@ func (b *BankStatements) ApplyStatementLines(ctx context.Context, in workflows.A
 	}
 	for _, l := range lines {
 		activity.RecordHeartbeat(ctx, l.LineNo)
-		o, err := sales.ApplyBankLine(ctx, l, l.CustomerID, l.Invoices, sales.LineApplied, in.By, b.Receipts.RecordReceipt, b.Store.ReceiptByReference)
+		o, err := sales.ApplyBankLine(ctx, l, l.CustomerID, l.Invoices, sales.LineApplied, in.By, b.Receipts.RecordReceipt, b.Store.TransactionReceipt)
 		switch sales.ErrorCode(err) {
 		case "":
 		case sales.ErrInvalid, sales.ErrNotFound, sales.ErrForbidden:

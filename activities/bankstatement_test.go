@@ -58,7 +58,7 @@ func (w *bankWorld) SettleBankLine(_ context.Context, id int64, from []sales.Lin
 	return sales.BankLine{}, sales.Errorf(sales.ErrNotFound, "no line %d", id)
 }
 
-func (w *bankWorld) ReceiptByReference(_ context.Context, _, reference string) (sales.BankReceipt, error) {
+func (w *bankWorld) TransactionReceipt(_ context.Context, _, reference string) (sales.BankReceipt, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	r, ok := w.receipts[reference]

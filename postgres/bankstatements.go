@@ -113,7 +113,7 @@ func markDuplicates(ctx context.Context, tx pgx.Tx, account string, lines []sale
 		refs = append(refs, l.Reference)
 	}
 	rows, err := tx.Query(ctx, `
-		SELECT reference, 'a receipt' FROM bank_receipts WHERE bank_account = $1 AND reference = ANY($2)
+		SELECT reference, 'receipt ' || id FROM bank_receipts WHERE reference = ANY($2) AND `+accountKey+` = $1
 		UNION ALL
 		SELECT reference, 'line ' || line_no || ' of import ' || import_id FROM statement_lines
 		WHERE bank_account = $1 AND reference = ANY($2) AND status NOT IN ('duplicate', 'skipped')`, account, refs)
@@ -357,4 +357,25 @@ func nilIfZero(n int64) any {
 		return nil
 	}
 	return n
+}
+
+// accountKey is our account as matching and duplicates compare it: its
+// letters and digits, upper case (sales.NormalizeAccount), in SQL.
+const accountKey = `upper(regexp_replace(bank_account, '[^0-9A-Za-z]', '', 'g'))`
+
+// TransactionReceipt returns the receipt recorded for a bank transaction,
+// our account compared by its letters and digits only ("1001 2345" is
+// 10012345, however Finance typed it); not_found when there is none.
+func (s *Store) TransactionReceipt(ctx context.Context, bankAccount, reference string) (sales.BankReceipt, error) {
+	var r sales.BankReceipt
+	err := s.pool.QueryRow(ctx, `SELECT id, customer_id, bank_account, reference, source FROM bank_receipts
+		WHERE reference = $2 AND `+accountKey+` = $1 ORDER BY id LIMIT 1`, sales.NormalizeAccount(bankAccount), reference).
+		Scan(&r.ID, &r.CustomerID, &r.BankAccount, &r.Reference, &r.Source)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return r, sales.Errorf(sales.ErrNotFound, "no receipt was recorded for %s on account %s", reference, bankAccount)
+	}
+	if err != nil {
+		return r, fmt.Errorf("store: the receipt of %s/%s: %w", bankAccount, reference, err)
+	}
+	return r, nil
 }

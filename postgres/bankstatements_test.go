@@ -122,6 +122,23 @@ func TestStatementImportStoresOnceAndKeepsSeenLinesAsDuplicates(t *testing.T) {
 	if _, err := st.SettleBankLine(ctx, q[0].ID, []sales.LineStatus{sales.LineQueued}, sales.LineOutcome{Status: sales.LineAssigned, CustomerID: "C001", By: "fin1", At: at}); sales.ErrorCode(err) != sales.ErrInvalid {
 		t.Errorf("assigned without a receipt: %v", err)
 	}
+	// A receipt Finance typed with spaces in our account is the same
+	// transaction as the import's line on the account without them.
+	if _, _, err := st.RecordReceipt(ctx, sales.ReceiptInput{CustomerID: "C002", BankAccount: "10 01-9", Reference: "R-SP", ValueDate: "2026-11-01",
+		Amount: sales.Yuan(1), Currency: sales.CNY}, "manual", "fin1", at); err != nil {
+		t.Fatalf("RecordReceipt: %v", err)
+	}
+	if r, err := st.TransactionReceipt(ctx, "1001 9", "R-SP"); err != nil || r.CustomerID != "C002" || r.Source != "manual" || r.ID == 0 {
+		t.Errorf("TransactionReceipt %+v %v", r, err)
+	}
+	if _, err := st.TransactionReceipt(ctx, "10019", "R-NONE"); sales.ErrorCode(err) != sales.ErrNotFound {
+		t.Errorf("no such transaction: %v", err)
+	}
+	imp3 := sales.BankImport{SHA256: "sha-3", BankAccount: "10019", FileName: "x.csv", UploadedBy: "fin1", UploadedAt: at}
+	if third, _, err := st.SaveBankImport(ctx, imp3, sales.RoleFinance, []sales.BankLine{bankLine(2, "R-SP", sales.LineQueued, "")}); err != nil ||
+		third.Counts != (sales.BankLineCounts{Lines: 1, Duplicate: 1}) {
+		t.Errorf("a transaction typed with spaces before: %+v %v", third.Counts, err)
+	}
 	if _, err := st.BankImport(ctx, 999, false); sales.ErrorCode(err) != sales.ErrNotFound {
 		t.Errorf("unknown import: %v", err)
 	}

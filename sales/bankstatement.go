@@ -449,30 +449,44 @@ type LineOutcome struct {
 // Recorder records a bank receipt from source (the cash application).
 type Recorder func(ctx context.Context, in ReceiptInput, source string, by Actor) (BankReceipt, error)
 
-// ReceiptLookup finds the receipt of a bank transaction.
+// ReceiptLookup finds the receipt of a bank transaction (not_found when
+// there is none), our account compared as NormalizeAccount has it.
 type ReceiptLookup func(ctx context.Context, bankAccount, reference string) (BankReceipt, error)
 
 // ApplyBankLine records line l as a receipt of customer applied to invoices
 // first, and says what became of it: done (applied or assigned) with its
-// receipt. A transaction recorded before is a duplicate, unless it was
-// recorded from this very line (a try that was cut short), which is done.
-// Refused input (the customer or an invoice) comes back as the error, as
-// does any failure to try again.
+// receipt. A transaction recorded before, found before recording or by the
+// conflict recording it meets, is a duplicate, unless it was recorded from
+// this very line (a try that was cut short), which is done. Refused input
+// (the customer or an invoice) comes back as the error, as does any failure
+// to try again.
 func ApplyBankLine(ctx context.Context, l BankLine, customer string, invoices []string, done LineStatus, by Actor,
 	record Recorder, lookup ReceiptLookup) (LineOutcome, error) {
 	source := ReceiptSource(l.ImportID, l.LineNo)
 	out := LineOutcome{Status: done, CustomerID: customer, Invoices: invoices}
-	rec, err := record(ctx, l.ReceiptInput(customer, invoices), source, by)
-	if ErrorCode(err) == ErrConflict {
-		var lerr error
-		if rec, lerr = lookup(ctx, l.BankAccount, l.Reference); lerr != nil {
-			return out, fmt.Errorf("statement line %d: the receipt of %s: %w", l.ID, l.Reference, lerr)
+	recorded := func() (LineOutcome, error) {
+		rec, err := lookup(ctx, l.BankAccount, l.Reference)
+		if err != nil {
+			return out, fmt.Errorf("statement line %d: the receipt of %s: %w", l.ID, l.Reference, err)
 		}
 		if rec.Source != source {
 			out.Status = LineDuplicate
 			out.Note = fmt.Sprintf("the bank's reference %s was recorded before as receipt %d (%s)", l.Reference, rec.ID, rec.Source)
 		}
-		err = nil
+		out.ReceiptID = rec.ID
+		return out, nil
+	}
+	_, err := lookup(ctx, l.BankAccount, l.Reference)
+	switch ErrorCode(err) {
+	case "":
+		return recorded()
+	case ErrNotFound:
+	default:
+		return out, fmt.Errorf("statement line %d: the receipt of %s: %w", l.ID, l.Reference, err)
+	}
+	rec, err := record(ctx, l.ReceiptInput(customer, invoices), source, by)
+	if ErrorCode(err) == ErrConflict {
+		return recorded()
 	}
 	if err != nil {
 		return out, err

@@ -124,42 +124,64 @@ func TestLineAssignmentAndRejectionValidate(t *testing.T) {
 func TestApplyBankLineSaysWhatBecameOfTheLine(t *testing.T) {
 	l := BankLine{ID: 9, ImportID: 4, LineNo: 7, BankAccount: "ACC", Reference: "R1", ValueDate: "2026-11-03", Amount: 100, Currency: CNY}
 	by := Actor{UserID: "fin1", Role: RoleFinance}
-	recorded := BankReceipt{ID: 11, Source: "import:4/7"}
+	none := BankReceipt{}
 	tests := []struct {
-		name     string
-		answer   error
-		existing BankReceipt
-		lookup   error
-		want     LineOutcome
-		code     string
+		name          string
+		before, after BankReceipt // what the lookup finds before and after recording
+		lookupErr     error
+		answer        error // what recording answers (nil: receipt 11)
+		recorded      bool
+		want          LineOutcome
+		code          string
 	}{
-		{"recorded", nil, BankReceipt{}, nil, LineOutcome{Status: LineAssigned, CustomerID: "C1", Invoices: []string{"IV-1"}, ReceiptID: 11}, ""},
-		{"recorded before from this line", Errorf(ErrConflict, "taken"), BankReceipt{ID: 12, Source: "import:4/7"}, nil,
+		{"recorded", none, none, nil, nil, true, LineOutcome{Status: LineAssigned, CustomerID: "C1", Invoices: []string{"IV-1"}, ReceiptID: 11}, ""},
+		{"recorded before from this line", BankReceipt{ID: 12, Source: "import:4/7"}, none, nil, nil, false,
 			LineOutcome{Status: LineAssigned, CustomerID: "C1", Invoices: []string{"IV-1"}, ReceiptID: 12}, ""},
-		{"recorded before from elsewhere", Errorf(ErrConflict, "taken"), BankReceipt{ID: 13, Source: "manual"}, nil,
+		{"recorded before from elsewhere", BankReceipt{ID: 13, Source: "manual"}, none, nil, nil, false,
 			LineOutcome{Status: LineDuplicate, CustomerID: "C1", Invoices: []string{"IV-1"}, ReceiptID: 13,
 				Note: "the bank's reference R1 was recorded before as receipt 13 (manual)"}, ""},
-		{"the lookup fails", Errorf(ErrConflict, "taken"), BankReceipt{}, errors.New("down"), LineOutcome{}, ErrInternal},
-		{"refused", Errorf(ErrInvalid, "invoice IV-1 is paid"), BankReceipt{}, nil, LineOutcome{}, ErrInvalid},
+		{"recorded meanwhile from elsewhere", none, BankReceipt{ID: 14, Source: "manual"}, nil, Errorf(ErrConflict, "taken"), true,
+			LineOutcome{Status: LineDuplicate, CustomerID: "C1", Invoices: []string{"IV-1"}, ReceiptID: 14,
+				Note: "the bank's reference R1 was recorded before as receipt 14 (manual)"}, ""},
+		{"the lookup fails", none, none, errors.New("down"), nil, false, LineOutcome{}, ErrInternal},
+		{"refused", none, none, nil, Errorf(ErrInvalid, "invoice IV-1 is paid"), true, LineOutcome{}, ErrInvalid},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var gotIn ReceiptInput
 			var gotSource string
+			called := false
 			record := func(_ context.Context, in ReceiptInput, source string, _ Actor) (BankReceipt, error) {
-				gotIn, gotSource = in, source
+				gotIn, gotSource, called = in, source, true
 				if tt.answer != nil {
 					return BankReceipt{}, tt.answer
 				}
-				return recorded, nil
+				return BankReceipt{ID: 11, Source: source}, nil
 			}
-			lookup := func(context.Context, string, string) (BankReceipt, error) { return tt.existing, tt.lookup }
+			lookup := func(_ context.Context, account, ref string) (BankReceipt, error) {
+				found := tt.before
+				if called {
+					found = tt.after
+				}
+				switch {
+				case account != "ACC" || ref != "R1":
+					t.Errorf("looked up %s/%s", account, ref)
+				case tt.lookupErr != nil:
+					return BankReceipt{}, tt.lookupErr
+				case found.ID == 0:
+					return BankReceipt{}, Errorf(ErrNotFound, "none")
+				}
+				return found, nil
+			}
 			o, err := ApplyBankLine(context.Background(), l, "C1", []string{"IV-1"}, LineAssigned, by, record, lookup)
 			if ErrorCode(err) != tt.code {
 				t.Fatalf("error %v, want code %q", err, tt.code)
 			}
-			if gotSource != "import:4/7" || gotIn.CustomerID != "C1" || gotIn.Reference != "R1" || gotIn.BankAccount != "ACC" || gotIn.Amount != 100 ||
-				!slices.Equal(gotIn.Invoices, []string{"IV-1"}) {
+			if called != tt.recorded {
+				t.Errorf("recorded %v, want %v", called, tt.recorded)
+			}
+			if called && (gotSource != "import:4/7" || gotIn.CustomerID != "C1" || gotIn.Reference != "R1" || gotIn.BankAccount != "ACC" ||
+				gotIn.Amount != 100 || !slices.Equal(gotIn.Invoices, []string{"IV-1"})) {
 				t.Errorf("recorded %+v from %q", gotIn, gotSource)
 			}
 			if err == nil && !reflect.DeepEqual(o, tt.want) {

@@ -46,6 +46,11 @@ CREATE UNIQUE INDEX statement_lines_live_idx ON statement_lines (bank_account, r
 CREATE INDEX statement_lines_status_idx ON statement_lines (status, import_id, line_no);
 CREATE INDEX statement_lines_payer_idx ON statement_lines (customer_id) WHERE status = 'assigned';
 
+-- A statement's transactions are looked up among the receipts by reference,
+-- our account compared by its letters and digits however it was typed.
+CREATE INDEX bank_receipts_reference_idx ON bank_receipts (reference);
+
 -- +goose Down
+DROP INDEX bank_receipts_reference_idx;
 DROP TABLE statement_lines;
 DROP TABLE statement_imports;

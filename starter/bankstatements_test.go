@@ -128,7 +128,7 @@ func (s *fakeStatementStore) SettleBankLine(_ context.Context, id int64, from []
 	return *l, nil
 }
 
-func (s *fakeStatementStore) ReceiptByReference(_ context.Context, _, reference string) (sales.BankReceipt, error) {
+func (s *fakeStatementStore) TransactionReceipt(_ context.Context, _, reference string) (sales.BankReceipt, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	r, ok := s.receipts[reference]

@@ -31,7 +31,7 @@ type StatementStore interface {
 	BankLines(ctx context.Context, f sales.BankLineFilter) ([]sales.BankLine, error)
 	BankLine(ctx context.Context, id int64) (sales.BankLine, error)
 	SettleBankLine(ctx context.Context, id int64, from []sales.LineStatus, o sales.LineOutcome) (sales.BankLine, error)
-	ReceiptByReference(ctx context.Context, bankAccount, reference string) (sales.BankReceipt, error)
+	TransactionReceipt(ctx context.Context, bankAccount, reference string) (sales.BankReceipt, error)
 }
 
 // Statements is the bank statement import: the store's lines, the cash
@@ -158,7 +158,7 @@ func (s *Statements) AssignBankLine(ctx context.Context, id int64, a sales.LineA
 	if err != nil {
 		return l, err
 	}
-	o, err := sales.ApplyBankLine(ctx, l, a.CustomerID, a.Invoices, sales.LineAssigned, by, s.Receipts.RecordReceipt, s.Store.ReceiptByReference)
+	o, err := sales.ApplyBankLine(ctx, l, a.CustomerID, a.Invoices, sales.LineAssigned, by, s.Receipts.RecordReceipt, s.Store.TransactionReceipt)
 	if err != nil {
 		return l, err
 	}
