@@ -3,11 +3,13 @@ package workflows
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"sync"
 	"testing"
 	"time"
 
+	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
 
@@ -116,5 +118,38 @@ func TestMonthlyStatementsRefuseABadMonth(t *testing.T) {
 	env.ExecuteWorkflow(MonthlyStatementsWorkflowName, MonthlyStatementsInput{Month: "2026-13"})
 	if err := env.GetWorkflowError(); err == nil || len(w.calls) != 0 {
 		t.Fatalf("a bad month: %v, %d batches", err, len(w.calls))
+	}
+}
+
+func TestMonthlyStatementsContinueAsNewWithTheirTotals(t *testing.T) {
+	w := &accountStatementWorld{kept: map[string]time.Time{}}
+	for i := 1; i <= statementBatchesPerRun+5; i++ {
+		w.customers = append(w.customers, fmt.Sprintf("C%04d", i))
+	}
+	in := MonthlyStatementsInput{Month: "2026-11", BatchOf: 1}
+	for runs := 1; ; runs++ {
+		env := accountStatementEnv(t, w, time.Date(2026, 12, 1, 0, 30, 0, 0, sales.Beijing))
+		env.ExecuteWorkflow(MonthlyStatementsWorkflowName, in)
+		var can *workflow.ContinueAsNewError
+		if err := env.GetWorkflowError(); errors.As(err, &can) {
+			in = MonthlyStatementsInput{}
+			if err := converter.GetDefaultDataConverter().FromPayloads(can.Input, &in); err != nil {
+				t.Fatal(err)
+			}
+			if runs != 1 || in.After != fmt.Sprintf("C%04d", statementBatchesPerRun) || in.Done.Generated != statementBatchesPerRun || in.BatchOf != 1 {
+				t.Fatalf("run %d continued as new with %+v", runs, in)
+			}
+			continue
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		var res MonthlyStatementsResult
+		if err := env.GetWorkflowResult(&res); err != nil {
+			t.Fatal(err)
+		}
+		if runs != 2 || res.Generated != statementBatchesPerRun+5 || res.Customers != statementBatchesPerRun+5 || len(w.kept) != statementBatchesPerRun+5 {
+			t.Fatalf("after %d runs %+v, %d kept", runs, res, len(w.kept))
+		}
+		return
 	}
 }
