@@ -55,6 +55,17 @@ type uploadForm struct {
 	FileErrors []string
 }
 
+// ColumnsGiven reports whether the refused upload named any column, so
+// that the form shows them again.
+func (f uploadForm) ColumnsGiven() bool {
+	for _, c := range statementColumns {
+		if f.Val("col_"+c, "") != "" {
+			return true
+		}
+	}
+	return false
+}
+
 // statementsData is what the statement list shows.
 type statementsData struct {
 	Imports   []sales.BankImport

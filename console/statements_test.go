@@ -201,14 +201,21 @@ func TestALargeStatementIsUploadedThroughTheConsole(t *testing.T) {
 	b.signIn("fin1")
 	csrf := b.get("/statements").csrf(t)
 	var sb strings.Builder
-	sb.WriteString("交易日期,贷方发生额,对方户名,摘要,流水号\n")
+	sb.WriteString("日期,收入,户名,用途,单号\n") // the bank's own column names, given in the form
 	for i := 0; sb.Len() < 256<<10; i++ {
 		fmt.Fprintf(&sb, "2026-11-02,1.00,某公司%d,%s,L%06d\n", i, strings.Repeat("货款", 10), i)
 	}
-	if r := b.upload("forged", "big.csv", sb.String(), url.Values{"bank_account": {"1001"}}); r.status != http.StatusForbidden {
+	cols := url.Values{"bank_account": {"1001"}, "col_date": {"日期"}, "col_credit": {"收入"}, "col_payer_name": {"户名"},
+		"col_remittance": {"用途"}, "col_reference": {"单号"}}
+	if r := b.upload("forged", "big.csv", sb.String(), cols); r.status != http.StatusForbidden {
 		t.Errorf("an upload without its CSRF token: %d", r.status)
 	}
-	r := b.upload(csrf, "big.csv", sb.String(), url.Values{"bank_account": {"1001"}})
+	bad := url.Values{"bank_account": {"1001"}, "col_credit": {strings.Repeat("收", 70)}}
+	if r := b.upload(csrf, "big.csv", sb.String(), bad); r.status != http.StatusUnprocessableEntity || !r.has(`id="upload-col_credit-error"`) ||
+		!r.has("<details open>") {
+		t.Errorf("a column name too long: %d\n%s", r.status, r.body)
+	}
+	r := b.upload(csrf, "big.csv", sb.String(), cols)
 	if r.status != http.StatusSeeOther {
 		t.Fatalf("a large upload: %d\n%s", r.status, r.body)
 	}
