@@ -80,6 +80,15 @@ func TestInvoiceAndStatementDocumentsFromARealOrder(t *testing.T) {
 	a.must(201, token("log1"), "POST", "/v1/orders/"+no+"/goods-issues", map[string]any{
 		"carrier": "顺丰速运", "waybill": "SF-DOC-1", "lines": []sales.LineQty{{LineNo: 1, Quantity: 10}}}, &gi)
 	a.must(200, token("log1"), "POST", "/v1/orders/"+no+"/shipments/"+gi.ShipmentNo+"/delivery", map[string]any{}, nil)
+	first := a.status(no)
+	if len(first.Invoices) != 1 {
+		t.Fatalf("invoices %+v", first.Invoices)
+	}
+	// Finance records the official VAT invoice (发票号).
+	vatDate := sales.DateOf(time.Now()).Format(time.DateOnly)
+	vatNo := fmt.Sprintf("044%08d", time.Now().UnixNano()%100_000_000)
+	a.must(200, token("fin1"), "PUT", "/v1/orders/"+no+"/invoices/"+first.Invoices[0].No+"/vat-invoice",
+		map[string]string{"vat_invoice_no": vatNo, "vat_invoice_date": vatDate}, nil)
 	v := a.status(no)
 	if len(v.Invoices) != 1 {
 		t.Fatalf("invoices %+v", v.Invoices)
@@ -95,7 +104,7 @@ func TestInvoiceAndStatementDocumentsFromARealOrder(t *testing.T) {
 		t.Errorf("headers %v", h)
 	}
 	text := pdftest.Text(t, pdf)
-	for _, want := range []string{"发票", inv.No, c.Name, documents.Money(net), documents.Money(tax), documents.Money(gross), due} {
+	for _, want := range []string{"发票", inv.No, c.Name, documents.Money(net), documents.Money(tax), documents.Money(gross), due, vatNo} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the invoice PDF lacks %q:\n%s", want, text)
 		}
@@ -105,10 +114,13 @@ func TestInvoiceAndStatementDocumentsFromARealOrder(t *testing.T) {
 	if !strings.HasPrefix(h.Get("Content-Type"), "text/html") {
 		t.Errorf("Content-Type %s", h.Get("Content-Type"))
 	}
-	for _, want := range []string{inv.No, documents.Money(net), documents.Money(tax), documents.Money(gross), due, "待开具"} {
+	for _, want := range []string{inv.No, documents.Money(net), documents.Money(tax), documents.Money(gross), due, vatNo, vatDate} {
 		if !strings.Contains(string(page), want) {
 			t.Errorf("the invoice page lacks %q", want)
 		}
+	}
+	if strings.Contains(string(page), "待开具") {
+		t.Error("the invoice page says the VAT invoice is not recorded")
 	}
 	note, _ := a.download(token("log1"), "/v1/orders/"+no+"/documents/dispatch-note?format=html&shipment="+gi.ShipmentNo)
 	if !strings.Contains(string(note), "SF-DOC-1") || !strings.Contains(string(note), c.ShipTo) || strings.Contains(string(note), documents.Money(gross)) {
