@@ -81,8 +81,7 @@ func TestOrderPageLinksItsDocumentsAndTheyDownloadAsTheSignedInPerson(t *testing
 }
 
 func TestOrderDocumentAsPDFThroughTheConsole(t *testing.T) {
-	font := pdftest.EnsureFont(t)
-	t.Setenv(documents.FontEnv, font)
+	pdftest.EnsureFont(t) // the fixture's documents use the default font
 	f := newFixture(t, false)
 	b := f.browser()
 	b.signIn("ssg-lead")

@@ -27,7 +27,8 @@ const (
 	FontPackage = "fonts-lxgw-wenkai"
 )
 
-// FontEnv names the environment variable that overrides DefaultFont.
+// FontEnv names the environment variable that overrides DefaultFont (read
+// by the entry points).
 const FontEnv = "OSB_PDF_FONT"
 
 // PDF renders documents as PDF with a CJK TrueType font read from
@@ -40,12 +41,8 @@ type PDF struct {
 	font []byte
 }
 
-// NewPDF returns a renderer with the font at path; "" means $OSB_PDF_FONT,
-// else DefaultFont.
+// NewPDF returns a renderer with the font at path, DefaultFont when "".
 func NewPDF(path string) *PDF {
-	if path == "" {
-		path = os.Getenv(FontEnv)
-	}
 	if path == "" {
 		path = DefaultFont
 	}

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"go.temporal.io/sdk/client"
@@ -72,7 +73,7 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger, s Services) error 
 		api := starter.New(starter.Config{Store: s.Store, Orders: starter.NewTemporalOrders(s.Client), Policy: pol.Policy, Quota: s.Store,
 			Credit: starter.NewTemporalCredit(s.Client, s.Store, pol.Credit), Reports: starter.NewReports(s.Store, s.Client), Logger: log, Statements: statements,
 			Cash:      starter.NewTemporalCash(s.Client, s.Store, pol.Cash, nil),
-			Documents: starter.NewDocuments(s.Store, documents.NewPDF("")), // the font: OSB_PDF_FONT, else documents.DefaultFont
+			Documents: starter.NewDocuments(s.Store, documents.NewPDF(os.Getenv(documents.FontEnv))), // "": documents.DefaultFont
 			Invoices:  s.Store,
 			Metrics:   httpMetrics})
 		var codecAPI http.Handler
