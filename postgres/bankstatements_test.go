@@ -122,6 +122,15 @@ func TestStatementImportStoresOnceAndKeepsSeenLinesAsDuplicates(t *testing.T) {
 	if _, err := st.SettleBankLine(ctx, q[0].ID, []sales.LineStatus{sales.LineQueued}, sales.LineOutcome{Status: sales.LineAssigned, CustomerID: "C001", By: "fin1", At: at}); sales.ErrorCode(err) != sales.ErrInvalid {
 		t.Errorf("assigned without a receipt: %v", err)
 	}
+	// A line Finance assigned teaches its payer.
+	if _, err := st.SettleBankLine(ctx, q[0].ID, []sales.LineStatus{sales.LineQueued}, sales.LineOutcome{Status: sales.LineAssigned, CustomerID: "C003",
+		Invoices: []string{}, ReceiptID: receipt.ID, By: "fin1", At: at}); err != nil {
+		t.Fatalf("assign: %v", err)
+	}
+	if _, payers, _, err := st.StatementMatchData(ctx); err != nil || !slices.Contains(payers, sales.KnownPayer{CustomerID: "C003", Name: "payer", Account: "6222"}) {
+		t.Errorf("an assigned line's payer is not known: %+v %v", payers, err)
+	}
+
 	// A receipt Finance typed with spaces in our account is the same
 	// transaction as the import's line on the account without them.
 	if _, _, err := st.RecordReceipt(ctx, sales.ReceiptInput{CustomerID: "C002", BankAccount: "10 01-9", Reference: "R-SP", ValueDate: "2026-11-01",
