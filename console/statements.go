@@ -43,6 +43,11 @@ func statementUploads(next http.Handler) http.Handler {
 		if r.Method == http.MethodPost && r.URL.Path == "/statements" {
 			r.Body = http.MaxBytesReader(w, r.Body, maxStatementUpload)
 			_ = r.ParseMultipartForm(1 << 20) // a bad form fails the CSRF check
+			defer func() {
+				if r.MultipartForm != nil {
+					_ = r.MultipartForm.RemoveAll() // the parts kept on disk, refused or not
+				}
+			}()
 		}
 		next.ServeHTTP(w, r)
 	})
@@ -109,7 +114,6 @@ func (con *console) uploadStatement(w http.ResponseWriter, r *http.Request) {
 		con.fail(w, r, http.StatusBadRequest, "error.bad_form")
 		return
 	}
-	defer r.MultipartForm.RemoveAll()
 	f := uploadForm{form: &form{Action: "upload", Values: r.PostForm}}
 	body := map[string]any{"bank_account": r.PostForm.Get("bank_account")}
 	cols := map[string]any{}
