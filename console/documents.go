@@ -3,6 +3,7 @@ package console
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -55,11 +56,14 @@ func orderDocLinks(o sales.OrderSnapshot, credits []sales.CreditNote, now time.T
 }
 
 // statementLinks are a customer's statements: the current month's draft,
-// then the kept ones, newest first.
+// last month's until it is kept, then the kept ones, newest first.
 func statementLinks(customerID string, kept []sales.StatementRecord, now time.Time) []docLink {
 	base := "/customers/" + url.PathEscape(customerID) + "/statements/"
-	current := sales.MonthOf(now)
+	current, last := sales.MonthOf(now), sales.AddMonths(sales.MonthOf(now), -1)
 	links := []docLink{{Label: "doc.statement", Ref: current, Href: base + current, Draft: true}}
+	if !slices.ContainsFunc(kept, func(s sales.StatementRecord) bool { return s.Month == last }) {
+		links = append(links, docLink{Label: "doc.statement", Ref: last, Href: base + last, Draft: true}) // not kept yet
+	}
 	for _, s := range kept {
 		if s.Month != current {
 			links = append(links, docLink{Label: "doc.statement", Ref: s.Month, Href: base + url.PathEscape(s.Month)})

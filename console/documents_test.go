@@ -136,6 +136,10 @@ func TestCustomerPageListsStatementsWithTheCurrentDraft(t *testing.T) {
 		!letter.has("INV-2026-000003-1") || !letter.has(overdueOrder) || !letter.has("4,680.00") {
 		t.Errorf("customer dunning letter: %d\n%s", letter.status, letter.body)
 	}
+	// C001's last month was not kept: its draft is offered until it is.
+	if other := b.get("/customers/C001"); !other.has(`href="/customers/C001/statements/`+last+`?format=html"`) {
+		t.Error("no draft of last month for a customer whose statement is not kept yet")
+	}
 	draft := b.get("/customers/C003/statements/" + current + "?format=html")
 	// The overdue invoice of 4,680.00 is the whole closing balance.
 	if draft.status != http.StatusOK || !draft.has("草稿 DRAFT") || !draft.has("4,680.00") || !draft.has("对账单") {

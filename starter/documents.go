@@ -259,20 +259,24 @@ func (a *api) getCustomerStatement(w http.ResponseWriter, r *http.Request) {
 	a.sendDocument(w, r, format, documents.Statement(*rec.Statement, rec.Draft, rec.GeneratedAt, documents.Issuer{}))
 }
 
-// customerStatement is the kept statement of a closed month, or a draft of the
-// current one; a month to come has none.
+// customerStatement is the kept statement of a closed month, or a draft of
+// the current one — and of the month just closed until its statement is
+// kept (the run of the 1st has not reached the customer yet); a month to
+// come has none.
 func (a *api) customerStatement(ctx context.Context, customerID, month string) (sales.StatementRecord, error) {
 	current := sales.MonthOf(a.now())
-	switch {
-	case month > current:
+	if month > current {
 		return sales.StatementRecord{}, sales.Errorf(sales.ErrNotFound, "%s has not begun: there is no statement of it", month)
-	case month < current:
+	}
+	if month < current {
 		rec, err := a.documents.AccountStatement(ctx, customerID, month)
-		if sales.ErrorCode(err) == sales.ErrNotFound {
+		switch {
+		case sales.ErrorCode(err) != sales.ErrNotFound:
+			return rec, err
+		case month != sales.AddMonths(current, -1):
 			return rec, sales.Errorf(sales.ErrNotFound,
 				"no statement of %s for %s was kept: statements are generated on the 1st of the month after for customers with activity", customerID, month)
 		}
-		return rec, err
 	}
 	in, err := a.documents.AccountStatementInput(ctx, customerID, month)
 	if err != nil {

@@ -212,6 +212,11 @@ func TestStatementsKeptAndTheCurrentMonthsDraft(t *testing.T) {
 		t.Errorf("Content-Disposition %q", cd)
 	}
 
+	// C-003's February was not kept (yet): the month just closed is a draft.
+	feb := decodeAs[sales.StatementRecord](t, f.do(t, "GET", "/v1/customers/C-003/statements/2026-02?format=json", "t-fin", nil))
+	if !feb.Draft || feb.Month != "2026-02" || feb.Statement == nil || feb.Statement.To != "2026-02-28" {
+		t.Errorf("C-003's February %+v", feb)
+	}
 	// January was not kept (no activity), April has not begun.
 	wantError(t, f.do(t, "GET", "/v1/customers/C-001/statements/2026-01", "t-fin", nil), http.StatusNotFound, sales.ErrNotFound)
 	wantError(t, f.do(t, "GET", "/v1/customers/C-001/statements/2026-04", "t-fin", nil), http.StatusNotFound, sales.ErrNotFound)
