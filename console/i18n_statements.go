@@ -12,6 +12,7 @@ func init() {
 		"stmt.upload":            {"上传对账单", "Upload a statement"},
 		"stmt.file":              {"文件", "File"},
 		"stmt.bank_account":      {"本方账号", "Our bank account"},
+		"stmt.account_hint":      {"本方账号（文件表头写明账号时可留空）", "Our bank account (may be left empty when the file's header names it)"},
 		"stmt.columns":           {"列名（可选）", "Column names (optional)"},
 		"stmt.columns_hint":      {"留空则按常见列名识别（交易日期、贷方发生额、借方发生额、对方户名、对方账号、摘要/用途/附言、流水号）。", "Leave empty to find the usual names (交易日期, 贷方发生额, 借方发生额, 对方户名, 对方账号, 摘要/用途/附言, 流水号)."},
 		"stmt.col.date":          {"日期列", "Date column"},
