@@ -244,14 +244,16 @@ func NewMatchBook(customers []Customer, payers []KnownPayer, open []CustomerInvo
 		learn(b.byName, NormalizeName(p.Name), p.CustomerID)
 	}
 	lengths := map[int]bool{}
-	for _, inv := range open {
-		for _, no := range []string{inv.InvoiceNo, inv.OrderNo} {
-			key, _ := normalizeRef(no)
-			if key == "" {
-				continue
-			}
+	add := func(no string, inv CustomerInvoice) {
+		if key, _ := normalizeRef(no); key != "" {
 			b.refs[key] = append(b.refs[key], inv)
 			lengths[len(key)] = true
+		}
+	}
+	for _, inv := range open {
+		add(inv.InvoiceNo, inv)
+		if !inv.Disputed { // naming the order is not naming its disputed invoice
+			add(inv.OrderNo, inv)
 		}
 	}
 	for n := range lengths {

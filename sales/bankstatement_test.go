@@ -30,6 +30,8 @@ func matchBookForTest() *MatchBook {
 		inv("C001", "SO-2026-000123", "IV-2026-000123-2", 20, CNY),
 		inv("C001", "SO-2026-000123", "IV-2026-000123-1", 10, CNY),
 		inv("C001", "SO-2026-000200", "IV-2026-000200-1", 5, CNY),
+		{CustomerID: "C001", OpenInvoice: OpenInvoice{OrderNo: "SO-2026-000123", InvoiceNo: "IV-2026-000123-3", DueAt: due(1), Outstanding: Yuan(5),
+			Currency: CNY, Disputed: true}},
 		inv("C002", "SO-2026-000300", "IV-2026-000300-1", 5, CNY),
 		inv("C002", "SO-2026-000301", "IV-2026-000301-1", 5, "USD"),
 	}
@@ -56,6 +58,8 @@ func TestMatchFindsCustomerAndInvoices(t *testing.T) {
 			LineMatched, MatchByName, "C001", []string{"IV-2026-000200-1"}},
 		{"an order names its open invoices oldest due first", "华东经销有限公司", "", "SO2026000123货款", CNY,
 			LineMatched, MatchByName, "C001", []string{"IV-2026-000123-1", "IV-2026-000123-2"}},
+		{"a disputed invoice is named by its own number only", "华东经销有限公司", "", "IV-2026-000123-3", CNY,
+			LineMatched, MatchByName, "C001", []string{"IV-2026-000123-3"}},
 		{"invoices in the order named, each once", "华东经销有限公司", "", "IV-2026-000200-1, SO-2026-000123; iv-2026-000200-1", CNY,
 			LineMatched, MatchByName, "C001", []string{"IV-2026-000200-1", "IV-2026-000123-1", "IV-2026-000123-2"}},
 		{"a number running on into digits names nothing", "华东经销有限公司", "", "IV-2026-000200-12", CNY,
