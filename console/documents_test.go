@@ -137,7 +137,7 @@ func TestCustomerPageListsStatementsWithTheCurrentDraft(t *testing.T) {
 		t.Errorf("customer dunning letter: %d\n%s", letter.status, letter.body)
 	}
 	// C001's last month was not kept: its draft is offered until it is.
-	if other := b.get("/customers/C001"); !other.has(`href="/customers/C001/statements/`+last+`?format=html"`) {
+	if other := b.get("/customers/C001"); !other.has(`href="/customers/C001/statements/` + last + `?format=html"`) {
 		t.Error("no draft of last month for a customer whose statement is not kept yet")
 	}
 	draft := b.get("/customers/C003/statements/" + current + "?format=html")
