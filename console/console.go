@@ -186,7 +186,7 @@ func New(c Config) http.Handler {
 		con.statementRoutes(r)
 		con.documentRoutes(r)
 	})
-	return statementUploads(r)
+	return con.statementUploads(r)
 }
 
 // staticFiles serves the embedded assets; they change only with the binary.

@@ -2,6 +2,7 @@ package console
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -37,12 +38,17 @@ const maxStatementUpload = 16<<20 + 64<<10
 
 // statementUploads reads a statement upload's multipart form before the
 // session's CSRF check, which would otherwise read the form within its
-// limit for ordinary forms; anything else passes as it came.
-func statementUploads(next http.Handler) http.Handler {
+// limit for ordinary forms; a file too large is refused with 413, anything
+// else passes as it came.
+func (con *console) statementUploads(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost && r.URL.Path == "/statements" {
 			r.Body = http.MaxBytesReader(w, r.Body, maxStatementUpload)
-			_ = r.ParseMultipartForm(1 << 20) // a bad form fails the CSRF check
+			var tooLarge *http.MaxBytesError
+			if err := r.ParseMultipartForm(1 << 20); errors.As(err, &tooLarge) {
+				con.fail(w, r, http.StatusRequestEntityTooLarge, "stmt.too_large")
+				return
+			} // any other bad form fails the CSRF check
 			defer func() {
 				if r.MultipartForm != nil {
 					_ = r.MultipartForm.RemoveAll() // the parts kept on disk, refused or not

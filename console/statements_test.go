@@ -215,6 +215,9 @@ func TestALargeStatementIsUploadedThroughTheConsole(t *testing.T) {
 		!r.has("<details open>") {
 		t.Errorf("a column name too long: %d\n%s", r.status, r.body)
 	}
+	if r := b.upload(csrf, "huge.csv", strings.Repeat("a", maxStatementUpload), cols); r.status != http.StatusRequestEntityTooLarge || !r.has("文件太大") {
+		t.Errorf("a file too large: %d\n%s", r.status, r.body)
+	}
 	r := b.upload(csrf, "big.csv", sb.String(), cols)
 	if r.status != http.StatusSeeOther {
 		t.Fatalf("a large upload: %d\n%s", r.status, r.body)
