@@ -187,11 +187,17 @@ func countsStamp(c sales.BankLineCounts) string {
 	return fmt.Sprintf("%d-%d-%d-%d-%d-%d-%d", c.Matched, c.Applied, c.Queued, c.Assigned, c.Rejected, c.Duplicate, c.Skipped)
 }
 
-// lineGroup is an import's lines of one status.
+// lineGroup is an import's lines of one status: the first groupRows of
+// them unless the page asks for the status whole.
 type lineGroup struct {
 	Status sales.LineStatus
 	Lines  []sales.BankLine
+	Total  int
 }
+
+// groupRows bounds the lines an import's page shows of each status, so that
+// a statement of ten thousand lines is a page a browser shows at once.
+const groupRows = 200
 
 // statementPage shows an import: its counts and its lines by status; at
 // /stamp, the stamp of its counts.
@@ -214,14 +220,18 @@ func (con *console) statementPage(w http.ResponseWriter, r *http.Request) {
 		writeStamp(w, d.Stamp)
 		return
 	}
+	whole := sales.LineStatus(r.URL.Query().Get("status"))
 	for _, s := range sales.LineStatuses {
 		g := lineGroup{Status: s}
 		for _, l := range d.Import.Lines {
 			if l.Status == s {
-				g.Lines = append(g.Lines, l)
+				g.Total++
+				if g.Total <= groupRows || s == whole {
+					g.Lines = append(g.Lines, l)
+				}
 			}
 		}
-		if len(g.Lines) > 0 {
+		if g.Total > 0 {
 			d.Groups = append(d.Groups, g)
 		}
 	}

@@ -222,7 +222,12 @@ func TestALargeStatementIsUploadedThroughTheConsole(t *testing.T) {
 	if r.status != http.StatusSeeOther {
 		t.Fatalf("a large upload: %d\n%s", r.status, r.body)
 	}
-	if p := b.get(r.header.Get("Location")); !p.has(`id="count-queued">`) || p.has(`id="count-lines">0<`) {
-		t.Errorf("the large import:\n%s", p.body)
+	p := b.get(r.header.Get("Location"))
+	if !p.has(`id="count-queued">`) || p.has(`id="count-lines">0<`) || strings.Count(p.body, `<tr id="line-`) != groupRows ||
+		!p.has(`href="/statements/1?status=queued#lines-queued"`) {
+		t.Errorf("the large import shows %d lines:\n%.3000s", strings.Count(p.body, `<tr id="line-`), p.body)
+	}
+	if all := b.get("/statements/1?status=queued"); strings.Count(all.body, `<tr id="line-`) < 1000 {
+		t.Errorf("the whole queue of the import shows %d lines", strings.Count(all.body, `<tr id="line-`))
 	}
 }
