@@ -144,7 +144,8 @@ type table struct {
 }
 
 // findHeader looks for the header row among the first rows: the first
-// that holds every required column.
+// that holds every required column, and the credit column or an amount
+// with its direction (or an amount column the upload named: signed).
 func findHeader(rows [][]string, cols Columns) (table, error) {
 	fields := cols.fields()
 	for i := 0; i < len(rows) && i < headerScan; i++ {
@@ -171,14 +172,25 @@ func findHeader(rows [][]string, cols Columns) (table, error) {
 				complete = false
 			}
 		}
+		switch {
+		case len(t.cols[colCredit]) > 0:
+			delete(t.cols, colAmount) // the credit and debit columns say it
+			delete(t.cols, colDirection)
+		case len(t.cols[colAmount]) > 0 && (len(t.cols[colDirection]) > 0 || cols.Amount != ""):
+		default:
+			complete = false
+		}
 		if complete {
 			return t, nil
 		}
 	}
 	var need []string
 	for _, f := range fields {
-		if f.required {
+		switch {
+		case f.required:
 			need = append(need, strings.Join(f.names, "/"))
+		case f.key == colCredit:
+			need = append(need, strings.Join(f.names, "/")+" (or an amount with 借贷标志)")
 		}
 	}
 	return table{}, refuse("no header row with the columns %s among the first %d rows", strings.Join(need, ", "), headerScan)
@@ -298,7 +310,8 @@ func parseRow(row, header []string, t table, numeric bool) (line Line, problems 
 		}
 	}
 	date, credit, debit, ref := cell(colDate), cell(colCredit), cell(colDebit), cell(colReference)
-	if date == "" && credit == "" && debit == "" && ref == "" {
+	amount, direction := cell(colAmount), cell(colDirection)
+	if date == "" && credit == "" && debit == "" && ref == "" && amount == "" {
 		return line, nil, false
 	}
 	bad := func(key, format string, args ...any) {
@@ -308,13 +321,23 @@ func parseRow(row, header []string, t table, numeric bool) (line Line, problems 
 	if line.ValueDate, err = parseDate(date, numeric); err != nil {
 		bad(colDate, "%v", err)
 	}
-	in, err := parseYuan(credit, numeric)
-	if err != nil {
-		bad(colCredit, "%v", err)
-	}
-	out, err := parseYuan(debit, numeric)
-	if err != nil {
-		bad(colDebit, "%v", err)
+	var in, out sales.Fen
+	if _, split := t.cols[colCredit]; split {
+		if in, err = parseYuan(credit, numeric); err != nil {
+			bad(colCredit, "%v", err)
+		}
+		if out, err = parseYuan(debit, numeric); err != nil {
+			bad(colDebit, "%v", err)
+		}
+	} else {
+		var why string
+		if in, out, why = directed(amount, direction, numeric); why != "" {
+			key := colAmount
+			if strings.HasPrefix(why, "!") {
+				key, why = colDirection, why[1:]
+			}
+			bad(key, "%s", why)
+		}
 	}
 	switch {
 	case in > 0 && out > 0:
@@ -324,7 +347,11 @@ func parseRow(row, header []string, t table, numeric bool) (line Line, problems 
 	case out > 0:
 		line.Amount, line.Debit = out, true
 	case len(problems) == 0:
-		bad(colCredit, "no amount in the credit or the debit column")
+		key := colCredit
+		if _, split := t.cols[colCredit]; !split {
+			key = colAmount
+		}
+		bad(key, "no amount in the credit or the debit column")
 	}
 	if line.Reference = ref; ref == "" {
 		bad(colReference, "the bank's transaction number is missing")

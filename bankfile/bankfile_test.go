@@ -2,6 +2,7 @@ package bankfile
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -207,5 +208,39 @@ func TestParseDate(t *testing.T) {
 	}
 	if got, err := parseDate("46330", true); got != "2026-11-04" || err != nil {
 		t.Errorf("a workbook's serial date: %q %v", got, err)
+	}
+}
+
+func TestParseOneAmountColumnWithItsDirection(t *testing.T) {
+	data := "交易日期,交易金额,借贷标志,对方户名,摘要,流水号\n" +
+		"2026-11-03,\"1,000.00\",贷,华东经销,货款,A1\n" +
+		"2026-11-03,20.00,借,电力公司,电费,A2\n" +
+		"2026-11-04,5.00,CR,某公司,,A3\n"
+	st, err := Parse("one-amount.csv", []byte(data), Columns{})
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	if len(st.Lines) != 3 || st.Lines[0].Amount != 100000 || st.Lines[0].Debit || !st.Lines[1].Debit || st.Lines[1].Amount != 2000 || st.Lines[2].Debit {
+		t.Errorf("lines %+v", st.Lines)
+	}
+	bad := "交易日期,交易金额,借贷标志,流水号\n2026-11-03,1.00,转,B1\n2026-11-03,-1.00,贷,B2\n"
+	_, err = Parse("bad.csv", []byte(bad), Columns{})
+	if msg := fmt.Sprint(err); !strings.Contains(msg, "row 2, column 借贷标志") || !strings.Contains(msg, "row 3, column 交易金额") {
+		t.Errorf("bad directions: %v", err)
+	}
+	// An amount column the upload names, without a direction: signed.
+	signed := "日期,金额(元),单号\n2026-11-03,-3.50,C1\n2026-11-03,7.25,C2\n"
+	st, err = Parse("signed.csv", []byte(signed), Columns{Date: "日期", Amount: "金额", Reference: "单号"})
+	if err != nil || len(st.Lines) != 2 || !st.Lines[0].Debit || st.Lines[0].Amount != 350 || st.Lines[1].Debit || st.Lines[1].Amount != 725 {
+		t.Errorf("signed amounts: %+v %v", st.Lines, err)
+	}
+	// By default an amount alone is not enough: it may be a balance.
+	if _, err := Parse("signed.csv", []byte("交易日期,金额,流水号\n2026-11-03,1.00,D1\n"), Columns{}); err == nil || !strings.Contains(err.Error(), "借贷标志") {
+		t.Errorf("an amount without direction by default: %v", err)
+	}
+	// Credit and debit columns win over an amount column.
+	both := "交易日期,贷方发生额,借方发生额,金额,借贷标志,流水号\n2026-11-03,9.00,,9.00,借,E1\n"
+	if st, err := Parse("both.csv", []byte(both), Columns{}); err != nil || st.Lines[0].Debit || st.Lines[0].Amount != 900 {
+		t.Errorf("credit and amount columns: %+v %v", st.Lines, err)
 	}
 }

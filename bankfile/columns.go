@@ -18,6 +18,11 @@ type Columns struct {
 	Remittance   []string `json:"remittance,omitempty"`
 	Reference    string   `json:"reference,omitempty"`
 	Currency     string   `json:"currency,omitempty"`
+	// Amount and Direction are for a statement with one amount column and
+	// a column saying credit or debit (借贷标志); an amount column named
+	// here without a direction is signed: negative is a debit.
+	Amount    string `json:"amount,omitempty"`
+	Direction string `json:"direction,omitempty"`
 }
 
 // Validate checks column names as a person typed them.
@@ -52,6 +57,8 @@ const (
 	colRemittance   = "remittance"
 	colReference    = "reference"
 	colCurrency     = "currency"
+	colAmount       = "amount"
+	colDirection    = "direction"
 )
 
 // defaultNames are the header names Chinese banks' exports use for each
@@ -65,6 +72,8 @@ var defaultNames = map[string][]string{
 	colRemittance:   {"摘要", "用途", "附言", "备注"},
 	colReference:    {"流水号", "交易流水号", "银行流水号", "交易流水", "交易参考号"},
 	colCurrency:     {"币种", "币别"},
+	colAmount:       {"交易金额", "发生额", "金额"},
+	colDirection:    {"借贷标志", "借贷方向", "收支标志", "收支方向", "借贷"},
 }
 
 // fields are the columns with the names given or the defaults.
@@ -77,13 +86,15 @@ func (c Columns) fields() []field {
 	}
 	given := []field{
 		{colDate, one(c.Date), true},
-		{colCredit, one(c.Credit), true},
+		{colCredit, one(c.Credit), false}, // or amount and direction: findHeader
 		{colDebit, one(c.Debit), false},
 		{colPayerName, one(c.PayerName), false},
 		{colPayerAccount, one(c.PayerAccount), false},
 		{colRemittance, nonBlank(c.Remittance), false},
 		{colReference, one(c.Reference), true},
 		{colCurrency, one(c.Currency), false},
+		{colAmount, one(c.Amount), false},
+		{colDirection, one(c.Direction), false},
 	}
 	for i, f := range given {
 		if len(f.names) == 0 {

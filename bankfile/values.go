@@ -3,6 +3,7 @@ package bankfile
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -108,4 +109,40 @@ func parseDate(s string, numeric bool) (string, error) {
 		}
 	}
 	return "", fmt.Errorf("%q is not a date like 2026-11-03", s)
+}
+
+// Directions of a line in a statement with one amount column.
+var (
+	creditWords = []string{"贷", "贷方", "收", "收入", "入", "来账", "C", "CR", "CREDIT"}
+	debitWords  = []string{"借", "借方", "支", "支出", "出", "往账", "D", "DR", "DEBIT"}
+)
+
+// directed reads a line of a statement with one amount column: the amount
+// is a credit or a debit as direction says, or, without a direction, as
+// its sign says. why says what is wrong; it starts with "!" when the
+// direction is.
+func directed(amount, direction string, numeric bool) (in, out sales.Fen, why string) {
+	amount = strings.TrimSpace(amount)
+	negative := strings.HasPrefix(amount, "-") || strings.HasPrefix(amount, "－")
+	if negative {
+		amount = strings.TrimPrefix(strings.TrimPrefix(amount, "-"), "－")
+	}
+	fen, err := parseYuan(amount, numeric)
+	if err != nil {
+		return 0, 0, err.Error()
+	}
+	d := strings.ToUpper(strings.TrimSpace(direction))
+	switch {
+	case d != "" && negative:
+		return 0, 0, fmt.Sprintf("-%s is negative while the direction says %s", amount, direction)
+	case d == "" && negative:
+		return 0, fen, ""
+	case d == "":
+		return fen, 0, ""
+	case slices.Contains(creditWords, d):
+		return fen, 0, ""
+	case slices.Contains(debitWords, d):
+		return 0, fen, ""
+	}
+	return 0, 0, fmt.Sprintf("!%q is neither a credit (贷) nor a debit (借)", direction)
 }

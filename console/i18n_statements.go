@@ -23,6 +23,8 @@ func init() {
 		"stmt.col.remittance":    {"附言列（多个用逗号分隔）", "Remittance columns (comma-separated)"},
 		"stmt.col.reference":     {"流水号列", "Reference column"},
 		"stmt.col.currency":      {"币种列", "Currency column"},
+		"stmt.col.amount":        {"金额列（单一金额列时）", "Amount column (one amount column)"},
+		"stmt.col.direction":     {"借贷标志列", "Credit/debit column (借贷标志)"},
 		"stmt.show_all":          {"显示了前 %d 行，共 %d 行：显示全部", "The first %d of %d lines: show them all"},
 		"stmt.too_large":         {"文件太大：对账单最大 16 MiB。", "The file is too large: a statement may be at most 16 MiB."},
 		"stmt.import":            {"导入", "Import"},

@@ -86,7 +86,7 @@ type statementsData struct {
 }
 
 // statementColumns are the upload form's column fields, by their API keys.
-var statementColumns = []string{"date", "credit", "debit", "payer_name", "payer_account", "remittance", "reference", "currency"}
+var statementColumns = []string{"date", "credit", "debit", "payer_name", "payer_account", "remittance", "reference", "currency", "amount", "direction"}
 
 func (con *console) mayRead(w http.ResponseWriter, r *http.Request, p sales.Permission) bool {
 	if !sessionOf(r).User.May(p) {

@@ -281,7 +281,7 @@ func TestAStatementUploadIsRefusedWithTheFieldNamed(t *testing.T) {
 		{"no account", "x.csv", "交易日期,贷方发生额,流水号\n2026-03-02,1.00,R1\n", "", "", "bank_account", "is required", http.StatusUnprocessableEntity},
 		{"another account than the file's", "x.csv", "账号：3003\n交易日期,贷方发生额,流水号\n2026-03-02,1.00,R1\n", "1001", "", "bank_account", "3003", http.StatusUnprocessableEntity},
 		{"columns not JSON", "x.csv", "a", "1001", "{credit", "columns", "JSON", http.StatusBadRequest},
-		{"an unknown column key", "x.csv", "a", "1001", `{"amount":"金额"}`, "columns", "JSON", http.StatusBadRequest},
+		{"an unknown column key", "x.csv", "a", "1001", `{"balance":"余额"}`, "columns", "JSON", http.StatusBadRequest},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
