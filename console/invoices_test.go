@@ -171,7 +171,7 @@ func TestInvoicePageListsWhatWaitsAndTheCreditNotes(t *testing.T) {
 		!p.has(`href="/orders/`+overdueOrder+`#act-credit-note-`+inv+`"`) || !p.has(`href="/invoices"`) {
 		t.Fatalf("the disputed view:\n%s", p.body)
 	}
-	if p := b.get("/invoices?view=vat_invoice"); !p.has(`href="/orders/`+overdueOrder+`#act-vat-invoice-`+inv+`"`) {
+	if p := b.get("/invoices?view=vat_invoice"); !p.has(`href="/orders/` + overdueOrder + `#act-vat-invoice-` + inv + `"`) {
 		t.Errorf("the VAT view:\n%s", p.body)
 	}
 	p = b.get("/invoices?view=credit_notes")
@@ -184,7 +184,7 @@ func TestInvoicePageListsWhatWaitsAndTheCreditNotes(t *testing.T) {
 
 	k := f.browser()
 	k.signIn("kam-huadong-1") // not C003's KAM
-	if p := k.get("/invoices"); p.has(`id="invoice-`+inv+`"`) {
+	if p := k.get("/invoices"); p.has(`id="invoice-` + inv + `"`) {
 		t.Errorf("another KAM sees the invoice:\n%s", p.body)
 	}
 	if p := k.get("/invoices?view=credit_notes"); p.has("CN-2026-000003-1") {
