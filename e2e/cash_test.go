@@ -210,4 +210,6 @@ func TestOneTransferPaysInvoicesOfTwoOrdersAndTheRestIsUnappliedCash(t *testing.
 		}
 		return false
 	})
+	a.sys.saveWorkflowHistory(t, workflows.ReceiptWorkflowID(rec.BankAccount, rec.Reference), "finance-histories", "receipt_three_invoices_two_orders")
+	a.sys.saveWorkflowHistory(t, workflows.RefundWorkflowID(large.ID), "finance-histories", "refund_decided_by_the_slt")
 }

@@ -179,9 +179,12 @@ func TestInvoiceAndStatementDocumentsFromARealOrder(t *testing.T) {
 
 	// The monthly run keeps the statement once; a second run keeps the first.
 	ctx := context.Background()
+	var runIDs []string
 	run := func() workflows.MonthlyStatementsResult {
 		t.Helper()
-		r, err := a.sys.client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: fmt.Sprintf("monthly-statements/e2e/%d", time.Now().UnixNano()),
+		id := fmt.Sprintf("monthly-statements/e2e/%d", time.Now().UnixNano())
+		runIDs = append(runIDs, id)
+		r, err := a.sys.client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id,
 			TaskQueue: workflows.TaskQueue}, workflows.MonthlyStatementsWorkflowName, workflows.MonthlyStatementsInput{Month: month})
 		if err != nil {
 			t.Fatal(err)
@@ -198,6 +201,7 @@ func TestInvoiceAndStatementDocumentsFromARealOrder(t *testing.T) {
 	if again := run(); again.Generated != 0 || again.KeptFirst == 0 {
 		t.Errorf("second run %+v, want nothing generated", again)
 	}
+	a.sys.saveWorkflowHistory(t, runIDs[0], "finance-histories", "monthly_statements")
 	var kept []sales.StatementRecord
 	a.must(200, token("fin1"), "GET", "/v1/customers/"+c.ID+"/statements", nil, &kept)
 	if len(kept) != 1 || kept[0].Month != month || kept[0].Closing != left {

@@ -146,6 +146,7 @@ func TestAStatementImportWithMatchedPartlyMatchedAndUnmatchedLinesImportedTwice(
 	if imp.Counts != (sales.BankLineCounts{Lines: 4, Applied: 1, Assigned: 1, Rejected: 1, Skipped: 1}) {
 		t.Errorf("the import at the end %+v", imp.Counts)
 	}
+	a.sys.saveWorkflowHistory(t, workflows.StatementWorkflowID(imp.ID), "finance-histories", "statement_import")
 }
 
 // Finance works the statement queue in the console, in headless Chromium

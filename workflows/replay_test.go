@@ -33,6 +33,12 @@ func TestReplaySavedHistories(t *testing.T) {
 		{"pack-histories", 1, func(r worker.WorkflowReplayer) {
 			r.RegisterWorkflowWithOptions(MeetingPack, workflow.RegisterOptions{Name: MeetingPackWorkflowName})
 		}},
+		{"finance-histories", 4, func(r worker.WorkflowReplayer) {
+			r.RegisterWorkflowWithOptions(ApplyReceipt, workflow.RegisterOptions{Name: ApplyReceiptWorkflowName})
+			r.RegisterWorkflowWithOptions(Refund, workflow.RegisterOptions{Name: RefundWorkflowName})
+			r.RegisterWorkflowWithOptions(ApplyStatement, workflow.RegisterOptions{Name: ApplyStatementWorkflowName})
+			r.RegisterWorkflowWithOptions(MonthlyStatements, workflow.RegisterOptions{Name: MonthlyStatementsWorkflowName})
+		}},
 	}
 	logger := sdklog.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	for _, set := range sets {
