@@ -24,9 +24,23 @@ type Store struct {
 
 // Open connects to the database at databaseURL and checks that it answers.
 func Open(ctx context.Context, databaseURL string) (*Store, error) {
+	return OpenWith(ctx, databaseURL, Options{})
+}
+
+// Options tune the connection pool.
+type Options struct {
+	// Tracer sees every statement (tracing.Tracing.SQL); nil = none.
+	Tracer pgx.QueryTracer
+}
+
+// OpenWith is Open with options.
+func OpenWith(ctx context.Context, databaseURL string, o Options) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(databaseURL)
 	if err != nil {
 		return nil, fmt.Errorf("store: database URL is invalid: %w", err)
+	}
+	if o.Tracer != nil {
+		cfg.ConnConfig.Tracer = o.Tracer
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {

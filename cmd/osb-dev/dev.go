@@ -12,7 +12,6 @@ import (
 	"osb/devserver"
 	"osb/devserver/localpg"
 	"osb/internal/app"
-	"osb/postgres"
 	"osb/workflows"
 )
 
@@ -38,7 +37,7 @@ func runDev(ctx context.Context, cfg app.Config, log *slog.Logger, _ []string) e
 			}
 		}()
 	}
-	store, err := postgres.Open(ctx, dbURL)
+	store, err := app.OpenStore(ctx, cfg, dbURL)
 	if err != nil {
 		return err
 	}

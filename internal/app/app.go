@@ -17,8 +17,10 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"osb/metrics"
+	"osb/tracing"
 )
 
 // Program is one OSB binary: its name, the commands it adds to the production
@@ -69,7 +71,45 @@ func (p Program) Run(args []string) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if cfg.Tracing, err = startTracing(ctx, cfg, p.serviceName(args[0]), log); err != nil {
+		return err
+	}
+	if cfg.Tracing != nil {
+		defer func() {
+			sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			if err := cfg.Tracing.Shutdown(sctx); err != nil {
+				log.Warn("the last spans were not exported", "err", err)
+			}
+		}()
+	}
 	return cmds[i].Run(ctx, cfg, log, args[1:])
+}
+
+// startTracing starts the export of spans when cfg names an OTLP endpoint;
+// nil (tracing off, nothing added anywhere) when it does not.
+func startTracing(ctx context.Context, cfg Config, service string, log *slog.Logger) (*tracing.Tracing, error) {
+	if cfg.TracingEndpoint == "" {
+		return nil, nil
+	}
+	t, err := tracing.Start(ctx, service)
+	if err != nil {
+		return nil, err
+	}
+	log.Info("tracing on", "endpoint", cfg.TracingEndpoint, "service", service)
+	return t, nil
+}
+
+// serviceName names the process in its spans: osb-worker, osb-api, or the
+// program's name (osb-dev for dev).
+func (p Program) serviceName(command string) string {
+	switch command {
+	case "worker":
+		return tracing.ServiceWorker
+	case "api":
+		return tracing.ServiceAPI
+	}
+	return p.Name
 }
 
 // commands are the program's extra commands followed by the production ones.

@@ -29,7 +29,7 @@ func runProcess(ctx context.Context, cfg Config, log *slog.Logger, api, work boo
 	if err != nil {
 		return err
 	}
-	if s.Store, err = postgres.Open(ctx, dbURL); err != nil {
+	if s.Store, err = OpenStore(ctx, cfg, dbURL); err != nil {
 		return err
 	}
 	defer s.Store.Close()

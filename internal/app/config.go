@@ -13,6 +13,7 @@ import (
 	"osb/codec"
 	"osb/metrics"
 	"osb/sales"
+	"osb/tracing"
 )
 
 // DefaultPGPort is the port of the private PostgreSQL cluster that osb-dev
@@ -56,6 +57,11 @@ type Config struct {
 	// OSB_CODEC_KEYS or OSB_CODEC_KEYS_FILE; nil = payloads in plain JSON.
 	Codec           *codec.Codec
 	CodecCORSOrigin string // the Web UI's origin, allowed to call /codec/
+	// TracingEndpoint is where spans go by OTLP (OTEL_EXPORTER_OTLP_ENDPOINT
+	// or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT); "" = tracing off. Tracing is
+	// the process's tracing, started by Program.Run when it is set.
+	TracingEndpoint string
+	Tracing         *tracing.Tracing
 }
 
 // minWebhookSecret is the shortest webhook signing secret accepted: 32
@@ -89,6 +95,7 @@ var settings = []struct{ name, def, doc string }{
 	{"OSB_CODEC_CORS_ORIGIN", "", "origin of the Temporal Web UI (e.g. `https://temporal.example.com`) allowed to call the codec endpoint `/codec/` from the browser"},
 	{"OSB_METRICS", "true", "`false` turns the Prometheus metrics off: `/metrics` on the API and the worker's operations port, and the Temporal SDK's metrics"},
 	{"OSB_OPS_ADDR", "127.0.0.1:9090", "operations listener of `osb worker`: `/metrics`, `/livez`, `/readyz`; empty turns it off"},
+	{"OTEL_EXPORTER_OTLP_ENDPOINT", "", "OpenTelemetry collector (OTLP over HTTP, e.g. `http://collector:4318`): when set, every request, update, activity and SQL statement is traced and exported there; empty = tracing off. The standard `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, `OTEL_EXPORTER_OTLP_HEADERS`, `OTEL_SERVICE_NAME` (default `osb-api`, `osb-worker`, `osb-dev`) and `OTEL_TRACES_SAMPLER` apply too"},
 	{"OSB_TOKEN_TTL", "90d", "how long a bearer token issued by `osb token` (and a demo token) works: days like `30d` or a duration like `12h`"},
 }
 
@@ -125,6 +132,7 @@ func loadConfig() (Config, error) {
 	if v, ok := os.LookupEnv("OSB_OPS_ADDR"); ok {
 		c.OpsAddr = strings.TrimSpace(v) // empty: no operations listener
 	}
+	c.TracingEndpoint = tracingEndpoint()
 	c.Codec = loadCodec(&p)
 	c.CodecCORSOrigin = strings.TrimRight(strings.TrimSpace(os.Getenv("OSB_CODEC_CORS_ORIGIN")), "/")
 	c.DatabaseURL, c.DatabaseURLSet = os.LookupEnv("OSB_DATABASE_URL")
@@ -150,6 +158,19 @@ func loadConfig() (Config, error) {
 		return c, fmt.Errorf("bad configuration: %s", problemsText(p))
 	}
 	return c, nil
+}
+
+// tracingEndpoint is the OTLP endpoint of the spans, from OpenTelemetry's
+// own variables (the exporter reads them again, with their companions);
+// OTEL_SDK_DISABLED=true turns tracing off whatever they say.
+func tracingEndpoint() string {
+	if strings.TrimSpace(os.Getenv("OTEL_SDK_DISABLED")) == "true" {
+		return ""
+	}
+	if v := strings.TrimSpace(os.Getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")); v != "" {
+		return v
+	}
+	return strings.TrimSpace(os.Getenv("OTEL_EXPORTER_OTLP_ENDPOINT"))
 }
 
 // loadCodec reads the payload keys of OSB_CODEC_KEYS or OSB_CODEC_KEYS_FILE;

@@ -19,6 +19,7 @@ import (
 	"osb/postgres"
 	"osb/sales"
 	"osb/starter"
+	"osb/tracing"
 	"osb/worker"
 )
 
@@ -69,6 +70,9 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger, s Services) error 
 			httpMetrics = cfg.Registry.HTTP
 			cfg.Registry.Business(s.Store, log)
 		}
+		if cfg.Tracing != nil { // the span takes the route's name inside the router
+			httpMetrics = inRouter(httpMetrics, tracing.Route)
+		}
 		statements := starter.NewTemporalStatements(s.Client, s.Store, starter.NewTemporalCash(s.Client, s.Store, pol.Cash, nil))
 		api := starter.New(starter.Config{Store: s.Store, Orders: starter.NewTemporalOrders(s.Client), Policy: pol.Policy, Quota: s.Store,
 			Credit: starter.NewTemporalCredit(s.Client, s.Store, pol.Credit), Reports: starter.NewReports(s.Store, s.Client), Logger: log, Statements: statements,
@@ -83,6 +87,9 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger, s Services) error 
 		scrapers := starter.Guard(s.Store, sales.PermReadMetrics, log)
 		srv := &http.Server{Handler: metrics.Front(cfg.Registry, scrapers, frontDoor(api, newConsole(cfg, pol, s.Store, api, log), codecAPI),
 			readiness(s, false)...)}
+		if cfg.Tracing != nil {
+			srv.Handler = cfg.Tracing.HTTP(srv.Handler)
+		}
 		limitServer(srv)
 		go func() {
 			if err := srv.Serve(s.Listener); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -102,6 +109,15 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger, s Services) error 
 	case err := <-errc:
 		return err
 	}
+}
+
+// inRouter chains the API's in-router middleware: outer (nil: none), then
+// inner.
+func inRouter(outer, inner func(http.Handler) http.Handler) func(http.Handler) http.Handler {
+	if outer == nil {
+		return inner
+	}
+	return func(next http.Handler) http.Handler { return outer(inner(next)) }
 }
 
 // readiness are the checks of /readyz: the store (for the API) and Temporal

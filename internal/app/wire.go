@@ -64,6 +64,16 @@ func answers(ctx context.Context, dbURL string) bool {
 	return true
 }
 
+// OpenStore opens the store at dbURL, its statements traced when tracing
+// is on.
+func OpenStore(ctx context.Context, cfg Config, dbURL string) (*postgres.Store, error) {
+	var o postgres.Options
+	if cfg.Tracing != nil {
+		o.Tracer = cfg.Tracing.SQL()
+	}
+	return postgres.OpenWith(ctx, dbURL, o)
+}
+
 // DialTemporal connects to the Temporal frontend at hostPort with the TLS and
 // API key of the configuration, and its payload encryption when it has keys.
 func DialTemporal(ctx context.Context, cfg Config, hostPort string, log *slog.Logger) (client.Client, error) {
@@ -74,6 +84,9 @@ func DialTemporal(ctx context.Context, cfg Config, hostPort string, log *slog.Lo
 	}
 	if cfg.Registry != nil {
 		opts.MetricsHandler = cfg.Registry.SDK()
+	}
+	if cfg.Tracing != nil {
+		opts.Interceptors = append(opts.Interceptors, cfg.Tracing.Temporal()...)
 	}
 	tlsConf, err := cfg.temporalTLS()
 	if err != nil {
