@@ -98,13 +98,18 @@ func (t *Tracing) Propagator() propagation.TextMapPropagator { return t.propagat
 func (t *Tracing) Temporal() []interceptor.ClientInterceptor { return t.temporal }
 
 // HTTP starts a server span for each request next answers, continuing the
-// trace of the request's traceparent header. Put it outermost; Route, inside
-// the router, names the span after the route.
+// trace of the request's traceparent header; scrapes and health checks get
+// none. Put it outermost; Route, inside the router, names the span after
+// the route.
 func (t *Tracing) HTTP(next http.Handler) http.Handler {
 	return otelhttp.NewHandler(next, "http",
 		otelhttp.WithTracerProvider(t.provider), otelhttp.WithPropagators(t.propagator),
+		otelhttp.WithFilter(func(r *http.Request) bool { return !untraced[r.URL.Path] }),
 		otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string { return r.Method }))
 }
+
+// untraced are the paths of machines that ask often and cause nothing.
+var untraced = map[string]bool{"/metrics": true, "/livez": true, "/readyz": true, "/healthz": true}
 
 // Shutdown sends the spans not yet exported and stops the provider.
 func (t *Tracing) Shutdown(ctx context.Context) error {
