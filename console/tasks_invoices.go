@@ -46,10 +46,7 @@ func (s ExtensionsToDecide) Tasks(ctx context.Context, v Viewer, _ time.Time) ([
 	if err != nil {
 		return nil, err
 	}
-	wait := time.Duration(s.Policy.ExtensionDecision)
-	if wait <= 0 {
-		wait = time.Duration(sales.DefaultPolicy().ExtensionDecision)
-	}
+	wait := s.Policy.ExtensionDecisionTime()
 	tasks := make([]Task, 0, len(list))
 	for _, inv := range list {
 		ext := inv.Extension

@@ -22,7 +22,7 @@ func (s *Store) InvoicesAwaiting(ctx context.Context, scope sales.Scope, wait sa
 		order = "i.vat_due, i.invoice_no"
 	case sales.WaitExtension:
 		where.clauses = append(where.clauses, "i.extension IS NOT NULL", "i.paid_at IS NULL")
-		order = "i.extension->>'requested_at', i.invoice_no"
+		order = "(i.extension->>'requested_at')::timestamptz, i.invoice_no"
 	case sales.WaitDispute:
 		where.clauses = append(where.clauses, "i.disputed", "i.paid_at IS NULL")
 		order = "i.due_at, i.invoice_no"

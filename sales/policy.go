@@ -95,6 +95,24 @@ func DefaultPolicy() Policy {
 	}
 }
 
+// VATInvoiceDeadline is VATInvoiceWithin, or its default for a policy
+// written before it existed (zero).
+func (p Policy) VATInvoiceDeadline() time.Duration {
+	if p.VATInvoiceWithin <= 0 {
+		return time.Duration(DefaultPolicy().VATInvoiceWithin)
+	}
+	return time.Duration(p.VATInvoiceWithin)
+}
+
+// ExtensionDecisionTime is ExtensionDecision, or its default for a policy
+// written before it existed (zero).
+func (p Policy) ExtensionDecisionTime() time.Duration {
+	if p.ExtensionDecision <= 0 {
+		return time.Duration(DefaultPolicy().ExtensionDecision)
+	}
+	return time.Duration(p.ExtensionDecision)
+}
+
 // Deadline returns the deadline of step s, and false when it has none.
 func (p Policy) Deadline(s Step) (time.Duration, bool) {
 	d, ok := p.StepDeadlines[s]
@@ -146,6 +164,12 @@ func (p Policy) Validate() error {
 	}
 	if p.ReturnApprovalLimit < 0 {
 		pr.Add("return_approval_limit_fen", "must not be negative")
+	}
+	if p.VATInvoiceWithin < 0 {
+		pr.Add("vat_invoice_within", "must not be negative (zero: the default)")
+	}
+	if p.ExtensionDecision < 0 {
+		pr.Add("extension_decision", "must not be negative (zero: the default)")
 	}
 	return pr.Err("invalid policy")
 }

@@ -348,11 +348,7 @@ func (r *orderRun) extensionDeadline(inv *sales.Invoice) (deadline, bool) {
 	if ext == nil || !inv.Open() {
 		return deadline{}, false
 	}
-	wait := time.Duration(r.in.Policy.ExtensionDecision)
-	if wait <= 0 {
-		wait = time.Duration(sales.DefaultPolicy().ExtensionDecision)
-	}
-	at := ext.RequestedAt.Add(wait + time.Duration(ext.Level-sales.LevelSLT)*time.Duration(r.in.Policy.EscalateEvery))
+	at := ext.RequestedAt.Add(r.in.Policy.ExtensionDecisionTime() + time.Duration(ext.Level-sales.LevelSLT)*time.Duration(r.in.Policy.EscalateEvery))
 	return deadline{at: at, fire: func() {
 		if ext.Level >= sales.LevelGM {
 			inv.Extension = nil

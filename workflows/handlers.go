@@ -407,11 +407,7 @@ func (r *orderRun) goodsIssue(ctx workflow.Context, in GoodsIssueInput) (GoodsIs
 	inv.Net, inv.Tax = vat.Net, vat.Tax
 	if workflow.GetVersion(ctx, PatchInvoiceBeijingVAT, workflow.DefaultVersion, 1) == 1 {
 		inv.DueAt = sales.DueOn(r.now, terms)
-		within := time.Duration(r.in.Policy.VATInvoiceWithin)
-		if within <= 0 {
-			within = time.Duration(sales.DefaultPolicy().VATInvoiceWithin)
-		}
-		vatDue := r.now.Add(within)
+		vatDue := r.now.Add(r.in.Policy.VATInvoiceDeadline())
 		inv.VATDue = &vatDue
 	}
 	s.Invoices = append(s.Invoices, inv)
