@@ -72,17 +72,22 @@ func (r *Registry) Business(src GaugeSource, log *slog.Logger) {
 	b := &business{src: src, log: log, now: time.Now,
 		errors: prometheus.NewCounter(prometheus.CounterOpts{Name: BusinessScrapeError,
 			Help: "Reads of the business gauges from the store that failed (the scrape then has none)."})}
-	r.reg.MustRegister(b, b.errors)
+	r.reg.MustRegister(b) // b collects its error counter itself: see Collect
 }
 
 func (b *business) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{openDesc, lateDesc, escDesc, overdueFenDesc, overdueNDesc, pendingDesc, deadDesc, doneDesc, totalDesc, finishedDesc} {
 		ch <- d
 	}
+	ch <- b.errors.Desc()
 }
 
+// Collect reads the gauges (or the cache) and then sends the error counter,
+// so a scrape whose read failed already counts that failure: registered as
+// a collector of its own, the counter could be gathered before the read.
 func (b *business) Collect(ch chan<- prometheus.Metric) {
 	g, ok := b.read()
+	ch <- b.errors
 	if !ok {
 		return
 	}
