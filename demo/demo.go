@@ -32,7 +32,8 @@ type fieldUM struct {
 }
 
 // field is the FSF of DOMAIN.md: the Director oversees 西南, 华北, 西北, 华中;
-// the Deputy 山东, 华东, 华南.
+// the Deputy 山东, 华东, 华南. The Director is also an SLT member of every
+// market (the whole country), after the Deputy where the Deputy oversees.
 var field = []fieldMarket{
 	{"西南", "xinan", sd, "杨光明", []fieldUM{{"黄志刚", []string{"何晓东", "罗静"}}}},
 	{"华北", "huabei", sd, "孙立新", []fieldUM{{"马国强", []string{"朱建华", "胡雪梅"}}}},
@@ -72,7 +73,8 @@ func Organisation() sales.Organisation {
 	var markets []sales.Market
 	for _, m := range field {
 		mmID := "mm-" + m.slug
-		markets = append(markets, sales.Market{Code: m.code, Name: m.code, MMID: mmID, SLTOwner: m.slt})
+		markets = append(markets, sales.Market{Code: m.code, Name: m.code, MMID: mmID, SLTOwner: m.slt,
+			SLTMembers: []string{m.slt, sd}, SSG: ssgDuties(m.code)})
 		users = append(users, sales.User{ID: mmID, Name: m.mm, Role: sales.RoleFSF, Title: sales.TitleMM,
 			Market: m.code, ManagerID: m.slt, Email: mmID + "@osb.example"})
 		kamNo := 0
@@ -89,6 +91,25 @@ func Organisation() sales.Organisation {
 		}
 	}
 	return sales.Organisation{Users: users, Markets: markets, Customers: customers(), SKUs: skus()}
+}
+
+// ssgSettlement is the SSG's division of work by market (DOMAIN.md): the
+// leader follows the settlement and the weekly visits of 山东, 华东, 华南 and
+// 西南, CSR-2 those of 西南, 华北, 西北 and 华中 (西南 has both); CSR-1 has the
+// orders and shipments of every market.
+var ssgSettlement = map[string][]string{
+	"山东": {"ssg-lead"}, "华东": {"ssg-lead"}, "华南": {"ssg-lead"},
+	"西南": {"ssg-lead", "csr2"},
+	"华北": {"csr2"}, "西北": {"csr2"}, "华中": {"csr2"},
+}
+
+// ssgDuties are the SSG's duties in market.
+func ssgDuties(market string) []sales.MarketDuty {
+	out := []sales.MarketDuty{{UserID: "csr1", Duty: sales.DutyOrders}}
+	for _, id := range ssgSettlement[market] {
+		out = append(out, sales.MarketDuty{UserID: id, Duty: sales.DutySettlement}, sales.MarketDuty{UserID: id, Duty: sales.DutyVisits})
+	}
+	return out
 }
 
 // customer describes a distributor compactly; see customers.

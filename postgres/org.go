@@ -81,13 +81,21 @@ func saveOrganisation(ctx context.Context, tx pgx.Tx, op string, o sales.Organis
 		}
 	}
 	for _, m := range o.Markets {
+		slt := m.SLT()
+		first := ""
+		if len(slt) > 0 {
+			first = slt[0]
+		}
 		if _, err := tx.Exec(ctx, `
 			INSERT INTO markets (code, name, mm_id, slt_owner_id)
 			VALUES ($1, $2, NULLIF($3, ''), NULLIF($4, ''))
 			ON CONFLICT (code) DO UPDATE SET name = excluded.name, mm_id = excluded.mm_id,
 				slt_owner_id = excluded.slt_owner_id`,
-			m.Code, m.Name, m.MMID, m.SLTOwner); err != nil {
+			m.Code, m.Name, m.MMID, first); err != nil {
 			return translate(op+": market "+m.Code, err)
+		}
+		if err := saveMarketOwners(ctx, tx, m, slt); err != nil {
+			return translate(op+": owners of market "+m.Code, err)
 		}
 	}
 	for _, c := range o.Customers {
@@ -109,6 +117,39 @@ func saveOrganisation(ctx context.Context, tx pgx.Tx, op string, o sales.Organis
 		}
 	}
 	return nil
+}
+
+// saveMarketOwners makes the market's SLT members and SSG duties what m
+// says: those given are added, the others removed. slt is m.SLT().
+func saveMarketOwners(ctx context.Context, tx pgx.Tx, m sales.Market, slt []string) error {
+	if slt == nil {
+		slt = []string{}
+	}
+	if _, err := tx.Exec(ctx, `
+		DELETE FROM market_slt_members WHERE market = $1 AND NOT (user_id = ANY($2))`, m.Code, slt); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `
+		INSERT INTO market_slt_members (market, user_id) SELECT $1, unnest($2::text[])
+		ON CONFLICT DO NOTHING`, m.Code, slt); err != nil {
+		return err
+	}
+	users, duties := make([]string, len(m.SSG)), make([]string, len(m.SSG))
+	for i, d := range m.SSG {
+		if !d.Duty.Valid() {
+			return sales.Errorf(sales.ErrInvalid, "market %s: SSG duty %q of %s is not one of settlement, visits, orders", m.Code, d.Duty, d.UserID)
+		}
+		users[i], duties[i] = d.UserID, string(d.Duty)
+	}
+	if _, err := tx.Exec(ctx, `
+		DELETE FROM market_ssg WHERE market = $1
+			AND (user_id, duty) NOT IN (SELECT * FROM unnest($2::text[], $3::text[]))`, m.Code, users, duties); err != nil {
+		return err
+	}
+	_, err := tx.Exec(ctx, `
+		INSERT INTO market_ssg (market, user_id, duty) SELECT $1, u, d FROM unnest($2::text[], $3::text[]) AS x (u, d)
+		ON CONFLICT DO NOTHING`, m.Code, users, duties)
+	return err
 }
 
 func saveCustomer(ctx context.Context, tx pgx.Tx, c sales.Customer) error {
@@ -251,25 +292,37 @@ func (s *Store) SKUs(ctx context.Context, codes []string) (map[string]sales.SKU,
 }
 
 // Ladder resolves a customer's escalation chain: its KAM, the KAM's manager
-// (UM), the UM's manager or else the market's MM, the SLT member over the
-// market, and the GM. A vacant rung is "".
+// (UM), the UM's manager or else the market's MM, the SLT members over the
+// market (the first as SLT), and the GM; and the owners of the order's
+// steps: the Logistics and Finance desks (every user of the role) and the
+// market's SSG members for orders and for settlement. A vacant rung is "".
 func (s *Store) Ladder(ctx context.Context, customerID string) (sales.Ladder, error) {
 	var l sales.Ladder
 	err := s.pool.QueryRow(ctx, `
 		SELECT c.kam_id, coalesce(kam.manager_id, ''), coalesce(um.manager_id, m.mm_id, ''),
 			coalesce(m.slt_owner_id, ''),
-			coalesce((SELECT id FROM users WHERE title = $2 ORDER BY id LIMIT 1), '')
+			coalesce((SELECT id FROM users WHERE title = $2 ORDER BY id LIMIT 1), ''),
+			array(SELECT user_id FROM market_slt_members s WHERE s.market = c.market
+				ORDER BY s.user_id IS DISTINCT FROM m.slt_owner_id, s.user_id),
+			array(SELECT id FROM users WHERE role = $3 ORDER BY id),
+			array(SELECT id FROM users WHERE role = $4 ORDER BY id),
+			array(SELECT user_id FROM market_ssg g WHERE g.market = c.market AND g.duty = $5 ORDER BY user_id),
+			array(SELECT user_id FROM market_ssg g WHERE g.market = c.market AND g.duty = $6 ORDER BY user_id)
 		FROM customers c
 		LEFT JOIN users kam ON kam.id = c.kam_id
 		LEFT JOIN users um ON um.id = kam.manager_id
 		LEFT JOIN markets m ON m.code = c.market
-		WHERE c.id = $1`, customerID, string(sales.TitleGM)).
-		Scan(&l.KAM, &l.UM, &l.MM, &l.SLT, &l.GM)
+		WHERE c.id = $1`, customerID, string(sales.TitleGM), string(sales.RoleLogistics), string(sales.RoleFinance),
+		string(sales.DutyOrders), string(sales.DutySettlement)).
+		Scan(&l.KAM, &l.UM, &l.MM, &l.SLT, &l.GM, &l.SLTs, &l.Logistics, &l.Finance, &l.SSGOrders, &l.SSGSettlement)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return sales.Ladder{}, sales.Errorf(sales.ErrNotFound, "no customer %q", customerID)
 	}
 	if err != nil {
 		return sales.Ladder{}, fmt.Errorf("store: ladder of %s: %w", customerID, err)
+	}
+	if l.SLT == "" && len(l.SLTs) > 0 {
+		l.SLT = l.SLTs[0]
 	}
 	return l, nil
 }

@@ -1,6 +1,7 @@
 package postgres_test
 
 import (
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -14,7 +15,9 @@ const organisationDump = `SELECT concat_ws('|',
 	(SELECT string_agg(u::text, ',' ORDER BY id) FROM users u),
 	(SELECT string_agg(m::text, ',' ORDER BY code) FROM markets m),
 	(SELECT string_agg(c::text, ',' ORDER BY id) FROM customers c),
-	(SELECT string_agg(k::text, ',' ORDER BY code) FROM skus k))`
+	(SELECT string_agg(k::text, ',' ORDER BY code) FROM skus k),
+	(SELECT string_agg(s::text, ',' ORDER BY market, user_id) FROM market_slt_members s),
+	(SELECT string_agg(g::text, ',' ORDER BY market, duty, user_id) FROM market_ssg g))`
 
 func TestSaveOrganisationTwiceChangesNothing(t *testing.T) {
 	st, url := demoStore(t)
@@ -128,18 +131,57 @@ func TestLadderResolvesAllFiveRungs(t *testing.T) {
 	st, _ := demoStore(t)
 	ctx := testContext(t)
 	cases := map[string]sales.Ladder{
-		"C001": {KAM: "kam-huadong-1", UM: "um-huadong-1", MM: "mm-huadong", SLT: "dsd", GM: "gm"},
-		"C004": {KAM: "kam-huadong-3", UM: "um-huadong-2", MM: "mm-huadong", SLT: "dsd", GM: "gm"},
-		"C017": {KAM: "kam-xinan-1", UM: "um-xinan-1", MM: "mm-xinan", SLT: "sd", GM: "gm"},
+		"C001": {KAM: "kam-huadong-1", UM: "um-huadong-1", MM: "mm-huadong", SLT: "dsd", GM: "gm",
+			SLTs: []string{"dsd", "sd"}, SSGOrders: []string{"csr1"}, SSGSettlement: []string{"ssg-lead"}},
+		"C004": {KAM: "kam-huadong-3", UM: "um-huadong-2", MM: "mm-huadong", SLT: "dsd", GM: "gm",
+			SLTs: []string{"dsd", "sd"}, SSGOrders: []string{"csr1"}, SSGSettlement: []string{"ssg-lead"}},
+		"C017": {KAM: "kam-xinan-1", UM: "um-xinan-1", MM: "mm-xinan", SLT: "sd", GM: "gm",
+			SLTs: []string{"sd"}, SSGOrders: []string{"csr1"}, SSGSettlement: []string{"csr2", "ssg-lead"}},
 	}
 	for customer, want := range cases {
+		want.Logistics, want.Finance = []string{"log1", "log2"}, []string{"fin1", "fin2"}
 		got, err := st.Ladder(ctx, customer)
-		if err != nil || got != want {
+		if err != nil || !reflect.DeepEqual(got, want) {
 			t.Errorf("Ladder(%s) = %+v, %v; want %+v", customer, got, err, want)
 		}
 	}
 	_, err := st.Ladder(ctx, "C999")
 	wantCode(t, err, sales.ErrNotFound)
+}
+
+func TestSaveOrganisationReplacesAMarketsOwners(t *testing.T) {
+	st, url := demoStore(t)
+	ctx := testContext(t)
+	if n := scalar[int64](t, url, `SELECT count(*) FROM market_slt_members`); n != 10 {
+		t.Errorf("the demo has %d SLT memberships, want 10 (the Director in 7 markets, the Deputy in 3)", n)
+	}
+	if n := scalar[int64](t, url, `SELECT count(*) FROM market_ssg`); n != 23 {
+		t.Errorf("the demo has %d SSG duties, want 23 (orders in 7 markets, settlement and visits 8 times)", n)
+	}
+	org := demo.Organisation()
+	var huadong sales.Market
+	for _, m := range org.Markets {
+		if m.Code == "华东" {
+			huadong = m
+		}
+	}
+	// The Director becomes the first SLT member, the Deputy leaves; CSR-2
+	// takes the settlement over from the leader.
+	huadong.SLTOwner, huadong.SLTMembers = "", []string{"sd"}
+	huadong.SSG = []sales.MarketDuty{{UserID: "csr1", Duty: sales.DutyOrders}, {UserID: "csr2", Duty: sales.DutySettlement}}
+	if err := st.SaveOrganisation(ctx, sales.Organisation{Markets: []sales.Market{huadong}}); err != nil {
+		t.Fatalf("SaveOrganisation: %v", err)
+	}
+	got, err := st.Ladder(ctx, "C001")
+	if err != nil || got.SLT != "sd" || !slices.Equal(got.SLTs, []string{"sd"}) || !slices.Equal(got.SSGSettlement, []string{"csr2"}) {
+		t.Errorf("Ladder(C001) = %+v, %v; want SLT sd alone and settlement csr2", got, err)
+	}
+	if n := scalar[int64](t, url, `SELECT count(*) FROM market_ssg WHERE market = '华东' AND duty = 'visits'`); n != 0 {
+		t.Errorf("华东 keeps %d visit duties, want none", n)
+	}
+	huadong.SSG = []sales.MarketDuty{{UserID: "csr1", Duty: "payroll"}}
+	err = st.SaveOrganisation(ctx, sales.Organisation{Markets: []sales.Market{huadong}})
+	wantCode(t, err, sales.ErrInvalid)
 }
 
 func TestReportsListsEveryoneBelow(t *testing.T) {

@@ -25,12 +25,29 @@ func (l Level) String() string {
 
 // Ladder is a customer's escalation chain, resolved from the organisation:
 // customer → KAM → UM → MM → SLT member over the market → GM.
+//
+// From release 1.2 it also names the owners of the order's steps, who hear
+// about a late step first (DOMAIN.md, "Who hears about a late step"): the
+// Logistics and Finance desks, and the SSG members of the customer's market
+// for its orders and for its settlement; and every SLT member over the
+// market (SLT is the first of them). A ladder resolved before 1.2 has none
+// of these: Owners then answers nobody and the escalation goes to the KAM.
 type Ladder struct {
 	KAM string `json:"kam"`
 	UM  string `json:"um"`
 	MM  string `json:"mm"`
 	SLT string `json:"slt"`
 	GM  string `json:"gm"`
+	// SLTs are the SLT members over the market, SLT first.
+	SLTs []string `json:"slts,omitempty"`
+	// Logistics and Finance are the desks: every user of the role.
+	Logistics []string `json:"logistics,omitempty"`
+	Finance   []string `json:"finance,omitempty"`
+	// SSGOrders are the SSG members with the market's orders and shipments
+	// (duty orders), SSGSettlement those with its settlement and collection
+	// follow-up (duty settlement).
+	SSGOrders     []string `json:"ssg_orders,omitempty"`
+	SSGSettlement []string `json:"ssg_settlement,omitempty"`
 }
 
 // Holder returns the user at level l ("" when the rung is vacant).

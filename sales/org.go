@@ -1,5 +1,7 @@
 package sales
 
+import "slices"
+
 // Role is what a user may do in OSB.
 type Role string
 
@@ -51,13 +53,73 @@ type User struct {
 	Email     string `json:"email,omitempty"`
 }
 
-// Market is a sales region (华东, 西南, …) with its market manager and the SLT
-// member who oversees it. Ownership is data, not code.
+// Market is a sales region (华东, 西南, …) with its market manager, the SLT
+// members who oversee it and the SSG members who own its work. Ownership is
+// data, not code.
 type Market struct {
-	Code     string `json:"code"`
-	Name     string `json:"name"`
-	MMID     string `json:"mm_id"`
-	SLTOwner string `json:"slt_owner_id"`
+	Code string `json:"code"`
+	Name string `json:"name"`
+	MMID string `json:"mm_id"`
+	// SLTOwner is the market's first SLT member: the one who decides a held
+	// order first. SLTMembers are all of them (the Director oversees the
+	// whole country); SLTOwner is among them, first (see SLT).
+	SLTOwner   string   `json:"slt_owner_id"`
+	SLTMembers []string `json:"slt_members,omitempty"`
+	// SSG is the SSG's division of work in the market: who follows its
+	// settlement, its weekly visits, its orders and shipments.
+	SSG []MarketDuty `json:"ssg,omitempty"`
+}
+
+// SLT returns the market's SLT members, SLTOwner first, without duplicates
+// or blanks.
+func (m Market) SLT() []string {
+	return appendUnique(nil, append([]string{m.SLTOwner}, m.SLTMembers...)...)
+}
+
+// SSGFor returns the SSG members who hold duty d in the market.
+func (m Market) SSGFor(d SSGDuty) []string {
+	var out []string
+	for _, s := range m.SSG {
+		if s.Duty == d {
+			out = appendUnique(out, s.UserID)
+		}
+	}
+	return out
+}
+
+// SSGDuty is one share of the SSG's division of work by market (DOMAIN.md).
+type SSGDuty string
+
+// The SSG's duties in a market.
+const (
+	DutySettlement SSGDuty = "settlement" // settlement: collection follow-ups and payment reminders
+	DutyVisits     SSGDuty = "visits"     // the weekly customer visits (calls)
+	DutyOrders     SSGDuty = "orders"     // orders and shipments: an order's SSG steps
+)
+
+// Valid reports whether d is one of the duties.
+func (d SSGDuty) Valid() bool {
+	switch d {
+	case DutySettlement, DutyVisits, DutyOrders:
+		return true
+	}
+	return false
+}
+
+// MarketDuty is an SSG member's duty in a market.
+type MarketDuty struct {
+	UserID string  `json:"user_id"`
+	Duty   SSGDuty `json:"duty"`
+}
+
+// appendUnique appends the ids not yet in out, skipping blanks.
+func appendUnique(out []string, ids ...string) []string {
+	for _, id := range ids {
+		if id != "" && !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // Customer is a distributor: one market, one KAM, payment terms and a credit
