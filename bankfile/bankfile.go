@@ -52,18 +52,7 @@ type Statement struct {
 // bad rows is refused with an invalid *sales.Error whose field "file" names
 // each problem's row and column.
 func Parse(name string, data []byte, cols Columns) (Statement, error) {
-	var rows [][]string
-	var err error
-	lower := strings.ToLower(name)
-	workbook := bytes.HasPrefix(data, []byte("PK\x03\x04")) || strings.HasSuffix(lower, ".xlsx")
-	switch {
-	case workbook:
-		rows, err = xlsxRows(data)
-	case bytes.HasPrefix(data, []byte{0xD0, 0xCF, 0x11, 0xE0}) || strings.HasSuffix(lower, ".xls"):
-		return Statement{}, refuse("an .xls file (Excel 97–2003) cannot be read: save it as XLSX or CSV")
-	default:
-		rows, err = csvRows(data)
-	}
+	rows, workbook, err := Rows(name, data)
 	if err != nil {
 		return Statement{}, err
 	}

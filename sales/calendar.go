@@ -3,6 +3,7 @@ package sales
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -178,3 +179,195 @@ func SortCalendarDays(days []CalendarDay) {
 
 // HasYear says whether year's exceptions are loaded.
 func (c Calendar) HasYear(year int) bool { return slices.Contains(c.Years, year) }
+
+// CalendarYear says who loaded a year's exceptions and when.
+type CalendarYear struct {
+	Year     int       `json:"year"`
+	LoadedBy string    `json:"loaded_by"`
+	LoadedAt time.Time `json:"loaded_at"`
+}
+
+// CalendarColumns are the columns of a calendar file, the same both ways:
+// exported, edited in a spreadsheet and imported back.
+var CalendarColumns = []Column{
+	col("日期", "Date", Text), col("类型", "Kind", Text), col("名称", "Name", Text),
+}
+
+// CalendarTable lays out a year's exceptions for a download.
+func CalendarTable(year int, days []CalendarDay) Table {
+	t := Table{Name: fmt.Sprintf("%d年工作日历", year), English: fmt.Sprintf("Working calendar %d", year), Columns: CalendarColumns}
+	for _, d := range days {
+		t.Rows = append(t.Rows, []any{d.Date, string(d.Kind), d.Name})
+	}
+	return t
+}
+
+// CalendarImport is what reading a year's calendar file found and, unless a
+// dry run or refused, saved. A problem's field names the file's row as a
+// spreadsheet numbers it: rows[5].date.
+type CalendarImport struct {
+	Year     int           `json:"year"`
+	DryRun   bool          `json:"dry_run"`
+	Rows     int           `json:"rows"` // data rows read, blank rows skipped
+	Days     []CalendarDay `json:"days"`
+	Problems Problems      `json:"problems"`
+	Saved    bool          `json:"saved"`
+	// Compared with the year as loaded before: days added, removed, changed.
+	Added   int `json:"added"`
+	Removed int `json:"removed"`
+	Changed int `json:"changed"`
+}
+
+// Compare counts how days differ from the year as loaded before.
+func (im *CalendarImport) Compare(before []CalendarDay) {
+	old := make(map[string]CalendarDay, len(before))
+	for _, d := range before {
+		old[d.Date] = d
+	}
+	im.Added, im.Removed, im.Changed = 0, 0, 0
+	seen := make(map[string]bool, len(im.Days))
+	for _, d := range im.Days {
+		seen[d.Date] = true
+		switch o, ok := old[d.Date]; {
+		case !ok:
+			im.Added++
+		case o != d:
+			im.Changed++
+		}
+	}
+	for _, d := range before {
+		if !seen[d.Date] {
+			im.Removed++
+		}
+	}
+}
+
+// maxCalendarRows bounds a calendar file: a year has 366 days.
+const maxCalendarRows = 400
+
+// ReadCalendarRows reads a calendar file's cells for year: a heading row
+// naming the columns date, kind and name (in English or Chinese, as
+// CalendarTable writes them, in any order), then one exception a row. Kinds
+// may be written holiday/workday or 假/班 (放假, 休, 上班, 调休). A date may be
+// an Excel date number. It reports every row's problems at once, field
+// rows[n].column with n the file's row number.
+func ReadCalendarRows(year int, rows [][]string) ([]CalendarDay, int, Problems) {
+	var p Problems
+	head := -1
+	for i, r := range rows {
+		if !blankRow(r) {
+			head = i
+			break
+		}
+	}
+	if head < 0 {
+		p.Add("file", "the file is empty: it needs a heading row (date, kind, name) and a row per holiday or make-up working day")
+		return nil, 0, p
+	}
+	idx := map[string]int{}
+	for j, cell := range rows[head] {
+		if key := calendarColumnKey(cell); key != "" {
+			if _, dup := idx[key]; !dup {
+				idx[key] = j
+			}
+		}
+	}
+	for _, key := range []string{"date", "kind", "name"} {
+		if _, ok := idx[key]; !ok {
+			p.Add("file", "row %d has no %s column: the heading row needs date, kind and name (日期, 类型, 名称)", head+1, key)
+		}
+	}
+	if len(p) > 0 {
+		return nil, 0, p
+	}
+	if len(rows)-head-1 > maxCalendarRows {
+		p.Add("file", "more than %d rows: a file holds one year's holidays and make-up working days", maxCalendarRows)
+		return nil, 0, p
+	}
+	cell := func(r []string, key string) string {
+		if j := idx[key]; j < len(r) {
+			return strings.TrimSpace(r[j])
+		}
+		return ""
+	}
+	var days []CalendarDay
+	var fields []string
+	for i := head + 1; i < len(rows); i++ {
+		r := rows[i]
+		if blankRow(r) {
+			continue
+		}
+		days = append(days, CalendarDay{Date: calendarDate(cell(r, "date")), Kind: calendarKind(cell(r, "kind")), Name: cell(r, "name")})
+		fields = append(fields, fmt.Sprintf("rows[%d]", i+1))
+	}
+	seen := map[string]string{}
+	prefix := fmt.Sprintf("%04d-", year)
+	for k, d := range days {
+		before := len(p)
+		validateCalendarDay(&p, fields[k], d)
+		if len(p) > before || d.Date == "" {
+			continue
+		}
+		if !strings.HasPrefix(d.Date, prefix) {
+			p.Add(fields[k]+".date", "%s is not in %d", d.Date, year)
+		}
+		if first, dup := seen[d.Date]; dup {
+			p.Add(fields[k]+".date", "%s is listed twice (also %s)", d.Date, first)
+		} else {
+			seen[d.Date] = fields[k]
+		}
+	}
+	SortCalendarDays(days)
+	return days, len(fields), p
+}
+
+func blankRow(r []string) bool {
+	for _, c := range r {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// calendarColumnKey names the column a heading cell is: date, kind, name or "".
+func calendarColumnKey(cell string) string {
+	h := strings.ToLower(strings.TrimSpace(strings.TrimPrefix(cell, "\uFEFF")))
+	keys := []string{"date", "kind", "name"}
+	for i, c := range CalendarColumns {
+		if h == keys[i] || h == strings.ToLower(c.English) || h == c.Local || h == strings.ToLower(c.Title()) {
+			return keys[i]
+		}
+	}
+	return ""
+}
+
+// calendarKind reads a kind as people write it; anything else stays as
+// written, for validation to name.
+func calendarKind(s string) DayKind {
+	switch strings.ToLower(s) {
+	case "holiday", "假", "休", "放假", "节假日":
+		return DayHoliday
+	case "workday", "班", "上班", "调休", "补班":
+		return DayWorkday
+	}
+	return DayKind(s)
+}
+
+// calendarDate reads a date as people write it: 2026-10-01, 2026/10/1, or
+// an Excel date number (days since 30 December 1899); anything else stays as
+// written, for validation to name.
+func calendarDate(s string) string {
+	if s == "" {
+		return s
+	}
+	if n, err := strconv.Atoi(s); err == nil && n > 30000 && n < 80000 {
+		return time.Date(1899, 12, 30, 0, 0, 0, 0, Beijing).AddDate(0, 0, n).Format(time.DateOnly)
+	}
+	for _, layout := range []string{time.DateOnly, "2006/1/2", "2006-1-2", "2006.1.2", "2006年1月2日"} {
+		if d, err := time.ParseInLocation(layout, s, Beijing); err == nil {
+			return d.Format(time.DateOnly)
+		}
+	}
+	return s
+}

@@ -169,3 +169,76 @@ func BenchmarkAddWorkingDays(b *testing.B) {
 		calendar2026.AddWorkingDays(start, 5)
 	}
 }
+
+func TestReadCalendarRowsReadsWhatPeopleWrite(t *testing.T) {
+	rows := [][]string{
+		{},
+		{"名称 / Name", "日期 / Date", "类型 / Kind"},
+		{"国庆节", "2026/10/1", "假"},
+		{"  ", "", ""},
+		{"国庆节调休", "46305", "班"}, // Excel's number of 2026-10-10
+		{"中秋节", "2026-09-25", "holiday"},
+	}
+	days, n, p := ReadCalendarRows(2026, rows)
+	if len(p) != 0 {
+		t.Fatalf("problems: %v", p)
+	}
+	want := []CalendarDay{
+		{Date: "2026-09-25", Kind: DayHoliday, Name: "中秋节"},
+		{Date: "2026-10-01", Kind: DayHoliday, Name: "国庆节"},
+		{Date: "2026-10-10", Kind: DayWorkday, Name: "国庆节调休"},
+	}
+	if n != 3 || len(days) != 3 || days[0] != want[0] || days[1] != want[1] || days[2] != want[2] {
+		t.Errorf("read %d rows: %v, want %v", n, days, want)
+	}
+}
+
+func TestReadCalendarRowsReportsEveryRowsProblemAtOnce(t *testing.T) {
+	rows := [][]string{
+		{"date", "kind", "name"},
+		{"2026-10-01", "holiday", "国庆节"},
+		{"2026-10-08", "workday", "not a weekend"},
+		{"2026-10-32", "holiday", "no such day"},
+		{"2027-01-01", "holiday", "元旦"},
+		{"2026-10-01", "holiday", "twice"},
+		{"2026-10-02", "vacation", ""},
+	}
+	_, _, p := ReadCalendarRows(2026, rows)
+	want := []string{"rows[3].kind", "rows[4].date", "rows[5].date", "rows[6].date", "rows[7].kind", "rows[7].name"}
+	if len(p) != len(want) {
+		t.Fatalf("problems %v, want on %v", p, want)
+	}
+	for i, f := range want {
+		if p[i].Field != f {
+			t.Errorf("problem %d on %s (%s), want %s", i, p[i].Field, p[i].Message, f)
+		}
+	}
+	if _, _, p := ReadCalendarRows(2026, [][]string{{"day", "type"}}); len(p) != 3 || p[0].Field != "file" {
+		t.Errorf("a file without the columns: %v", p)
+	}
+}
+
+func TestACalendarTableReadsBackUnchanged(t *testing.T) {
+	days := calendar2026.Days[:9]
+	tab := CalendarTable(2026, days)
+	rows := [][]string{{}}
+	for _, c := range tab.Columns {
+		rows[0] = append(rows[0], c.Title())
+	}
+	for _, r := range tab.Rows {
+		rows = append(rows, []string{r[0].(string), r[1].(string), r[2].(string)})
+	}
+	got, _, p := ReadCalendarRows(2026, rows)
+	if len(p) != 0 || len(got) != len(days) {
+		t.Fatalf("read back %v, %v", got, p)
+	}
+	im := CalendarImport{Days: got}
+	im.Compare(days)
+	if im.Added+im.Removed+im.Changed != 0 {
+		t.Errorf("a round trip changed something: %+v", im)
+	}
+	im.Compare(append([]CalendarDay{{Date: "2026-09-01", Kind: DayHoliday, Name: "x"}}, days[1:]...))
+	if im.Added != 1 || im.Removed != 1 || im.Changed != 0 {
+		t.Errorf("compare: %+v", im)
+	}
+}
