@@ -1,5 +1,7 @@
 package sales
 
+import "slices"
+
 // Level is a rung of the escalation ladder: who is told when something is
 // late. Zero means nothing has escalated.
 type Level int
@@ -107,3 +109,89 @@ const (
 	// EscalateVATInvoice: an invoice's VAT invoice number is late (BC1, Finance).
 	EscalateVATInvoice EscalationKind = "vat_invoice_missing"
 )
+
+// Owners returns who owns a step of role in the customer's order (release
+// 1.2): the Logistics or Finance desk, or the SSG members with the market's
+// orders. A ladder resolved before it named them answers the role's
+// department ("dept:logistics", …). The FSF's steps belong to the KAM and the
+// SLT's to the hold ladder: no owners beside them.
+func (ld Ladder) Owners(role Role) []string {
+	var out []string
+	switch role {
+	case RoleLogistics:
+		out = ld.Logistics
+	case RoleFinance:
+		out = ld.Finance
+	case RoleSSG:
+		out = ld.SSGOrders
+	default:
+		return nil
+	}
+	if len(out) == 0 {
+		return []string{"dept:" + string(role)}
+	}
+	return out
+}
+
+// Collectors returns who follows the customer's collections: the SSG
+// members with the market's settlement, or the SSG department when the
+// ladder names none.
+func (ld Ladder) Collectors() []string {
+	if len(ld.SSGSettlement) == 0 {
+		return []string{"dept:" + string(RoleSSG)}
+	}
+	return ld.SSGSettlement
+}
+
+// SLTMembers returns every SLT member over the market, SLT first.
+func (ld Ladder) SLTMembers() []string {
+	return appendUnique(nil, append([]string{ld.SLT}, ld.SLTs...)...)
+}
+
+// OwnerFirst returns who is told when something owners own reaches level l
+// (release 1.2): at the first rung (LevelKAM) the owners, copied to the KAM;
+// above it the rung's holder (every SLT member over the market at LevelSLT),
+// with the KAM and the owners copied. A vacant rung falls through to the
+// next one up. The holder of the rung comes last (My work lists an
+// escalation for its last recipient).
+func (ld Ladder) OwnerFirst(owners []string, l Level) []string {
+	out := appendUnique(nil, ld.KAM)
+	out = appendUnique(out, owners...)
+	if l <= LevelKAM {
+		return out
+	}
+	for lv := l; lv <= LevelGM; lv++ {
+		if lv == LevelSLT && len(ld.SLTMembers()) > 0 {
+			return appendLast(out, ld.SLTMembers()...)
+		}
+		if h := ld.Holder(lv); h != "" {
+			return appendLast(out, h)
+		}
+	}
+	return out
+}
+
+// HoldLadder returns who is told when a held order waits for the SLT at
+// level l (release 1.2): upwards only, never the KAM, UM or MM. At
+// LevelSLT every SLT member over the market; at LevelGM the GM, the SLT
+// members copied. A market without an SLT member goes to the GM.
+func (ld Ladder) HoldLadder(l Level) []string {
+	slt := ld.SLTMembers()
+	if l >= LevelGM || len(slt) == 0 {
+		return appendLast(slt, ld.GM)
+	}
+	return slt
+}
+
+// appendLast appends ids to out, moving any already there to the end, so
+// the holder of a rung is the last recipient.
+func appendLast(out []string, ids ...string) []string {
+	for _, id := range ids {
+		if id == "" {
+			continue
+		}
+		out = slices.DeleteFunc(out, func(o string) bool { return o == id })
+		out = append(out, id)
+	}
+	return out
+}

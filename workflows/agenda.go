@@ -2,7 +2,10 @@ package workflows
 
 import (
 	"fmt"
+	"slices"
 	"time"
+
+	"go.temporal.io/sdk/workflow"
 
 	"osb/sales"
 )
@@ -82,6 +85,9 @@ func (r *orderRun) fireDue() {
 
 func (r *orderRun) holdDeadline() deadline {
 	h := r.s.Hold
+	if h.Upward {
+		return r.upwardHoldDeadline()
+	}
 	at := h.Since.Add(time.Duration(r.in.Policy.HoldDecision) + time.Duration(h.Level)*time.Duration(r.in.Policy.EscalateEvery))
 	return deadline{at: at, fire: func() {
 		if h.Level >= sales.LevelGM {
@@ -91,6 +97,31 @@ func (r *orderRun) holdDeadline() deadline {
 		h.Level++
 		r.escalate(sales.EscalateHold, fmt.Sprintf("%s@%d", h.Step, h.Since.Unix()), h.Level,
 			fmt.Sprintf("%s waits for an SLT decision since %s: %s", r.s.OrderNo, h.Since.Format(time.DateOnly), h.Reason))
+	}}
+}
+
+// upwardHoldDeadline escalates a hold of release 1.2 upwards only: after
+// HoldDecision to the SLT members over the market, a rung later to the GM,
+// a rung after that the order is rejected automatically.
+func (r *orderRun) upwardHoldDeadline() deadline {
+	h := r.s.Hold
+	rung, next := 0, sales.LevelSLT
+	switch {
+	case h.Level >= sales.LevelGM:
+		rung, next = 2, sales.LevelGM
+	case h.Level >= sales.LevelSLT:
+		rung, next = 1, sales.LevelGM
+	}
+	at := h.Since.Add(time.Duration(r.in.Policy.HoldDecision) + time.Duration(rung)*time.Duration(r.in.Policy.EscalateEvery))
+	return deadline{at: at, fire: func() {
+		if h.Level >= sales.LevelGM {
+			r.reject("no SLT decision after escalation to the GM: rejected automatically", sales.System)
+			return
+		}
+		h.Level = next
+		r.escalateTo(sales.EscalateHold, fmt.Sprintf("%s@%d", h.Step, h.Since.Unix()), next,
+			fmt.Sprintf("%s waits for an SLT decision since %s: %s", r.s.OrderNo, sales.DateOf(h.Since).Format(time.DateOnly), h.Reason),
+			r.s.Ladder.HoldLadder(next))
 	}}
 }
 
@@ -114,7 +145,14 @@ func (r *orderRun) stepDeadline() (deadline, bool) {
 	return deadline{at: at, fire: func() {
 		s.StepLevel++
 		info, _ := s.Step.Info()
-		r.escalate(sales.EscalateStep, fmt.Sprintf("%s@%d", s.Step, s.StepSince.Unix()), s.StepLevel,
+		ref := fmt.Sprintf("%s@%d", s.Step, s.StepSince.Unix())
+		if r.ownerFirst() {
+			r.escalateTo(sales.EscalateStep, ref, s.StepLevel,
+				fmt.Sprintf("%s is stuck in %s %s (%s) since %s", s.OrderNo, s.Step, info.Name, info.Owner, s.StepSince.In(sales.Beijing).Format(time.DateTime)),
+				s.Ladder.OwnerFirst(s.Ladder.Owners(info.Owner), s.StepLevel))
+			return
+		}
+		r.escalate(sales.EscalateStep, ref, s.StepLevel,
 			fmt.Sprintf("%s is stuck in %s %s (%s) since %s", s.OrderNo, s.Step, info.Name, info.Owner, s.StepSince.Format(time.DateTime)))
 	}}, true
 }
@@ -129,6 +167,16 @@ func (r *orderRun) invoiceDeadlines(inv *sales.Invoice) []deadline {
 	if !inv.Reminded {
 		out = append(out, deadline{at: inv.DueAt.Add(-time.Duration(r.in.Policy.ReminderBeforeDue)), fire: func() {
 			inv.Reminded = true
+			if r.collectionsToSSG() {
+				due := sales.DateOf(inv.DueAt).Format(time.DateOnly)
+				r.event("reminder_sent", map[string]string{"invoice": inv.No, "due": due})
+				for _, to := range appendUniqueIDs([]string{r.s.Ladder.KAM}, r.s.Ladder.Collectors()...) {
+					r.notify(to, string(sales.EscalateRemind),
+						fmt.Sprintf("Invoice %s of %s falls due on %s", inv.No, r.s.CustomerName, due),
+						fmt.Sprintf("Outstanding %s %s.", inv.Outstanding(), inv.Currency), sales.BC4Reminder)
+				}
+				return
+			}
 			r.event("reminder_sent", map[string]string{"invoice": inv.No, "due": inv.DueAt.Format(time.DateOnly)})
 			r.notify(r.s.Ladder.KAM, string(sales.EscalateRemind),
 				fmt.Sprintf("Invoice %s of %s falls due on %s", inv.No, r.s.CustomerName, inv.DueAt.Format(time.DateOnly)),
@@ -139,11 +187,20 @@ func (r *orderRun) invoiceDeadlines(inv *sales.Invoice) []deadline {
 		if rung.Level <= inv.Level {
 			continue
 		}
+		first := inv.Level == sales.LevelNone
 		out = append(out, deadline{at: inv.DueAt.Add(time.Duration(rung.After)), fire: func() {
 			inv.Level = rung.Level
 			days := int(time.Duration(rung.After).Hours() / 24)
-			r.escalate(sales.EscalateDunning, fmt.Sprintf("%s@%d", inv.No, inv.DueAt.Unix()), rung.Level,
-				fmt.Sprintf("Invoice %s of %s is %d days overdue: %s %s outstanding", inv.No, r.s.CustomerName, days, inv.Outstanding(), inv.Currency))
+			ref := fmt.Sprintf("%s@%d", inv.No, inv.DueAt.Unix())
+			subject := fmt.Sprintf("Invoice %s of %s is %d days overdue: %s %s outstanding", inv.No, r.s.CustomerName, days, inv.Outstanding(), inv.Currency)
+			if first && r.collectionsToSSG() {
+				// The first rung is the collection follow-up: the SSG
+				// member of the market, copied to the KAM.
+				// It keeps the rung's level (the invoice's dunning level).
+				r.escalateTo(sales.EscalateDunning, ref, rung.Level, subject, r.s.Ladder.OwnerFirst(r.s.Ladder.Collectors(), sales.LevelKAM))
+			} else {
+				r.escalate(sales.EscalateDunning, ref, rung.Level, subject)
+			}
 			if rung.Freeze {
 				r.freeze(fmt.Sprintf("invoice %s %d days overdue", inv.No, days))
 			}
@@ -153,11 +210,17 @@ func (r *orderRun) invoiceDeadlines(inv *sales.Invoice) []deadline {
 	return out
 }
 
-// escalate records that something reached level and tells its recipients.
+// escalate records that something reached level and tells its recipients:
+// the holder of the rung, the KAM copied (the ladder of release 1.0).
 func (r *orderRun) escalate(kind sales.EscalationKind, ref string, level sales.Level, subject string) {
+	r.escalateTo(kind, ref, level, subject, r.s.Ladder.Recipients(level))
+}
+
+// escalateTo records that something reached level and tells recipients (the
+// holder of the rung last).
+func (r *orderRun) escalateTo(kind sales.EscalationKind, ref string, level sales.Level, subject string, recipients []string) {
 	s := r.s
 	key := fmt.Sprintf("%s/%s/%s/%d", s.OrderNo, kind, ref, level)
-	recipients := s.Ladder.Recipients(level)
 	r.b.Pending.Escalations = append(r.b.Pending.Escalations, sales.Escalation{
 		Key: key, OrderNo: s.OrderNo, CustomerID: s.CustomerID, Market: s.Market, Kind: kind,
 		Subject: subject, Level: level, Recipients: recipients, At: r.now,
@@ -175,4 +238,26 @@ func (r *orderRun) escalate(kind sales.EscalationKind, ref string, level sales.L
 func (r *orderRun) freeze(reason string) {
 	r.b.Pending.Freeze = &sales.Freeze{CustomerID: r.s.CustomerID, Reason: reason, At: r.now}
 	r.event("customer_frozen", map[string]string{"reason": reason})
+}
+
+// ownerFirst reports whether a late step is told first to its owner
+// (release 1.2), at the escalation that asks.
+func (r *orderRun) ownerFirst() bool {
+	return workflow.GetVersion(r.ctx, PatchOwnerFirst, workflow.DefaultVersion, 1) == 1
+}
+
+// collectionsToSSG reports whether the reminder and the first dunning rung
+// go to the market's SSG members for settlement (release 1.2).
+func (r *orderRun) collectionsToSSG() bool {
+	return workflow.GetVersion(r.ctx, PatchCollectionsSSG, workflow.DefaultVersion, 1) == 1
+}
+
+// appendUniqueIDs appends the ids not yet in out, skipping blanks.
+func appendUniqueIDs(out []string, ids ...string) []string {
+	for _, id := range ids {
+		if id != "" && !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out
 }

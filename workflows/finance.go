@@ -221,10 +221,18 @@ func (r *orderRun) vatDeadline(inv *sales.Invoice) (deadline, bool) {
 		inv.VATLevel++
 		subject := fmt.Sprintf("Invoice %s of %s has no VAT invoice number since %s", inv.No, r.s.CustomerName,
 			sales.DateOf(inv.IssuedAt).Format(time.DateOnly))
+		ref := fmt.Sprintf("%s@%d", inv.No, inv.VATDue.Unix())
+		if r.ownerFirst() {
+			// Release 1.2: the Finance desk is a recipient of the
+			// escalation itself, first, and copied on every rung.
+			r.escalateTo(sales.EscalateVATInvoice, ref, inv.VATLevel, subject,
+				r.s.Ladder.OwnerFirst(r.s.Ladder.Owners(sales.RoleFinance), inv.VATLevel))
+			return
+		}
 		if inv.VATLevel == sales.LevelKAM {
 			r.notify("dept:finance", string(sales.EscalateVATInvoice), subject, "Record the official VAT invoice number and date (BC1).", sales.BC1Invoice)
 		}
-		r.escalate(sales.EscalateVATInvoice, fmt.Sprintf("%s@%d", inv.No, inv.VATDue.Unix()), inv.VATLevel, subject)
+		r.escalate(sales.EscalateVATInvoice, ref, inv.VATLevel, subject)
 	}}, true
 }
 

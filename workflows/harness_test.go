@@ -64,7 +64,8 @@ func newWorld() *world {
 			"SKU-A": {Code: "SKU-A", Name: "A", ListPrice: sales.Yuan(100), Currency: sales.CNY, Active: true},
 			"SKU-B": {Code: "SKU-B", Name: "B", ListPrice: sales.Yuan(50), Currency: sales.CNY, Active: true},
 		},
-		ladder: sales.Ladder{KAM: "kam1", UM: "um1", MM: "mm1", SLT: "dsd", GM: "gm"},
+		ladder: sales.Ladder{KAM: "kam1", UM: "um1", MM: "mm1", SLT: "dsd", GM: "gm", SLTs: []string{"dsd", "sd"},
+			Logistics: []string{"log1", "log2"}, Finance: []string{"fin1"}, SSGOrders: []string{"csr1"}, SSGSettlement: []string{"ssg-lead"}},
 		credit: sales.CreditPosition{Limit: sales.Yuan(1_000_000), Exposure: sales.Yuan(2_000)},
 		quota:  map[string]sales.CustomerQuota{},
 		pop: map[string]sales.POPItem{

@@ -34,6 +34,28 @@ const (
 	// PatchExtensionBeijing (1.1): an extended due date is a Beijing date
 	// (extend-due).
 	PatchExtensionBeijing = "extension-beijing-date"
+	// PatchOwnerFirst (1.2): a late step, a missing VAT invoice number and a
+	// return awaiting its goods are told first to their owner (Logistics,
+	// Finance, the market's SSG), copied to the KAM, then up the ladder
+	// (escalation of a step, agenda.go).
+	PatchOwnerFirst = "owner-first-escalation"
+	// PatchHoldUpwards (1.2): a held order escalates to the market's SLT
+	// members, then the GM, then is rejected; the KAM is told of the hold
+	// (hold).
+	PatchHoldUpwards = "hold-ladder-upwards"
+	// PatchCollectionsSSG (1.2): the reminder before due and the first
+	// dunning rung go to the market's SSG members for settlement, copied to
+	// the KAM (reminder, first dunning rung).
+	PatchCollectionsSSG = "collections-to-ssg"
+	// PatchWorkingDays (1.2): deadlines in whole days count working days of
+	// the PRC calendar (entering a step).
+	PatchWorkingDays = "step-deadline-working-days"
+	// PatchRefreshLadder (1.2): a refreshed ladder (a KAM change) replaces
+	// the order's (refresh-ladder signal).
+	PatchRefreshLadder = "refresh-ladder"
+	// PatchCloseBackorder (1.2): the SSG closes a backorder short after a
+	// partial shipment (close-backorder update).
+	PatchCloseBackorder = "close-backorder"
 )
 
 // TaskQueue is where order workflows and their activities run.
@@ -61,8 +83,11 @@ const (
 	UpdateRequestExtension = "request-extension"   // FSF or Finance ask the SLT to move a due date
 	UpdateDecideExtension  = "decide-extension"    // the SLT decides a requested extension
 	SignalInvoiceAcked     = "invoice-acknowledged"
-	QueryStatus            = "status"
-	QueryRecord            = "record" // the order's whole record for the store (record.go)
+	// Release 1.2 (issue 17).
+	UpdateCloseBackorder = "close-backorder" // the SSG closes the backorder short after a partial shipment
+	SignalRefreshLadder  = "refresh-ladder"  // the customer's ladder resolved again (a KAM change)
+	QueryStatus          = "status"
+	QueryRecord          = "record" // the order's whole record for the store (record.go)
 )
 
 // WorkflowID derives the workflow id from the order number.

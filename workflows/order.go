@@ -191,7 +191,8 @@ func (r *orderRun) hold(step sales.Step, reason string) { r.holdFor(step, HoldCr
 
 // holdFor makes the order wait for an SLT decision of kind (credit or quota).
 func (r *orderRun) holdFor(step sales.Step, kind, reason string) {
-	r.s.Hold = &Hold{Step: step, Kind: kind, Reason: reason, Since: r.now}
+	upward := workflow.GetVersion(r.ctx, PatchHoldUpwards, workflow.DefaultVersion, 1) == 1
+	r.s.Hold = &Hold{Step: step, Kind: kind, Reason: reason, Since: r.now, Upward: upward}
 	r.s.Status = sales.StatusHeld
 	r.enter(step)
 	r.event("held", map[string]string{"reason": reason})
@@ -199,7 +200,18 @@ func (r *orderRun) holdFor(step sales.Step, kind, reason string) {
 	if kind == HoldQuota {
 		ask = "An SLT quota decision is needed: allow, confirm the part within quota, or reject."
 	}
-	r.notify(r.s.Ladder.SLT, "decision_needed", fmt.Sprintf("%s held: %s", r.s.OrderNo, reason), ask, step)
+	subject := fmt.Sprintf("%s held: %s", r.s.OrderNo, reason)
+	if !upward {
+		r.notify(r.s.Ladder.SLT, "decision_needed", subject, ask, step)
+		return
+	}
+	// Release 1.2: every SLT member over the market may decide; the KAM
+	// learns at once that their customer's order waits.
+	for _, to := range r.s.Ladder.SLTMembers() {
+		r.notify(to, "decision_needed", subject, ask, step)
+	}
+	r.notify(r.s.Ladder.KAM, "order_held", fmt.Sprintf("%s of %s is held for an SLT decision", r.s.OrderNo, r.s.CustomerName),
+		reason, step)
 }
 
 // confirmAndRelease runs OP6 and OP7: the order is confirmed and the dispatch

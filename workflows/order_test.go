@@ -181,12 +181,29 @@ func TestUnansweredHoldEscalatesThenIsRejected(t *testing.T) {
 	if res.Status != sales.StatusRejected || !strings.Contains(res.Reason, "automatically") {
 		t.Fatalf("result %+v", res)
 	}
+	// Upwards only: the SLT members over the market, then the GM, then the
+	// automatic rejection; never the KAM, UM or MM.
 	got := strings.Join(levelsOf(h.w.escalations(), sales.EscalateHold), ",")
-	if got != "KAM,UM,MM,SLT,GM" {
-		t.Errorf("hold escalations %s", got)
+	if got != "SLT,GM" {
+		t.Errorf("hold escalations %s, want SLT,GM", got)
 	}
-	if d := h.env.Now().Sub(h.w.last().CreatedAt); d < 7*sales.Day-time.Minute {
-		t.Errorf("rejected after %s, want after the whole ladder", d)
+	rec := map[sales.Level]string{}
+	for _, e := range h.w.escalations() {
+		rec[e.Level] = strings.Join(e.Recipients, ",")
+	}
+	if rec[sales.LevelSLT] != "dsd,sd" || rec[sales.LevelGM] != "dsd,sd,gm" {
+		t.Errorf("hold recipients %v, want the SLT members, then the GM with them copied", rec)
+	}
+	// Two days for the decision, a day at each rung.
+	if d := h.env.Now().Sub(h.w.last().CreatedAt); d < 4*sales.Day-time.Minute || d > 4*sales.Day+time.Hour {
+		t.Errorf("rejected after %s, want after the decision time and two rungs (4 days)", d)
+	}
+	told := map[string][]string{}
+	for _, n := range h.w.notifications() {
+		told[n.Kind] = append(told[n.Kind], n.RecipientID)
+	}
+	if strings.Join(told["order_held"], ",") != "kam1" || strings.Join(told["decision_needed"], ",") != "dsd,sd" {
+		t.Errorf("at the hold: order_held to %v, decision_needed to %v; want the KAM, and every SLT member of the market", told["order_held"], told["decision_needed"])
 	}
 }
 
@@ -305,8 +322,20 @@ func TestDunningLadderReachesGMAndFreezes(t *testing.T) {
 	for _, e := range h.w.escalations() {
 		rec[e.Level] = e.Recipients
 	}
-	if strings.Join(rec[sales.LevelUM], ",") != "kam1,um1" || strings.Join(rec[sales.LevelGM], ",") != "kam1,gm" {
+	// The first rung is the collection follow-up of the market's SSG member
+	// for settlement, copied to the KAM; the rest climbs as before.
+	if strings.Join(rec[sales.LevelUM], ",") != "kam1,ssg-lead" || strings.Join(rec[sales.LevelMM], ",") != "kam1,mm1" ||
+		strings.Join(rec[sales.LevelGM], ",") != "kam1,gm" {
 		t.Errorf("recipients %v", rec)
+	}
+	var reminded []string
+	for _, n := range h.w.notifications() {
+		if n.Kind == string(sales.EscalateRemind) {
+			reminded = append(reminded, n.RecipientID)
+		}
+	}
+	if strings.Join(reminded, ",") != "kam1,ssg-lead" {
+		t.Errorf("reminder before due to %v, want the KAM and the SSG member for settlement", reminded)
 	}
 	if f := h.w.freezes(); len(f) != 1 || f[0].CustomerID != "C001" {
 		t.Errorf("freezes %+v", f)

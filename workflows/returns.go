@@ -403,8 +403,14 @@ func (r *orderRun) returnDeadline(rt *sales.Return) (deadline, bool) {
 	at := rt.Since.Add(wait + time.Duration(next-first)*time.Duration(r.in.Policy.EscalateEvery))
 	return deadline{at: at, fire: func() {
 		rt.Level = next
-		r.escalate(sales.EscalateReturn, fmt.Sprintf("%s@%d", rt.No, rt.Since.Unix()), next,
-			fmt.Sprintf("Return %s of %s (%s %s) waits for %s since %s", rt.No, r.s.CustomerName, rt.Value, r.s.Currency, what, rt.Since.Format(time.DateOnly)))
+		ref := fmt.Sprintf("%s@%d", rt.No, rt.Since.Unix())
+		subject := fmt.Sprintf("Return %s of %s (%s %s) waits for %s since %s", rt.No, r.s.CustomerName, rt.Value, r.s.Currency, what, rt.Since.Format(time.DateOnly))
+		if rt.Status == sales.ReturnApproved && r.ownerFirst() {
+			// Release 1.2: the goods are late at Logistics, who hear first.
+			r.escalateTo(sales.EscalateReturn, ref, next, subject, r.s.Ladder.OwnerFirst(r.s.Ladder.Owners(sales.RoleLogistics), next))
+		} else {
+			r.escalate(sales.EscalateReturn, ref, next, subject)
+		}
 		r.recordReturn(rt)
 	}}, true
 }

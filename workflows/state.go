@@ -114,6 +114,10 @@ type Hold struct {
 	Reason string      `json:"reason"`
 	Since  time.Time   `json:"since"`
 	Level  sales.Level `json:"level"`
+	// Upward: the hold escalates upwards only, to the market's SLT members,
+	// the GM, then the automatic rejection (held from release 1.2 on;
+	// before, it climbed the ladder from the KAM).
+	Upward bool `json:"upward,omitempty"`
 }
 
 // savedAttrs remembers the search attributes last written, so only changes are upserted.
