@@ -58,6 +58,14 @@ const (
 	PermImportStatement     Permission = "statement.import" // upload a bank statement
 	PermDecideStatementLine Permission = "statement.decide" // assign or reject a queued statement line
 	PermReadStatements      Permission = "statement.read"
+
+	// Master data (docs/master-data.md): reading it is for everyone signed
+	// in, within their scope (the FSF: their customers).
+	PermReadMasterData  Permission = "master.read"
+	PermManageUsers     Permission = "master.users"         // users and markets
+	PermManageCustomers Permission = "master.customers"     // customers, their KAM and shipment information
+	PermManageCatalogue Permission = "master.catalogue"     // SKUs, price lists, customer prices
+	PermApprovePrice    Permission = "master.price_approve" // a price below the discount authority
 )
 
 // Permissions names the roles that may do each thing.
@@ -106,6 +114,12 @@ var Permissions = map[Permission][]Role{
 	PermImportStatement:     {RoleFinance},
 	PermDecideStatementLine: {RoleFinance},
 	PermReadStatements:      {RoleFinance, RoleSSG, RoleSLT},
+
+	PermReadMasterData:  {RoleSSG, RoleFSF, RoleFinance, RoleLogistics, RoleSLT, RoleAdmin},
+	PermManageUsers:     {RoleAdmin},
+	PermManageCustomers: {RoleSSG},
+	PermManageCatalogue: {RoleSSG},
+	PermApprovePrice:    {RoleSLT},
 }
 
 // Roles are the roles that may do p; none for a permission not in the table.
