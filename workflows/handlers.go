@@ -45,6 +45,7 @@ func (r *orderRun) registerHandlers() error {
 		{UpdateRequestReturn, r.returnRequest(once(r, settled(r, r.requestReturn, r.returnNow))), answered(r, r.validateRequestReturn)},
 		{UpdateDecideReturn, once(r, settled(r, r.decideReturn, r.returnNow)), answered(r, r.validateDecideReturn)},
 		{UpdateReceiveReturn, once(r, settled(r, r.receiveReturn, r.returnNow)), answered(r, r.validateReceiveReturn)},
+		{UpdateCloseBackorder, once(r, settled(r, r.closeBackorder, r.progressNow)), answered(r, r.validateCloseBackorder)},
 	}
 	for _, u := range updates {
 		if err := workflow.SetUpdateHandlerWithOptions(r.ctx, u.name, u.handler,

@@ -54,6 +54,9 @@ type OrderState struct {
 	PlannedDateBeijing bool       `json:"planned_date_beijing,omitempty"`
 	AcknowledgedAt     *time.Time `json:"acknowledged_at,omitempty"`
 
+	// BackorderClosed: the SSG closed what was still to ship short (1.2).
+	BackorderClosed *BackorderClosed `json:"backorder_closed,omitempty"`
+
 	Shipments []sales.Shipment `json:"shipments"`
 	Invoices  []sales.Invoice  `json:"invoices"`
 	Receipts  []sales.Receipt  `json:"receipts"`
