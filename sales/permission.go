@@ -59,6 +59,14 @@ const (
 	PermDecideStatementLine Permission = "statement.decide" // assign or reject a queued statement line
 	PermReadStatements      Permission = "statement.read"
 
+	// The working calendar (docs/calendar-and-visits.md): everyone signed in
+	// reads it; the admin and the SSG load a year.
+	PermSetCalendar Permission = "calendar.set"
+	// The weekly visit (call) log: the SSG and the FSF log their visits;
+	// reading them follows scope (the FSF: their customers').
+	PermLogVisit   Permission = "visit.log"
+	PermReadVisits Permission = "visit.read"
+
 	// Master data (docs/master-data.md): reading it is for everyone signed
 	// in, within their scope (the FSF: their customers).
 	PermReadMasterData  Permission = "master.read"
@@ -114,6 +122,10 @@ var Permissions = map[Permission][]Role{
 	PermImportStatement:     {RoleFinance},
 	PermDecideStatementLine: {RoleFinance},
 	PermReadStatements:      {RoleFinance, RoleSSG, RoleSLT},
+
+	PermSetCalendar: {RoleAdmin, RoleSSG},
+	PermLogVisit:    {RoleSSG, RoleFSF},
+	PermReadVisits:  {RoleSSG, RoleFSF, RoleSLT, RoleAdmin},
 
 	PermReadMasterData:  {RoleSSG, RoleFSF, RoleFinance, RoleLogistics, RoleSLT, RoleAdmin},
 	PermManageUsers:     {RoleAdmin},

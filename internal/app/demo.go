@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"osb/demo"
@@ -10,7 +11,8 @@ import (
 	"osb/sales"
 )
 
-// SeedDemo loads the demo organisation, its tokens, and for this month and
+// SeedDemo loads the demo organisation, its tokens, the PRC working calendars
+// of the demo's years (demo.CalendarYears) not loaded yet, and for this month and
 // the next the quota allocations and POP budgets, so a newcomer's first order
 // for a quota-controlled SKU is not held. Loading it again changes nothing.
 // It is for development only: it refuses, writing nothing, a database marked
@@ -35,9 +37,30 @@ func SeedDemo(ctx context.Context, store *postgres.Store) error {
 		}
 	}
 	now := time.Now()
+	if err := seedDemoCalendar(ctx, store, now); err != nil {
+		return fmt.Errorf("loading the demo working calendar failed: %w", err)
+	}
 	for _, month := range []string{sales.PeriodOf(now), sales.PeriodOf(now.AddDate(0, 1, 0))} {
 		if err := seedMonth(ctx, store, org, month, now); err != nil {
 			return fmt.Errorf("loading demo quota and POP budgets for %s failed: %w", month, err)
+		}
+	}
+	return nil
+}
+
+// seedDemoCalendar loads the demo's PRC working calendars of the years not
+// loaded yet: a calendar someone imported is never replaced by the demo's.
+func seedDemoCalendar(ctx context.Context, store *postgres.Store, now time.Time) error {
+	loaded, err := store.CalendarYears(ctx)
+	if err != nil {
+		return err
+	}
+	for _, y := range demo.CalendarYears {
+		if slices.ContainsFunc(loaded, func(l sales.CalendarYear) bool { return l.Year == y }) {
+			continue
+		}
+		if err := store.SaveCalendarYear(ctx, y, demo.CalendarYear(y), "admin", now); err != nil {
+			return err
 		}
 	}
 	return nil
