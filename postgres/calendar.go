@@ -3,6 +3,8 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -68,8 +70,12 @@ func (s *Store) CalendarYears(ctx context.Context) ([]sales.CalendarYear, error)
 	return years, nil
 }
 
+// EntityCalendarYear is the audit trail's entity of a calendar year (key:
+// the year): each load records the days before and after.
+const EntityCalendarYear = "calendar_year"
+
 // SaveCalendarYear replaces year's exceptions with days, all or nothing, and
-// records who loaded the year and when. An empty days loads a year without
+// records who loaded the year and when, in the audit trail too. An empty days loads a year without
 // exceptions.
 func (s *Store) SaveCalendarYear(ctx context.Context, year int, days []sales.CalendarDay, by string, at time.Time) error {
 	if err := sales.ValidateCalendarYear(year, days).Err(fmt.Sprintf("the calendar of %d is not valid", year)); err != nil {
@@ -77,6 +83,33 @@ func (s *Store) SaveCalendarYear(ctx context.Context, year int, days []sales.Cal
 	}
 	op := fmt.Sprintf("save the calendar of %d", year)
 	return s.inTx(ctx, op, func(tx pgx.Tx) error {
+		var loaded bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT FROM calendar_years WHERE year = $1 FOR UPDATE)`, year).Scan(&loaded); err != nil {
+			return translate(op, err)
+		}
+		rows, err := tx.Query(ctx, `
+			SELECT to_char(day, 'YYYY-MM-DD'), kind, name FROM calendar_days
+			WHERE day >= make_date($1, 1, 1) AND day < make_date($1 + 1, 1, 1) ORDER BY day`, year)
+		if err != nil {
+			return translate(op, err)
+		}
+		before, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (sales.CalendarDay, error) {
+			var d sales.CalendarDay
+			err := r.Scan(&d.Date, &d.Kind, &d.Name)
+			return d, err
+		})
+		if err != nil {
+			return translate(op, err)
+		}
+		after := slices.Clone(days)
+		sales.SortCalendarDays(after)
+		action, was := sales.AuditUpdate, any(before)
+		if !loaded {
+			action, was = sales.AuditCreate, nil
+		}
+		if err := audit(ctx, tx, EntityCalendarYear, strconv.Itoa(year), action, sales.Actor{UserID: by}, at, was, nonNilDays(after)); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, `
 			INSERT INTO calendar_years (year, loaded_by, loaded_at) VALUES ($1, $2, $3)
 			ON CONFLICT (year) DO UPDATE SET loaded_by = excluded.loaded_by, loaded_at = excluded.loaded_at`,
@@ -100,4 +133,11 @@ func (s *Store) SaveCalendarYear(ctx context.Context, year int, days []sales.Cal
 		}
 		return nil
 	})
+}
+
+func nonNilDays(days []sales.CalendarDay) []sales.CalendarDay {
+	if days == nil {
+		return []sales.CalendarDay{}
+	}
+	return days
 }

@@ -2,10 +2,12 @@ package postgres_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"osb/demo"
+	"osb/postgres"
 	"osb/sales"
 )
 
@@ -44,6 +46,11 @@ func TestCalendarYearsAreSavedWholeAndReadBack(t *testing.T) {
 	}
 	if n := scalar[int](t, url, "SELECT count(*) FROM calendar_days WHERE day >= '2027-01-01'"); n != len(demo.CalendarYear(2027)) {
 		t.Errorf("replacing 2026 left %d days of 2027", n)
+	}
+	trail, err := st.AuditTrail(ctx, postgres.EntityCalendarYear, "2026", 10)
+	if err != nil || len(trail) != 2 || trail[0].Action != sales.AuditUpdate || trail[0].Actor != "admin" ||
+		trail[1].Action != sales.AuditCreate || len(trail[1].Before) != 0 || !strings.Contains(string(trail[0].Before), "国庆节调休") {
+		t.Errorf("audit trail of 2026: %+v, %v", trail, err)
 	}
 	years, err := st.CalendarYears(ctx)
 	if err != nil || len(years) != 2 || years[0].LoadedBy != "admin" || !years[0].LoadedAt.Equal(at.Add(time.Hour)) || years[1].LoadedBy != "ssg1" {
