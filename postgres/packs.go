@@ -11,23 +11,23 @@ import (
 	"osb/sales"
 )
 
-// SetTargets writes the targets of r's month, set by by at at; targets of the
-// month not named stay as they are. Every key must name a market or a person
-// with the dimension's title.
+// SetTargets writes the targets of r's period, set by by at at; targets of
+// the period not named stay as they are. Every key must name a market, a
+// person with the dimension's title, or a customer (a distributor). This is
+// the SLT's and SSG's entry of figures; the FSF split theirs with
+// SplitTarget, whose sums are checked.
 func (s *Store) SetTargets(ctx context.Context, r sales.TargetRequest, by string, at time.Time) ([]sales.Target, error) {
 	if err := r.Validate().Err("invalid targets"); err != nil {
 		return nil, err
 	}
-	op := "set targets of " + r.Month
+	period := r.PeriodName()
+	op := "set targets of " + period
 	var out []sales.Target
 	err := s.inTx(ctx, op, func(tx pgx.Tx) error {
 		var p sales.Problems
 		for i, t := range r.Targets {
-			var known bool
-			if err := tx.QueryRow(ctx, `
-				SELECT CASE WHEN $1 = 'market' THEN EXISTS (SELECT 1 FROM markets WHERE code = $2)
-					ELSE EXISTS (SELECT 1 FROM users WHERE id = $2 AND title = upper($1)) END`,
-				string(t.Dimension), t.Key).Scan(&known); err != nil {
+			known, err := targetKeyKnown(ctx, tx, t.Dimension, t.Key)
+			if err != nil {
 				return translate(op, err)
 			}
 			if !known {
@@ -38,56 +38,78 @@ func (s *Store) SetTargets(ctx context.Context, r sales.TargetRequest, by string
 			return err
 		}
 		for _, t := range r.Targets {
-			cur := t.Currency
-			if cur == "" {
-				cur = sales.CNY
-			}
-			if _, err := tx.Exec(ctx, `
-				INSERT INTO sales_targets (month, dimension, key, currency, sales_fen, collections_fen, set_by, set_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-				ON CONFLICT (month, dimension, key) DO UPDATE SET currency = excluded.currency,
-					sales_fen = excluded.sales_fen, collections_fen = excluded.collections_fen,
-					set_by = excluded.set_by, set_at = excluded.set_at`,
-				r.Month, string(t.Dimension), t.Key, string(cur), int64(t.Sales), int64(t.Collections), by, at); err != nil {
+			if err := upsertTarget(ctx, tx, period, t, by, at); err != nil {
 				return translate(op, err)
 			}
 		}
 		var err error
-		out, err = targets(ctx, tx, r.Month, sales.Scope{All: true})
+		out, err = targets(ctx, tx, period, sales.Scope{All: true})
 		return err
 	})
 	return out, err
 }
 
-// Targets returns the targets of month in scope, widest dimension first. A
-// limited scope (the FSF) sees the targets of its people only, never a
-// market's: like the report against target.
-func (s *Store) Targets(ctx context.Context, month string, scope sales.Scope) ([]sales.Target, error) {
-	if !sales.ValidMonth(month) {
-		return nil, sales.Errorf(sales.ErrInvalid, "month %q must look like 2026-03", month)
-	}
-	return targets(ctx, s.pool, month, scope)
+// targetKeyKnown reports whether key names a market, a user with the
+// dimension's title, or a customer.
+func targetKeyKnown(ctx context.Context, q pgx.Tx, d sales.TargetDimension, key string) (bool, error) {
+	var known bool
+	err := q.QueryRow(ctx, `
+		SELECT CASE WHEN $1 = 'market' THEN EXISTS (SELECT 1 FROM markets WHERE code = $2)
+			WHEN $1 = 'distributor' THEN EXISTS (SELECT 1 FROM customers WHERE id = $2)
+			ELSE EXISTS (SELECT 1 FROM users WHERE id = $2 AND title = upper($1)) END`,
+		string(d), key).Scan(&known)
+	return known, err
 }
 
-func targets(ctx context.Context, q querier, month string, scope sales.Scope) ([]sales.Target, error) {
-	var where conditions
-	where.add("month = $?", month)
-	if !scope.All {
-		where.clauses = append(where.clauses, "dimension <> 'market'")
-		where.add("key = ANY($?)", nonNil(scope.KAMIDs))
+// upsertTarget writes one target of period.
+func upsertTarget(ctx context.Context, tx pgx.Tx, period string, t sales.TargetEntry, by string, at time.Time) error {
+	cur := t.Currency
+	if cur == "" {
+		cur = sales.CNY
 	}
-	return collect(ctx, q, "targets of "+month, `
-		SELECT month, dimension, key, currency, sales_fen, collections_fen, set_by, set_at
+	_, err := tx.Exec(ctx, `
+		INSERT INTO sales_targets (period, dimension, key, currency, sales_fen, collections_fen, units, set_by, set_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+		ON CONFLICT (period, dimension, key) DO UPDATE SET currency = excluded.currency,
+			sales_fen = excluded.sales_fen, collections_fen = excluded.collections_fen, units = excluded.units,
+			set_by = excluded.set_by, set_at = excluded.set_at`,
+		period, string(t.Dimension), t.Key, string(cur), int64(t.Sales), int64(t.Collections), t.Units, by, at)
+	return err
+}
+
+// Targets returns the targets of a period (a month, quarter or year) in
+// scope, widest dimension first. A limited scope (the FSF) sees the targets
+// of its people and their distributors only, never a market's: like the
+// report against target.
+func (s *Store) Targets(ctx context.Context, period string, scope sales.Scope) ([]sales.Target, error) {
+	if !sales.ValidTargetPeriod(period) {
+		return nil, sales.Errorf(sales.ErrInvalid, "period %q must look like 2026-03, 2026-Q1 or 2026", period)
+	}
+	return targets(ctx, s.pool, period, scope)
+}
+
+func targets(ctx context.Context, q querier, period string, scope sales.Scope) ([]sales.Target, error) {
+	var where conditions
+	where.add("period = $?", period)
+	if !scope.All {
+		kams := where.arg(nonNil(scope.KAMIDs))
+		where.clauses = append(where.clauses, "dimension <> 'market'", `CASE WHEN dimension = 'distributor'
+			THEN EXISTS (SELECT 1 FROM customers c WHERE c.id = key AND c.kam_id = ANY(`+kams+`))
+			ELSE key = ANY(`+kams+`) END`)
+	}
+	return collect(ctx, q, "targets of "+period, `
+		SELECT period, dimension, key, currency, sales_fen, collections_fen, units, set_by, set_at
 		FROM sales_targets`+where.sql()+`
-		ORDER BY array_position(ARRAY['market', 'mm', 'um', 'kam'], dimension), key`,
+		ORDER BY array_position(ARRAY['market', 'mm', 'um', 'kam', 'distributor'], dimension), key`,
 		func(r pgx.CollectableRow) (sales.Target, error) {
 			var t sales.Target
-			err := r.Scan(&t.Month, &t.Dimension, &t.Key, &t.Currency, &t.Sales, &t.Collections, &t.SetBy, &t.SetAt)
+			err := r.Scan(&t.Period, &t.Dimension, &t.Key, &t.Currency, &t.Sales, &t.Collections, &t.Units, &t.SetBy, &t.SetAt)
 			return t, err
 		}, where.args...)
 }
 
-// SetFocus replaces the SLT's focus items of month.
+// SetFocus replaces the SLT's focus items of month: a market's when
+// r.Market is set, otherwise the whole department's.
 func (s *Store) SetFocus(ctx context.Context, month string, r sales.FocusRequest, by string, at time.Time) (sales.FocusItems, error) {
 	r.Normalize()
 	p := r.Validate()
@@ -99,13 +121,22 @@ func (s *Store) SetFocus(ctx context.Context, month string, r sales.FocusRequest
 	}
 	op := "set focus of " + month
 	err := s.inTx(ctx, op, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `DELETE FROM focus_items WHERE month = $1`, month); err != nil {
+		if r.Market != "" {
+			known, err := targetKeyKnown(ctx, tx, sales.ByMarket, r.Market)
+			if err != nil {
+				return translate(op, err)
+			}
+			if !known {
+				return sales.Problems{{Field: "market", Message: fmt.Sprintf("no market %q", r.Market)}}.Err("invalid focus")
+			}
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM focus_items WHERE month = $1 AND market = $2`, month, r.Market); err != nil {
 			return translate(op, err)
 		}
 		for rank, text := range append([]string{r.Main}, r.Secondary...) {
 			if _, err := tx.Exec(ctx, `
-				INSERT INTO focus_items (month, rank, text, set_by, set_at) VALUES ($1, $2, $3, $4, $5)`,
-				month, rank+1, text, by, at); err != nil {
+				INSERT INTO focus_items (month, market, rank, text, set_by, set_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+				month, r.Market, rank+1, text, by, at); err != nil {
 				return translate(op, err)
 			}
 		}
@@ -114,14 +145,24 @@ func (s *Store) SetFocus(ctx context.Context, month string, r sales.FocusRequest
 	if err != nil {
 		return sales.FocusItems{}, err
 	}
+	if r.Market != "" {
+		list, err := s.MarketFocus(ctx, month)
+		for _, f := range list {
+			if f.Market == r.Market {
+				return f, err
+			}
+		}
+		return sales.FocusItems{}, err
+	}
 	return s.Focus(ctx, month)
 }
 
-// Focus returns the focus items of month; not_found when the SLT has not set them.
+// Focus returns the whole department's focus items of month; not_found when
+// the SLT has not set them. MarketFocus returns the markets'.
 func (s *Store) Focus(ctx context.Context, month string) (sales.FocusItems, error) {
 	f := sales.FocusItems{Month: month, Secondary: []string{}}
 	rows, err := s.pool.Query(ctx, `
-		SELECT rank, text, set_by, set_at FROM focus_items WHERE month = $1 ORDER BY rank`, month)
+		SELECT rank, text, set_by, set_at FROM focus_items WHERE month = $1 AND market = '' ORDER BY rank`, month)
 	if err != nil {
 		return f, fmt.Errorf("store: focus of %s: %w", month, err)
 	}

@@ -334,75 +334,139 @@ func and(where conditions, more ...string) string {
 	return where.sql()
 }
 
-// TargetReport is sales and collections of month against target by market,
-// MM, UM and KAM. Sales are invoices issued in the month less credit notes
-// issued in it, collections the receipts confirmed in it, both counted for the order's
-// market and KAM and rolled up the KAM's line (UM, then MM). The FSF see the
-// rows of themselves and everyone below them, not whole markets.
-func (s *Store) TargetReport(ctx context.Context, month string, scope sales.Scope) ([]sales.TargetRow, error) {
-	p, err := sales.MonthPeriod(month)
+// TargetReport is sales, collections and units of a period (a month
+// 2026-03, a quarter 2026-Q1 or a year 2026) against target by market, MM,
+// UM, KAM and distributor. Sales are invoices issued in the period less
+// credit notes issued in it, collections the receipts confirmed in it, units
+// the quantities shipped in it, all counted for the order's market, KAM and
+// customer and rolled up the KAM's line (UM, then MM). A quarter's or a
+// year's target is the one set for it, else the sum of its months'; an MM's
+// is the one set for them, else the sum of their markets'. Each market, UM
+// and KAM row says how far its target is split one level down. The FSF see
+// the rows of themselves, everyone below them and their distributors, not
+// whole markets.
+func (s *Store) TargetReport(ctx context.Context, period string, scope sales.Scope) ([]sales.TargetRow, error) {
+	p, err := sales.TargetPeriod(period)
 	if err != nil {
 		return nil, err
 	}
+	months := []string{}
+	if sales.PeriodKindOf(period) != sales.PeriodMonth {
+		months = sales.PeriodMonths(period)
+	}
 	var where conditions
-	where.args = []any{p.From, p.To, excludedStatuses, month, string(sales.TitleUM), string(sales.TitleMM)}
+	where.args = []any{p.From, p.To, excludedStatuses, period, string(sales.TitleUM), string(sales.TitleMM), months}
 	if !scope.All {
 		where.clauses = append(where.clauses, "x.dimension <> 'market'")
-		where.add("x.key = ANY($?)", nonNil(scope.KAMIDs))
+		kams := where.arg(nonNil(scope.KAMIDs))
+		where.clauses = append(where.clauses, "CASE WHEN x.dimension = 'distributor' THEN cu.kam_id = ANY("+kams+") ELSE x.key = ANY("+kams+") END")
 	}
 	return collect(ctx, s.pool, "sales against target", `
 		WITH base AS (
-			SELECT o.market, o.kam_id, i.currency, i.amount_fen AS sales, 0::bigint AS collections
+			SELECT o.market, o.kam_id, o.customer_id, i.currency, i.amount_fen AS sales, 0::bigint AS collections, 0::bigint AS units
 			FROM invoices i JOIN orders o ON o.order_no = i.order_no
 			WHERE i.issued_at >= $1 AND i.issued_at < $2 AND o.status <> ALL($3)
 			UNION ALL
-			SELECT o.market, o.kam_id, n.currency, -n.amount_fen, 0
+			SELECT o.market, o.kam_id, o.customer_id, n.currency, -n.amount_fen, 0, 0
 			FROM credit_notes n JOIN orders o ON o.order_no = n.order_no
 			WHERE n.issued_at >= $1 AND n.issued_at < $2 AND o.status <> ALL($3)
 			UNION ALL
-			SELECT o.market, o.kam_id, r.currency, 0, r.amount_fen
+			SELECT o.market, o.kam_id, o.customer_id, r.currency, 0, r.amount_fen, 0
 			FROM receipts r JOIN orders o ON o.order_no = r.order_no
 			WHERE r.received_at >= $1 AND r.received_at < $2 AND o.status <> ALL($3)
+			UNION ALL
+			SELECT o.market, o.kam_id, o.customer_id, o.currency, 0, 0,
+				(SELECT coalesce(sum((l->>'quantity')::bigint), 0) FROM jsonb_array_elements(sh.lines) l)
+			FROM shipments sh JOIN orders o ON o.order_no = sh.order_no
+			WHERE sh.issued_at >= $1 AND sh.issued_at < $2 AND o.status <> ALL($3)
 		), line AS (
-			SELECT b.market, b.kam_id, coalesce(um.id, '') AS um_id, coalesce(mm.id, m.mm_id, '') AS mm_id,
-				b.currency, sum(b.sales) AS sales, sum(b.collections) AS collections
+			SELECT b.market, b.kam_id, b.customer_id, coalesce(um.id, '') AS um_id, coalesce(mm.id, m.mm_id, '') AS mm_id,
+				b.currency, sum(b.sales) AS sales, sum(b.collections) AS collections, sum(b.units) AS units
 			FROM base b
 			LEFT JOIN users k ON k.id = b.kam_id
 			LEFT JOIN users um ON um.id = k.manager_id AND um.title = $5
 			LEFT JOIN users mm ON mm.id = um.manager_id AND mm.title = $6
 			LEFT JOIN markets m ON m.code = b.market
-			GROUP BY 1, 2, 3, 4, 5
+			GROUP BY 1, 2, 3, 4, 5, 6
 		), actual AS (
-			SELECT 'market' AS dimension, market AS key, currency, sum(sales) AS sales, sum(collections) AS collections
+			SELECT 'market' AS dimension, market AS key, currency, sum(sales) AS sales, sum(collections) AS collections,
+				sum(units) AS units
 			FROM line GROUP BY 2, 3
 			UNION ALL
-			SELECT 'mm', mm_id, currency, sum(sales), sum(collections) FROM line WHERE mm_id <> '' GROUP BY 2, 3
+			SELECT 'mm', mm_id, currency, sum(sales), sum(collections), sum(units) FROM line WHERE mm_id <> '' GROUP BY 2, 3
 			UNION ALL
-			SELECT 'um', um_id, currency, sum(sales), sum(collections) FROM line WHERE um_id <> '' GROUP BY 2, 3
+			SELECT 'um', um_id, currency, sum(sales), sum(collections), sum(units) FROM line WHERE um_id <> '' GROUP BY 2, 3
 			UNION ALL
-			SELECT 'kam', kam_id, currency, sum(sales), sum(collections) FROM line GROUP BY 2, 3
+			SELECT 'kam', kam_id, currency, sum(sales), sum(collections), sum(units) FROM line GROUP BY 2, 3
+			UNION ALL
+			SELECT 'distributor', customer_id, currency, sum(sales), sum(collections), sum(units) FROM line GROUP BY 2, 3
+		), own AS (
+			SELECT dimension, key, currency, sales_fen, collections_fen, units FROM sales_targets WHERE period = $4
+			UNION ALL
+			SELECT dimension, key, currency, sum(sales_fen), sum(collections_fen), sum(units)
+			FROM sales_targets s
+			WHERE period = ANY($7) AND NOT EXISTS (SELECT 1 FROM sales_targets e
+				WHERE e.period = $4 AND e.dimension = s.dimension AND e.key = s.key)
+			GROUP BY 1, 2, 3
+		), tgt AS (
+			SELECT * FROM own
+			UNION ALL
+			SELECT 'mm', m.mm_id, t.currency, sum(t.sales_fen), sum(t.collections_fen), sum(t.units)
+			FROM own t JOIN markets m ON m.code = t.key
+			WHERE t.dimension = 'market' AND m.mm_id IS NOT NULL
+				AND NOT EXISTS (SELECT 1 FROM own e WHERE e.dimension = 'mm' AND e.key = m.mm_id)
+			GROUP BY 2, 3
+		), kids AS (
+			SELECT 'market' AS dimension, m.code AS key, t.currency, sum(t.sales_fen) AS sales_fen,
+				sum(t.collections_fen) AS collections_fen, sum(t.units) AS units
+			FROM tgt t JOIN users u ON u.id = t.key
+			JOIN markets m ON m.mm_id = u.manager_id AND (u.market IS NULL OR u.market = m.code)
+			WHERE t.dimension = 'um' GROUP BY 2, 3
+			UNION ALL
+			SELECT 'um', k.manager_id, t.currency, sum(t.sales_fen), sum(t.collections_fen), sum(t.units)
+			FROM tgt t JOIN users k ON k.id = t.key
+			WHERE t.dimension = 'kam' AND k.manager_id IS NOT NULL GROUP BY 2, 3
+			UNION ALL
+			SELECT 'kam', c.kam_id, t.currency, sum(t.sales_fen), sum(t.collections_fen), sum(t.units)
+			FROM tgt t JOIN customers c ON c.id = t.key
+			WHERE t.dimension = 'distributor' GROUP BY 2, 3
 		), x AS (
 			SELECT coalesce(a.dimension, t.dimension) AS dimension, coalesce(a.key, t.key) AS key,
-				coalesce(a.currency, t.currency) AS currency, coalesce(t.sales_fen, 0) AS sales_target,
-				coalesce(a.sales, 0) AS sales, coalesce(t.collections_fen, 0) AS collections_target,
-				coalesce(a.collections, 0) AS collections
+				coalesce(a.currency, t.currency) AS currency, t.dimension IS NOT NULL AS has_target,
+				coalesce(t.sales_fen, 0) AS sales_target, coalesce(a.sales, 0) AS sales,
+				coalesce(t.collections_fen, 0) AS collections_target, coalesce(a.collections, 0) AS collections,
+				coalesce(t.units, 0) AS units_target, coalesce(a.units, 0) AS units
 			FROM actual a
-			FULL JOIN (SELECT dimension, key, currency, sales_fen, collections_fen FROM sales_targets WHERE month = $4) t
-				ON t.dimension = a.dimension AND t.key = a.key AND t.currency = a.currency
+			FULL JOIN tgt t ON t.dimension = a.dimension AND t.key = a.key AND t.currency = a.currency
 		)
 		SELECT x.dimension, x.key,
-			coalesce(CASE WHEN x.dimension = 'market' THEN mk.name ELSE u.name END, x.key),
-			x.currency, x.sales_target::bigint, x.sales::bigint, x.collections_target::bigint, x.collections::bigint
+			coalesce(CASE x.dimension WHEN 'market' THEN mk.name WHEN 'distributor' THEN cu.name ELSE u.name END, x.key),
+			x.currency, x.has_target, x.sales_target::bigint, x.sales::bigint, x.collections_target::bigint,
+			x.collections::bigint, x.units_target::bigint, x.units::bigint,
+			k.dimension IS NOT NULL, coalesce(k.sales_fen, 0)::bigint, coalesce(k.collections_fen, 0)::bigint,
+			coalesce(k.units, 0)::bigint
 		FROM x
-		LEFT JOIN markets mk ON mk.code = x.key
+		LEFT JOIN kids k ON k.dimension = x.dimension AND k.key = x.key AND k.currency = x.currency
+		LEFT JOIN markets mk ON x.dimension = 'market' AND mk.code = x.key
+		LEFT JOIN customers cu ON x.dimension = 'distributor' AND cu.id = x.key
 		LEFT JOIN users u ON u.id = x.key`+where.sql()+`
-		ORDER BY array_position(ARRAY['market', 'mm', 'um', 'kam'], x.dimension), x.key, x.currency`,
+		ORDER BY array_position(ARRAY['market', 'mm', 'um', 'kam', 'distributor'], x.dimension), x.key, x.currency`,
 		func(r pgx.CollectableRow) (sales.TargetRow, error) {
 			var x sales.TargetRow
-			err := r.Scan(&x.Dimension, &x.Key, &x.Name, &x.Currency, &x.SalesTarget, &x.Sales,
-				&x.CollectionsTarget, &x.Collections)
+			var hasTarget, hasKids bool
+			var kids sales.Figures
+			err := r.Scan(&x.Dimension, &x.Key, &x.Name, &x.Currency, &hasTarget, &x.SalesTarget, &x.Sales,
+				&x.CollectionsTarget, &x.Collections, &x.UnitsTarget, &x.Units,
+				&hasKids, &kids.Sales, &kids.Collections, &kids.Units)
 			x.SalesPct = sales.Percent(x.Sales, x.SalesTarget)
 			x.CollectionsPct = sales.Percent(x.Collections, x.CollectionsTarget)
+			x.UnitsPct = sales.Percent(x.Units, x.UnitsTarget)
+			if hasTarget && x.Dimension.ChildDimension() != "" {
+				kids.Currency = x.Currency
+				x.Split = sales.SplitStateOf(sales.Figures{Sales: x.SalesTarget, Collections: x.CollectionsTarget,
+					Units: x.UnitsTarget}, kids, hasKids)
+				x.SplitTargets = &kids
+			}
 			return x, err
 		}, where.args...)
 }

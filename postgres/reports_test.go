@@ -354,6 +354,8 @@ func TestSalesAndCollectionsAgainstTargetRollUpTheLine(t *testing.T) {
 		{"kam:kam-huadong-1", y(4000), y(1500), y(400), some(37.5)},
 		{"kam:kam-huadong-3", 0, y(1900), y(2000), nil},
 		{"kam:kam-huanan-1", y(1000), 0, 0, some(0.0)},
+		{"distributor:C002", 0, y(1500), y(400), nil},
+		{"distributor:C004", 0, y(1900), y(2000), nil},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("against target:\n got %+v\nwant %+v", got, want)
@@ -366,7 +368,7 @@ func TestSalesAndCollectionsAgainstTargetRollUpTheLine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(scoped) != 2 || scoped[0].Key != "um-huadong-1" || scoped[1].Key != "kam-huadong-1" {
+	if len(scoped) != 3 || scoped[0].Key != "um-huadong-1" || scoped[1].Key != "kam-huadong-1" || scoped[2].Key != "C002" {
 		t.Errorf("the UM sees %+v", scoped)
 	}
 	_, err = st.SetTargets(ctx, sales.TargetRequest{Month: "2026-06", Targets: []sales.TargetEntry{

@@ -309,38 +309,57 @@ type DSORow struct {
 // TargetDimension is what a sales target is set for.
 type TargetDimension string
 
-// Target dimensions: a market, or a person of the FSF.
+// Target dimensions: a market, a person of the FSF, or a distributor.
 const (
-	ByMarket TargetDimension = "market"
-	ByMM     TargetDimension = "mm"
-	ByUM     TargetDimension = "um"
-	ByKAM    TargetDimension = "kam"
+	ByMarket      TargetDimension = "market"
+	ByMM          TargetDimension = "mm"
+	ByUM          TargetDimension = "um"
+	ByKAM         TargetDimension = "kam"
+	ByDistributor TargetDimension = "distributor" // a customer, by its id
 )
 
 // TargetDimensions lists the dimensions from the widest.
-var TargetDimensions = []TargetDimension{ByMarket, ByMM, ByUM, ByKAM}
+var TargetDimensions = []TargetDimension{ByMarket, ByMM, ByUM, ByKAM, ByDistributor}
 
 // Valid reports whether d is one of the dimensions.
 func (d TargetDimension) Valid() bool {
-	return d == ByMarket || d == ByMM || d == ByUM || d == ByKAM
+	return d == ByMarket || d == ByMM || d == ByUM || d == ByKAM || d == ByDistributor
 }
 
-// Target is a month's sales and collections target of a market or a person.
+// Target is the sales, collections and units target of a market, a person
+// or a distributor for a period: a month (2026-03), a quarter (2026-Q1) or a
+// year (2026).
 type Target struct {
-	Month       string          `json:"month"`
+	Period      string          `json:"period"`
 	Dimension   TargetDimension `json:"dimension"`
-	Key         string          `json:"key"` // market code or user id
+	Key         string          `json:"key"` // market code, user id or customer id
 	Currency    Currency        `json:"currency"`
 	Sales       Fen             `json:"sales_fen"`
 	Collections Fen             `json:"collections_fen"`
+	Units       int64           `json:"units"`
 	SetBy       string          `json:"set_by"`
 	SetAt       time.Time       `json:"set_at"`
 }
 
-// TargetRequest sets the targets of a month; targets not named stay as they are.
+// Figures returns the target's sales, collections and units.
+func (t Target) Figures() Figures {
+	return Figures{Currency: t.Currency, Sales: t.Sales, Collections: t.Collections, Units: t.Units}
+}
+
+// TargetRequest sets the targets of a period (Period, or Month as before);
+// targets not named stay as they are.
 type TargetRequest struct {
-	Month   string        `json:"month"`
+	Period  string        `json:"period,omitempty"`
+	Month   string        `json:"month,omitempty"` // the period when it is a month; kept for older clients
 	Targets []TargetEntry `json:"targets"`
+}
+
+// PeriodName is the request's period: Period, or Month when Period is empty.
+func (r TargetRequest) PeriodName() string {
+	if r.Period != "" {
+		return r.Period
+	}
+	return r.Month
 }
 
 // TargetEntry is one target of a TargetRequest.
@@ -350,12 +369,18 @@ type TargetEntry struct {
 	Currency    Currency        `json:"currency,omitempty"`
 	Sales       Fen             `json:"sales_fen"`
 	Collections Fen             `json:"collections_fen"`
+	Units       int64           `json:"units"`
 }
 
 // Validate reports every problem of the request at once.
 func (r TargetRequest) Validate() Problems {
 	var p Problems
-	if !ValidMonth(r.Month) {
+	switch {
+	case r.Period != "" && r.Month != "" && r.Period != r.Month:
+		p.Add("period", "give the period or the month, not both")
+	case r.Period != "" && !ValidTargetPeriod(r.Period):
+		p.Add("period", "must be a month like 2026-03, a quarter like 2026-Q1 or a year like 2026")
+	case r.Period == "" && !ValidMonth(r.Month):
 		p.Add("month", "must be a month like 2026-03")
 	}
 	if len(r.Targets) == 0 || len(r.Targets) > 1000 {
@@ -365,10 +390,10 @@ func (r TargetRequest) Validate() Problems {
 	for i, t := range r.Targets {
 		f := fmt.Sprintf("targets[%d]", i)
 		if !t.Dimension.Valid() {
-			p.Add(f+".dimension", "must be market, mm, um or kam")
+			p.Add(f+".dimension", "must be market, mm, um, kam or distributor")
 		}
 		if strings.TrimSpace(t.Key) == "" {
-			p.Add(f+".key", "is required: a market code or a user id")
+			p.Add(f+".key", "is required: a market code, a user id or a customer id")
 		} else if why := TextProblem(t.Key, MaxCode, true); why != "" {
 			p.Add(f+".key", "%s", why)
 		} else if seen[string(t.Dimension)+"/"+t.Key] {
@@ -384,12 +409,15 @@ func (r TargetRequest) Validate() Problems {
 		if t.Collections < 0 {
 			p.Add(f+".collections_fen", "must not be negative")
 		}
+		if t.Units < 0 {
+			p.Add(f+".units", "must not be negative")
+		}
 	}
 	return p
 }
 
-// TargetRow is sales and collections of a month against target, for one
-// market or person of the FSF.
+// TargetRow is sales, collections and units of a period against target, for
+// one market, person of the FSF or distributor.
 type TargetRow struct {
 	Dimension         TargetDimension `json:"dimension"`
 	Key               string          `json:"key"`
@@ -401,6 +429,15 @@ type TargetRow struct {
 	CollectionsTarget Fen             `json:"collections_target_fen"`
 	Collections       Fen             `json:"collections_fen"` // receipts confirmed
 	CollectionsPct    *float64        `json:"collections_pct"`
+	UnitsTarget       int64           `json:"units_target"`
+	Units             int64           `json:"units"` // shipped
+	UnitsPct          *float64        `json:"units_pct"`
+	// Split says how the target is split one level down (markets to UMs,
+	// UMs to KAMs, KAMs to distributors): SplitNone, SplitIncomplete or
+	// SplitComplete; empty for rows that are not split (MMs, distributors,
+	// rows without a target). SplitTargets are the children's targets summed.
+	Split        SplitState `json:"split,omitempty"`
+	SplitTargets *Figures   `json:"split_targets,omitempty"`
 }
 
 // ReachRow is the distribution reach of one market over a period: how many
@@ -412,23 +449,28 @@ type ReachRow struct {
 	ReachPct  *float64 `json:"reach_pct"`
 }
 
-// FocusItems are the SLT's focus for a month: one main item and two secondary.
+// FocusItems are the SLT's focus for a month: one main item and two
+// secondary, for a market or (Market empty) the whole department.
 type FocusItems struct {
 	Month     string    `json:"month"`
+	Market    string    `json:"market,omitempty"`
 	Main      string    `json:"main"`
 	Secondary []string  `json:"secondary"`
 	SetBy     string    `json:"set_by"`
 	SetAt     time.Time `json:"set_at"`
 }
 
-// FocusRequest sets a month's focus.
+// FocusRequest sets a month's focus: a market's, or the whole department's
+// when Market is empty.
 type FocusRequest struct {
+	Market    string   `json:"market,omitempty"`
 	Main      string   `json:"main"`
 	Secondary []string `json:"secondary"`
 }
 
 // Normalize trims the items.
 func (r *FocusRequest) Normalize() {
+	r.Market = strings.TrimSpace(r.Market)
 	r.Main = strings.TrimSpace(r.Main)
 	for i := range r.Secondary {
 		r.Secondary[i] = strings.TrimSpace(r.Secondary[i])
@@ -439,6 +481,7 @@ func (r *FocusRequest) Normalize() {
 func (r FocusRequest) Validate() Problems {
 	var p Problems
 	p.Text("main", r.Main, MaxFocusItem, true)
+	p.Text("market", r.Market, MaxCode, false)
 	if len(r.Secondary) != 2 {
 		p.Add("secondary", "give exactly two secondary items")
 	}

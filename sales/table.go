@@ -161,19 +161,28 @@ func DSOTable(rows []DSORow) Table {
 }
 
 // dimensionNames are the Chinese names of the target dimensions.
-var dimensionNames = map[TargetDimension]string{ByMarket: "市场 market", ByMM: "市场经理 MM", ByUM: "区域经理 UM", ByKAM: "客户经理 KAM"}
+var dimensionNames = map[TargetDimension]string{ByMarket: "市场 market", ByMM: "市场经理 MM", ByUM: "区域经理 UM", ByKAM: "客户经理 KAM",
+	ByDistributor: "分销商 distributor"}
 
-// TargetTable lays out sales and collections against target.
+// splitNames are the Chinese and English names of how far a target is split.
+var splitNames = map[SplitState]string{SplitNone: "未分解 not split", SplitIncomplete: "未分解完 incomplete",
+	SplitComplete: "已分解 complete"}
+
+// TargetTable lays out sales, collections and units against target, with
+// how far each target is split one level down.
 func TargetTable(rows []TargetRow) Table {
 	t := Table{Name: "销售与回款目标达成", English: "Sales and collections against target", Columns: []Column{
 		col("维度", "Dimension", Text), col("编号", "Key", Text), col("名称", "Name", Text), col("币种", "Currency", Text),
 		col("销售目标(元)", "Sales target (yuan)", Money), col("销售额(元)", "Sales (yuan)", Money), col("销售达成%", "Sales %", Decimal),
 		col("回款目标(元)", "Collections target (yuan)", Money), col("回款额(元)", "Collections (yuan)", Money),
 		col("回款达成%", "Collections %", Decimal),
+		col("数量目标", "Units target", Integer), col("发货数量", "Units shipped", Integer), col("数量达成%", "Units %", Decimal),
+		col("目标分解", "Split", Text),
 	}}
 	for _, r := range rows {
 		t.Rows = append(t.Rows, []any{nameOr(dimensionNames[r.Dimension], string(r.Dimension)), r.Key, r.Name,
-			string(r.Currency), r.SalesTarget, r.Sales, r.SalesPct, r.CollectionsTarget, r.Collections, r.CollectionsPct})
+			string(r.Currency), r.SalesTarget, r.Sales, r.SalesPct, r.CollectionsTarget, r.Collections, r.CollectionsPct,
+			r.UnitsTarget, r.Units, r.UnitsPct, splitNames[r.Split]})
 	}
 	return t
 }

@@ -142,7 +142,7 @@ func (f *fakeReports) SetTargets(_ context.Context, r sales.TargetRequest, by st
 	f.targets = &r
 	out := make([]sales.Target, len(r.Targets))
 	for i, t := range r.Targets {
-		out[i] = sales.Target{Month: r.Month, Dimension: t.Dimension, Key: t.Key, Sales: t.Sales, SetBy: by, SetAt: at}
+		out[i] = sales.Target{Period: r.PeriodName(), Dimension: t.Dimension, Key: t.Key, Sales: t.Sales, SetBy: by, SetAt: at}
 	}
 	return out, nil
 }
