@@ -70,7 +70,9 @@ func runDev(ctx context.Context, cfg app.Config, log *slog.Logger, _ []string) e
 		return err
 	}
 	defer c.Close()
-	if err := app.EnsureAttributes(ctx, c, cfg.TemporalNS); err != nil {
+	// The same step as `osb setup`: the embedded server has the namespace
+	// and its attributes already, an external one may not.
+	if err := app.Setup(ctx, c, app.SetupOptions{Namespace: cfg.TemporalNS, Retention: app.DefaultRetention, Cloud: cfg.TemporalCloud()}, log); err != nil {
 		return err
 	}
 

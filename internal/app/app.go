@@ -121,6 +121,9 @@ func (p Program) commands() []Command {
 		Command{"api", "", func(ctx context.Context, cfg Config, log *slog.Logger, _ []string) error {
 			return runProcess(ctx, cfg, log, true, false)
 		}},
+		Command{"setup", setupUsage, func(ctx context.Context, cfg Config, log *slog.Logger, args []string) error {
+			return runSetup(ctx, cfg, log, args)
+		}},
 		Command{"migrate", "[status]", func(ctx context.Context, cfg Config, log *slog.Logger, args []string) error {
 			return runMigrate(ctx, cfg, log, p.Private, args)
 		}},

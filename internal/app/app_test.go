@@ -80,7 +80,7 @@ func TestWorkerWithoutTemporalAddressSaysWhatToDo(t *testing.T) {
 
 func TestUnknownCommandShowsUsage(t *testing.T) {
 	msg := runErr(t, nil, "fly")
-	if msg != "usage: osb worker | api | migrate [status] | token USER [LABEL] | token list [USER] | token revoke ID|demo | user passwd USER | demo | mark-production | rebuild | config" {
+	if msg != "usage: osb worker | api | setup [-retention 30d] | migrate [status] | token USER [LABEL] | token list [USER] | token revoke ID|demo | user passwd USER | demo | mark-production | rebuild | config" {
 		t.Errorf("message %q", msg)
 	}
 }

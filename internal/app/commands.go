@@ -40,10 +40,10 @@ func runProcess(ctx context.Context, cfg Config, log *slog.Logger, api, work boo
 		return err
 	}
 	defer s.Client.Close()
-	if work {
-		if err := EnsureAttributes(ctx, s.Client, cfg.TemporalNS); err != nil {
-			return err
-		}
+	// The namespace is prepared once by `osb setup`, not by every process:
+	// one that is not refuses to start, with an error naming the command.
+	if err := CheckNamespace(ctx, s.Client, cfg.TemporalNS); err != nil {
+		return err
 	}
 	if work && !api && cfg.OpsAddr != "" {
 		// A busy port costs the operations port, not the worker: the worker

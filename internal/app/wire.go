@@ -17,8 +17,6 @@ import (
 
 	"osb/codec"
 	"osb/postgres"
-	"osb/worker"
-	"osb/workflows"
 )
 
 // answerTimeout bounds the check whether PostgreSQL answers at a URL.
@@ -136,15 +134,6 @@ func (c Config) temporalTLS() (*tls.Config, error) {
 		conf.RootCAs = pool
 	}
 	return conf, nil
-}
-
-// EnsureAttributes registers the order workflow's search attributes in
-// namespace ns when they are missing.
-func EnsureAttributes(ctx context.Context, c client.Client, ns string) error {
-	if err := worker.EnsureSearchAttributes(ctx, c, ns, workflows.SearchAttributes()); err != nil {
-		return fmt.Errorf("registering search attributes in namespace %s failed: %w", ns, err)
-	}
-	return nil
 }
 
 // Listen opens the API's address early, so a port in use is reported before
