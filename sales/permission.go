@@ -43,6 +43,9 @@ const (
 	PermFileProblem        Permission = "problem.file" // file and update problems
 	PermSetTargets         Permission = "target.set"
 	PermSetFocus           Permission = "focus.set"
+	PermSplitTargets       Permission = "target.split" // the FSF split their own target among their reports or distributors
+	PermSavePlan           Permission = "plan.save"    // the annual, quarterly and monthly plans' drafts
+	PermPublishPlan        Permission = "plan.publish" // publish a plan: its figures are frozen, the SSG and FSF told
 	PermReadPacks          Permission = "pack.read"
 	PermRunPack            Permission = "pack.run"
 	PermDeadLetters        Permission = "notification.dead" // list and retry dead letters
@@ -111,6 +114,9 @@ var Permissions = map[Permission][]Role{
 	PermFileProblem:        {RoleSSG, RoleSLT, RoleAdmin, RoleFinance, RoleLogistics},
 	PermSetTargets:         {RoleSLT, RoleSSG},
 	PermSetFocus:           {RoleSLT},
+	PermSplitTargets:       {RoleFSF},
+	PermSavePlan:           {RoleSLT},
+	PermPublishPlan:        {RoleSLT},
 	PermReadPacks:          {RoleSSG, RoleFinance, RoleLogistics, RoleSLT, RoleAdmin},
 	PermRunPack:            {RoleSLT},
 	PermDeadLetters:        {RoleFinance, RoleSSG, RoleAdmin},

@@ -149,6 +149,16 @@ var accessTable = map[string]access{
 	"POST /v1/packs":        {roles: []sales.Role{slt}, body: `{"kind":"slt"}`},
 	"GET /v1/packs/{id}":    {roles: []sales.Role{ssg, finance, logistics, slt, admin}},
 
+	"GET /v1/targets/splits": {},
+	"GET /v1/targets/split":  {query: "dimension=kam&key=u-kam1", reach: byCustomer},
+	"POST /v1/targets/split": {roles: []sales.Role{fsf},
+		body: `{"period":"2026-03","dimension":"um","key":"u-um","targets":[{"key":"u-kam1","sales_fen":100}]}`},
+	"GET /v1/focus/{month}/markets":          {},
+	"GET /v1/plans":                          {},
+	"GET /v1/plans/{kind}/{period}":          {},
+	"PUT /v1/plans/{kind}/{period}":          {roles: []sales.Role{slt}, body: `{"text":"全年增长"}`},
+	"POST /v1/plans/{kind}/{period}/publish": {roles: []sales.Role{slt}},
+
 	"POST /v1/statements":                  {roles: []sales.Role{finance}},
 	"GET /v1/statements":                   {roles: []sales.Role{finance, ssg, slt}},
 	"GET /v1/statements/{id}":              {roles: []sales.Role{finance, ssg, slt}},
@@ -206,7 +216,7 @@ func accessFixture(t *testing.T, c caller) (*fixture, map[string]string) {
 	f.credit.view = workflows.AdjustmentView{Adjustment: sales.CreditAdjustment{ID: "CA-2026-000007", CustomerID: "C-001"}, Ladder: sales.Ladder{KAM: "u-kam1"}}
 	return f, map[string]string{
 		"orderNo": no, "shipmentNo": "SH-1", "invoiceNo": "INV-1", "returnNo": "RT-1",
-		"customerID": "C-001", "customer": "C-001", "period": "2026-03", "month": "2026-03", "market": "华东",
+		"customerID": "C-001", "customer": "C-001", "period": "2026-03", "month": "2026-03", "market": "华东", "kind": "monthly",
 		"adjustmentID": "CA-2026-000007", "receiptID": "1", "refundID": "1", "number": problems[sales.DepartmentOf(c.role)], "id": "3",
 		"key": url.PathEscape("SO-2026-000042/decision_needed/OP5/7/u-slt"),
 	}

@@ -16,11 +16,12 @@ import (
 	"osb/workflows"
 )
 
-// targets lists the sales and collections targets of a month that the user
-// may see: the FSF see those of themselves and of everyone below them.
+// targets lists the targets of a period (period= a month, quarter or year;
+// or month=) that the user may see: the FSF see those of themselves, of
+// everyone below them and of their distributors.
 func (a *api) targets(w http.ResponseWriter, r *http.Request) {
-	q := newParams(r, "month")
-	month := q.month("month", sales.MonthOf(a.now()))
+	q := newParams(r, "month", "period")
+	month := planAPI{api: a}.period(q)
 	if err := q.err(); err != nil {
 		a.fail(w, r, err)
 		return

@@ -68,6 +68,9 @@ func (a *api) reportRoutes(r chi.Router) {
 	r.With(a.allow(sales.PermSetTargets)).Put("/targets", a.setTargets)
 	r.Get("/focus/{month}", a.focus)
 	r.With(a.allow(sales.PermSetFocus)).Put("/focus/{month}", a.setFocus)
+	if plans, ok := planStoreOf(a.reports); ok {
+		a.planRoutes(r, plans)
+	}
 
 	r.With(a.allow(sales.PermReadPacks)).Get("/packs", a.listPacks)
 	r.With(a.allow(sales.PermRunPack)).Post("/packs", a.runPack)
@@ -188,10 +191,11 @@ func (a *api) reach(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// targetReport serves sales and collections of a month against target.
+// targetReport serves sales, collections and units of a period (period= a
+// month, quarter or year; or month=) against target.
 func (a *api) targetReport(w http.ResponseWriter, r *http.Request) {
-	q := newParams(r, "month", "format")
-	month := q.month("month", sales.MonthOf(a.now()))
+	q := newParams(r, "month", "period", "format")
+	month := planAPI{api: a}.period(q)
 	q.format()
 	if err := q.err(); err != nil {
 		a.fail(w, r, err)
