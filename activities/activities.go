@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/worker"
@@ -29,6 +30,7 @@ type Store interface {
 	CreditStore
 	CashStore
 	AccountStatementStore
+	LadderStore
 }
 
 // Activities holds the dependencies of the order workflow's activities.
@@ -55,6 +57,7 @@ func (a *Activities) Register(r worker.ActivityRegistry) {
 	a.registerCredit(r)
 	a.registerCash(r)
 	a.registerStatements(r)
+	a.registerLadders(r)
 	a.Statements.register(r)
 }
 
@@ -85,6 +88,12 @@ func (a *Activities) PrepareOrder(ctx context.Context, req sales.OrderRequest) (
 	if out.Ladder, err = a.Store.Ladder(ctx, c.ID); err != nil {
 		return out, business(fmt.Errorf("prepare order: ladder of %s: %w", c.ID, err))
 	}
+	year := time.Now().In(sales.Beijing).Year()
+	cal, err := a.Store.Calendar(ctx, year, year+1)
+	if err != nil {
+		return out, business(fmt.Errorf("prepare order: working calendar: %w", err))
+	}
+	out.Calendar = &cal
 	return out, nil
 }
 

@@ -195,3 +195,10 @@ func appendLast(out []string, ids ...string) []string {
 	}
 	return out
 }
+
+// Equal reports whether two ladders name the same people in the same places.
+func (ld Ladder) Equal(o Ladder) bool {
+	return ld.KAM == o.KAM && ld.UM == o.UM && ld.MM == o.MM && ld.SLT == o.SLT && ld.GM == o.GM &&
+		slices.Equal(ld.SLTs, o.SLTs) && slices.Equal(ld.Logistics, o.Logistics) && slices.Equal(ld.Finance, o.Finance) &&
+		slices.Equal(ld.SSGOrders, o.SSGOrders) && slices.Equal(ld.SSGSettlement, o.SSGSettlement)
+}

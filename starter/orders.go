@@ -96,6 +96,14 @@ func (a *api) prepared(ctx context.Context, req sales.OrderRequest, cat sales.Ca
 		return nil, err
 	}
 	p := &workflows.PrepareResult{Customer: cat.Customer, SKUs: cat.SKUs, Ladder: ladder}
+	if cr, ok := a.store.(calendarReader); ok {
+		year := a.now().In(sales.Beijing).Year()
+		cal, err := cr.Calendar(ctx, year, year+1)
+		if err != nil {
+			return nil, err
+		}
+		p.Calendar = &cal
+	}
 	if len(req.POP) > 0 {
 		codes := make([]string, 0, len(req.POP))
 		for _, item := range req.POP {

@@ -55,6 +55,7 @@ func Register(r sdkworker.Registry, acts *activities.Activities) {
 	r.RegisterWorkflowWithOptions(workflows.Refund, workflow.RegisterOptions{Name: workflows.RefundWorkflowName})
 	r.RegisterWorkflowWithOptions(workflows.ApplyStatement, workflow.RegisterOptions{Name: workflows.ApplyStatementWorkflowName})
 	r.RegisterWorkflowWithOptions(workflows.MonthlyStatements, workflow.RegisterOptions{Name: workflows.MonthlyStatementsWorkflowName})
+	r.RegisterWorkflowWithOptions(workflows.RefreshLadders, workflows.RefreshLaddersOptions())
 	if acts != nil {
 		acts.Register(r)
 	}

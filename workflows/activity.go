@@ -82,6 +82,9 @@ var (
 	// ReportStoreLag files the OSB problem of an order whose writes to the
 	// store keep failing (flush.go).
 	ReportStoreLag = Action[sales.ProblemFiling]{"ReportStoreLag"}
+	// LoadCalendar reads the working calendar of the years an order's
+	// deadlines need (release 1.2).
+	LoadCalendar = Activity[CalendarYears, sales.Calendar]{"LoadCalendar"}
 )
 
 // The activities of the credit review, credit adjustment and meeting pack

@@ -112,7 +112,7 @@ func (r *orderRun) upwardHoldDeadline() deadline {
 	case h.Level >= sales.LevelSLT:
 		rung, next = 1, sales.LevelGM
 	}
-	at := h.Since.Add(time.Duration(r.in.Policy.HoldDecision) + time.Duration(rung)*time.Duration(r.in.Policy.EscalateEvery))
+	at := r.after(r.after(h.Since, time.Duration(r.in.Policy.HoldDecision)), time.Duration(rung)*time.Duration(r.in.Policy.EscalateEvery))
 	return deadline{at: at, fire: func() {
 		if h.Level >= sales.LevelGM {
 			r.reject("no SLT decision after escalation to the GM: rejected automatically", sales.System)
@@ -131,7 +131,7 @@ func (r *orderRun) stepDeadline() (deadline, bool) {
 	if !ok || s.StepLevel >= sales.LevelGM {
 		return deadline{}, false
 	}
-	base := s.StepSince.Add(d)
+	base := r.after(s.StepSince, d)
 	if s.Step == sales.SP3Pick && s.PlannedDate != "" {
 		loc := time.UTC
 		if s.PlannedDateBeijing {
@@ -141,7 +141,7 @@ func (r *orderRun) stepDeadline() (deadline, bool) {
 			base = p.Add(sales.Day)
 		}
 	}
-	at := base.Add(time.Duration(s.StepLevel) * time.Duration(r.in.Policy.EscalateEvery))
+	at := r.after(base, time.Duration(s.StepLevel)*time.Duration(r.in.Policy.EscalateEvery))
 	return deadline{at: at, fire: func() {
 		s.StepLevel++
 		info, _ := s.Step.Info()
@@ -260,4 +260,41 @@ func appendUniqueIDs(out []string, ids ...string) []string {
 		}
 	}
 	return out
+}
+
+// after is t plus d for a deadline: an order that counts working days
+// (release 1.2) counts a whole number of days as working days of the PRC
+// calendar (the same Beijing clock time on the n-th working day; from 00:00
+// of the next working day when t is on a day off); anything under a day, or
+// not whole days, and every order before, counts clock time.
+func (r *orderRun) after(t time.Time, d time.Duration) time.Time {
+	if !r.s.WorkingDays || d < sales.Day || d%sales.Day != 0 {
+		return t.Add(d)
+	}
+	var cal sales.Calendar
+	if r.in.Calendar != nil {
+		cal = *r.in.Calendar
+	}
+	return cal.AddWorkingDays(t, int(d/sales.Day))
+}
+
+// ensureCalendar reads the working calendar of this year and the next when
+// the order counts working days and its calendar lacks either: at the start
+// of a run that has none (continue-as-new, a reopened order) and when the
+// order crosses into a new year. Once a year per run: a year the store has
+// not loaded yet counts weekends only, until the next run or year.
+func (r *orderRun) ensureCalendar() error {
+	if !r.s.WorkingDays || r.s.Status.Final() {
+		return nil
+	}
+	year := r.now.In(sales.Beijing).Year()
+	if c := r.in.Calendar; r.calendarYear == year || (c != nil && c.HasYear(year) && c.HasYear(year+1)) {
+		return nil
+	}
+	cal, err := LoadCalendar.local(r, r.ctx, CalendarYears{From: year, To: year + 1})
+	if err != nil {
+		return err
+	}
+	r.in.Calendar, r.calendarYear = &cal, year
+	return nil
 }

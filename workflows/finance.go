@@ -216,7 +216,7 @@ func (r *orderRun) vatDeadline(inv *sales.Invoice) (deadline, bool) {
 	if inv.VATDue == nil || inv.VATNo != "" || inv.VATLevel >= sales.LevelGM {
 		return deadline{}, false
 	}
-	at := inv.VATDue.Add(time.Duration(inv.VATLevel) * time.Duration(r.in.Policy.EscalateEvery))
+	at := r.after(*inv.VATDue, time.Duration(inv.VATLevel)*time.Duration(r.in.Policy.EscalateEvery))
 	return deadline{at: at, fire: func() {
 		inv.VATLevel++
 		subject := fmt.Sprintf("Invoice %s of %s has no VAT invoice number since %s", inv.No, r.s.CustomerName,

@@ -160,13 +160,14 @@ func TestLargeCreditNoteIsTheSLTsDecision(t *testing.T) {
 // Finance is told first, then the ladder; recorded in time, nobody is.
 func TestMissingVATInvoiceNumberIsLateForFinance(t *testing.T) {
 	h := newHarness(t)
+	h.env.SetStartTime(plainMonday) // counted in working days: a week without holidays
 	h.shipAll(hour)
 	h.at(2*sales.Day, func() {
 		h.update("bad", UpdateRecordVAT, VATInvoiceInput{Actor: finance, InvoiceNo: firstInvoice, VATNo: "12-34", VATDate: "2020-01-01"})
 		h.update("ssg", UpdateRecordVAT, VATInvoiceInput{Actor: ssg, InvoiceNo: firstInvoice, VATNo: "04400123",
 			VATDate: sales.DateOf(h.env.Now()).Format(time.DateOnly)})
 	})
-	h.pay(8*sales.Day, "pay", "BANK-1", sales.Yuan(2000))
+	h.pay(10*sales.Day, "pay", "BANK-1", sales.Yuan(2000)) // 5 working days, then a rung a working day
 	if res := h.run(); res.Status != sales.StatusRemitted {
 		t.Fatalf("status %s", res.Status)
 	}

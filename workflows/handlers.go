@@ -408,7 +408,7 @@ func (r *orderRun) goodsIssue(ctx workflow.Context, in GoodsIssueInput) (GoodsIs
 	inv.Net, inv.Tax = vat.Net, vat.Tax
 	if workflow.GetVersion(ctx, PatchInvoiceBeijingVAT, workflow.DefaultVersion, 1) == 1 {
 		inv.DueAt = sales.DueOn(r.now, terms)
-		vatDue := r.now.Add(r.in.Policy.VATInvoiceDeadline())
+		vatDue := r.after(r.now, r.in.Policy.VATInvoiceDeadline())
 		inv.VATDue = &vatDue
 	}
 	s.Invoices = append(s.Invoices, inv)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -41,6 +42,28 @@ type world struct {
 	creditDown int
 	problems   []sales.ProblemFiling
 	creditIns  []CreditInput // what each credit check asked
+	// calendar is the working calendar the store holds; calendarReads what
+	// LoadCalendar was asked.
+	calendar      sales.Calendar
+	calendarReads []CalendarYears
+}
+
+func (w *world) loadCalendar(_ context.Context, in CalendarYears) (sales.Calendar, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.calendarReads = append(w.calendarReads, in)
+	out := sales.Calendar{Days: []sales.CalendarDay{}, Years: []int{}}
+	for _, d := range w.calendar.Days {
+		if y, _ := strconv.Atoi(d.Date[:4]); y >= in.From && y <= in.To {
+			out.Days = append(out.Days, d)
+		}
+	}
+	for _, y := range w.calendar.Years {
+		if y >= in.From && y <= in.To {
+			out.Years = append(out.Years, y)
+		}
+	}
+	return out, nil
 }
 
 // refused is how the store refuses a write or a read: an error retrying
@@ -424,6 +447,7 @@ func harnessOf(t *testing.T, w *world) *harness {
 	TakeQuotaWithin.Register(env, w.takeQuotaWithin)
 	ReservePOP.Register(env, w.reservePOP)
 	ReportStoreLag.Register(env, w.reportLag)
+	LoadCalendar.Register(env, w.loadCalendar)
 	h := &harness{t: t, env: env, w: w, policy: sales.DefaultPolicy(), outcome: map[string]*updateOutcome{}}
 	h.input = OrderInput{
 		OrderNo:   "SO-2026-000001",

@@ -26,6 +26,11 @@ type OrderInput struct {
 	// Reopen marks a run started from where a remitted order's workflow
 	// ended, for a return request: the request comes with the start.
 	Reopen bool `json:"reopen,omitempty"`
+	// Calendar is the PRC working calendar of the current and next year
+	// (release 1.2): step deadlines in whole days count its working days.
+	// From Prepared at the start; a run without it, or whose year it lacks,
+	// reads it (LoadCalendar); continue-as-new reads it afresh.
+	Calendar *sales.Calendar `json:"calendar,omitempty"`
 }
 
 // OrderResult is how the cycle ended.
@@ -158,6 +163,15 @@ type PrepareResult struct {
 	Ladder   sales.Ladder         `json:"ladder"`
 	// POPItems are the POP items the order names (unknown ones are absent).
 	POPItems map[string]sales.POPItem `json:"pop_items,omitempty"`
+	// Calendar is the working calendar of the current and next year
+	// (release 1.2; nil: the workflow reads it).
+	Calendar *sales.Calendar `json:"calendar,omitempty"`
+}
+
+// CalendarYears asks for the working calendar of the years From to To.
+type CalendarYears struct {
+	From int `json:"from"`
+	To   int `json:"to"`
 }
 
 // CreditInput asks for a customer's credit position with this order.

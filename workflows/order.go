@@ -56,11 +56,15 @@ type orderRun struct {
 	dirty   bool      // the snapshot must be written
 	retryAt time.Time // a failed write is retried then
 	acks    workflow.ReceiveChannel
+	ladders workflow.ReceiveChannel // refreshed ladders (ladders.go)
 	wakeups int
 	actorID string // who does what is being recorded ("system" for timers)
 	opened  bool   // OP1–OP7 ran (or the order continued as new)
 	// returnRequested: a return request reached its handler in this run.
 	returnRequested bool
+	// calendarYear is the Beijing year this run last read the working
+	// calendar for (ensureCalendar).
+	calendarYear int
 	// The deadline timer: one at a time, for timerAt.
 	timer     workflow.Future
 	timerAt   time.Time
@@ -72,6 +76,7 @@ type orderRun struct {
 func Order(ctx workflow.Context, in OrderInput) (OrderResult, error) {
 	r := &orderRun{ctx: ctx, in: in, now: workflow.Now(ctx), actorID: in.CreatedBy.UserID}
 	r.acks = workflow.GetSignalChannel(ctx, SignalInvoiceAcked)
+	r.ladders = workflow.GetSignalChannel(ctx, SignalRefreshLadder)
 	if in.State != nil {
 		r.s, r.b = in.State, in.Book
 		if r.b == nil {
@@ -132,6 +137,9 @@ func (r *orderRun) openOrder(in OrderInput) error {
 		if prep, err = PrepareOrder.local(r, r.ctx, in.Request); err != nil {
 			return err
 		}
+	}
+	if prep.Calendar != nil {
+		r.in.Calendar = prep.Calendar
 	}
 	if prep.Customer != nil {
 		s.CustomerName, s.Market = prep.Customer.Name, prep.Customer.Market
@@ -249,6 +257,9 @@ func (r *orderRun) close() {
 func (r *orderRun) loop() (OrderResult, error) {
 	for {
 		r.woken = false
+		if err := r.ensureCalendar(); err != nil {
+			return OrderResult{}, err
+		}
 		if err := r.creditAfterQuota(); err != nil {
 			return OrderResult{}, err
 		}
@@ -276,6 +287,7 @@ func (r *orderRun) loop() (OrderResult, error) {
 		}
 		r.now = workflow.Now(r.ctx)
 		r.drainAcks()
+		r.drainLadders()
 		r.fireDue()
 	}
 }
@@ -288,11 +300,12 @@ func (r *orderRun) nextInput(reopen bool) OrderInput {
 	next.State, next.Book = r.s, r.b
 	next.Prepared = nil
 	next.Reopen = reopen
+	next.Calendar = nil // the next run reads the calendar afresh
 	return next
 }
 
 func (r *orderRun) shouldContinueAsNew() bool {
-	if !r.retryAt.IsZero() || !workflow.AllHandlersFinished(r.ctx) || r.acks.Len() > 0 {
+	if !r.retryAt.IsZero() || !workflow.AllHandlersFinished(r.ctx) || r.acks.Len() > 0 || r.ladders.Len() > 0 {
 		return false
 	}
 	if r.in.ContinueAfter > 0 && r.wakeups >= r.in.ContinueAfter {
@@ -307,7 +320,7 @@ func (r *orderRun) wait() error {
 	// Changes waiting for a failed write to be tried again do not wake the
 	// order: retryAt does.
 	ready := func() bool {
-		return r.woken || r.dirty || (!r.b.Pending.Empty() && r.retryAt.IsZero()) || r.acks.Len() > 0
+		return r.woken || r.dirty || (!r.b.Pending.Empty() && r.retryAt.IsZero()) || r.acks.Len() > 0 || r.ladders.Len() > 0
 	}
 	at, ok := r.nextDeadline(true)
 	return r.waitTimer(at, ok, ready)
@@ -346,6 +359,9 @@ func (r *orderRun) settle() {
 func (r *orderRun) enter(step sales.Step) {
 	if r.s.Step == step {
 		return
+	}
+	if !r.s.WorkingDays && workflow.GetVersion(r.ctx, PatchWorkingDays, workflow.DefaultVersion, 1) == 1 {
+		r.s.WorkingDays = true
 	}
 	r.s.Step, r.s.StepSince, r.s.StepLevel = step, r.now, sales.LevelNone
 	r.event("step", nil)

@@ -176,6 +176,7 @@ func TestCreditHoldApprovedInPart(t *testing.T) {
 
 func TestUnansweredHoldEscalatesThenIsRejected(t *testing.T) {
 	h := newHarness(t)
+	h.env.SetStartTime(plainMonday) // counted in working days: a week without holidays
 	overLimit(h)
 	res := h.run()
 	if res.Status != sales.StatusRejected || !strings.Contains(res.Reason, "automatically") {
@@ -354,6 +355,7 @@ func TestDunningLadderReachesGMAndFreezes(t *testing.T) {
 
 func TestStuckDispatchEscalates(t *testing.T) {
 	h := newHarness(t)
+	h.env.SetStartTime(plainMonday) // counted in working days: a week without holidays
 	h.runFor(4 * sales.Day)
 	got := strings.Join(levelsOf(h.w.escalations(), sales.EscalateStep), ",")
 	if !strings.HasPrefix(got, "KAM,UM,MM") {

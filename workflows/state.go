@@ -28,9 +28,12 @@ type OrderState struct {
 	Status    sales.OrderStatus `json:"status"`
 	Step      sales.Step        `json:"step"`
 	StepSince time.Time         `json:"step_since"`
-	StepLevel sales.Level       `json:"step_level"`       // escalation of the current step
-	Level     sales.Level       `json:"escalation_level"` // highest level reached by anything open
-	Reason    string            `json:"reason,omitempty"` // why rejected or cancelled
+	StepLevel sales.Level       `json:"step_level"` // escalation of the current step
+	// WorkingDays: deadlines in whole days count working days of the PRC
+	// calendar (from release 1.2 on; before, 24-hour days).
+	WorkingDays bool        `json:"working_days,omitempty"`
+	Level       sales.Level `json:"escalation_level"` // highest level reached by anything open
+	Reason      string      `json:"reason,omitempty"` // why rejected or cancelled
 
 	Period   string             `json:"period,omitempty"` // quota and POP month, from the registration date
 	Quota    []sales.QuotaLine  `json:"quota,omitempty"`  // the quota-controlled lines
