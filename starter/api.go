@@ -103,6 +103,12 @@ type Config struct {
 	// Invoices lists invoices waiting for Finance or the SLT, and credit
 	// notes; nil leaves their routes out.
 	Invoices InvoiceLists
+	// Calendar is the PRC working calendar; nil leaves its routes out.
+	Calendar CalendarService
+	// Visits is the weekly visit log; nil leaves its routes out.
+	// VisitPolicy is its weekly rhythm (zero: sales.DefaultVisitPolicy).
+	Visits      VisitService
+	VisitPolicy sales.VisitPolicy
 }
 
 // RequestTimeout bounds every /v1 request: at it the client gets 504
@@ -127,6 +133,10 @@ type api struct {
 	statements StatementService
 	documents  DocumentService
 	invoices   InvoiceLists
+
+	calendar    CalendarService
+	visits      VisitService
+	visitPolicy sales.VisitPolicy
 }
 
 // New returns the HTTP handler of the API.
@@ -136,6 +146,10 @@ func New(c Config) http.Handler {
 	a.statements = c.Statements
 	a.documents = c.Documents
 	a.invoices = c.Invoices
+	a.calendar, a.visits, a.visitPolicy = c.Calendar, c.Visits, c.VisitPolicy
+	if a.visitPolicy == (sales.VisitPolicy{}) {
+		a.visitPolicy = sales.DefaultVisitPolicy()
+	}
 	if a.log == nil {
 		a.log = slog.Default()
 	}
@@ -209,6 +223,12 @@ func New(c Config) http.Handler {
 		}
 		if a.documents != nil {
 			a.documentRoutes(r)
+		}
+		if a.calendar != nil {
+			a.calendarRoutes(r)
+		}
+		if a.visits != nil {
+			a.visitRoutes(r)
 		}
 	})
 	return r

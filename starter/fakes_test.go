@@ -354,6 +354,8 @@ func newFixture(t *testing.T) *fixture {
 	h := New(Config{
 		Store: store, Orders: orders, Policy: policy, Quota: quota, Reports: reports, Credit: credit, Statements: testStatements(), Cash: cash, Documents: docs,
 		Invoices: &fakeInvoiceLists{},
+		Calendar: newFakeCalendar(),
+		Visits:   newFakeVisits(store),
 		Logger:   slog.New(slog.DiscardHandler),
 		Now:      func() time.Time { return now },
 	})

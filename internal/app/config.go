@@ -85,7 +85,7 @@ var settings = []struct{ name, def, doc string }{
 	{"OSB_HTTP_ADDR", "127.0.0.1:8080", "address of the OSB HTTP API"},
 	{"OSB_WEBHOOK_URL", "", "where notifications are POSTed; empty = logged and listable through the API"},
 	{"OSB_WEBHOOK_SECRET", "", "shared secret that signs every webhook request (HMAC-SHA256 in `X-OSB-Signature`, see docs/notifications.md), at least 32 characters; empty = unsigned, with a warning at start"},
-	{"OSB_POLICY_FILE", "", "JSON file overriding policy defaults: step deadlines, dunning ladder, … (`sales.Policy`), under `credit` the credit formula (`sales.CreditPolicy`), under `cash` the refund limit and default bank account (`sales.CashPolicy`)"},
+	{"OSB_POLICY_FILE", "", "JSON file overriding policy defaults: step deadlines, dunning ladder, … (`sales.Policy`), under `credit` the credit formula (`sales.CreditPolicy`), under `cash` the refund limit and default bank account (`sales.CashPolicy`), under `visits` the weekly visit rhythm (`sales.VisitPolicy`)"},
 	{"OSB_DEMO", "false", "`true` loads the demo organisation, customers, SKUs and tokens when `osb-dev dev` starts (`make run` sets it): development only, refused by a database marked production or holding real users"},
 	{"OSB_LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"OSB_COOKIE_SECURE", "true", "`false` lets the console's cookies travel over plain http; `osb-dev dev` turns it off on a loopback address (127.0.0.1) unless set"},
@@ -210,12 +210,14 @@ func loadCodec(p *sales.Problems) *codec.Codec {
 type policies struct {
 	sales.Policy
 	Credit sales.CreditPolicy `json:"credit"`
-	Cash   sales.CashPolicy   `json:"cash"` // cash application and refunds
+	Cash   sales.CashPolicy   `json:"cash"`   // cash application and refunds
+	Visits sales.VisitPolicy  `json:"visits"` // the weekly rhythm of the visit log
 }
 
 // policies returns the defaults overridden by OSB_POLICY_FILE.
 func (c Config) policies() (policies, error) {
-	pol := policies{Policy: sales.DefaultPolicy(), Credit: sales.DefaultCreditPolicy(), Cash: sales.DefaultCashPolicy()}
+	pol := policies{Policy: sales.DefaultPolicy(), Credit: sales.DefaultCreditPolicy(), Cash: sales.DefaultCashPolicy(),
+		Visits: sales.DefaultVisitPolicy()}
 	if c.PolicyFile == "" {
 		return pol, nil
 	}
@@ -234,6 +236,9 @@ func (c Config) policies() (policies, error) {
 	}
 	if err := pol.Cash.Validate(); err != nil {
 		return pol, fmt.Errorf("OSB_POLICY_FILE %s, cash: %w", c.PolicyFile, err)
+	}
+	if err := pol.Visits.Validate(); err != nil {
+		return pol, fmt.Errorf("OSB_POLICY_FILE %s, visits: %w", c.PolicyFile, err)
 	}
 	return pol, nil
 }
