@@ -101,6 +101,9 @@ var orderActions = map[string]orderAction{
 	"cancel": {Name: "cancel", Perm: sales.PermCancelOrder, call: func(o sales.OrderSnapshot, _ string, f url.Values) (string, any, sales.Problems) {
 		return orderPath(o, "cancel"), map[string]any{"reason": f.Get("reason")}, nil
 	}},
+	"close-backorder": {Name: "close-backorder", Perm: sales.PermCloseBackorder, call: func(o sales.OrderSnapshot, _ string, f url.Values) (string, any, sales.Problems) {
+		return orderPath(o, "close-backorder"), map[string]any{"reason": f.Get("reason")}, nil
+	}},
 	"return": {Name: "return", Perm: sales.PermRequestReturn, call: func(o sales.OrderSnapshot, _ string, f url.Values) (string, any, sales.Problems) {
 		var p sales.Problems
 		lines := lineQuantities(o, f, "qty", &p)

@@ -118,5 +118,11 @@ func init() {
 		"neworder.pop_of":         {"第 %d 项POP物料", "POP item %d"},
 		"neworder.popqty_of":      {"第 %d 项POP物料的数量", "Quantity of POP item %d"},
 		"neworder.submit":         {"提交订单", "Place the order"},
+
+		// Closing a backorder short (release 1.2).
+		"act.close-backorder":        {"欠货结案（不再发运余下的货）", "Close the backorder short (the rest will not ship)"},
+		"act.submit.close-backorder": {"欠货结案", "Close the backorder"},
+		"act.close_backorder_note":   {"尚未发运的数量将被取消，配额退回；订单按已发运的货物结算。", "What has not shipped is cancelled and its quota given back; the order bills what was shipped."},
+		"done.close-backorder":       {"欠货已结案，余下的货不再发运。", "The backorder was closed short: the rest will not ship."},
 	})
 }

@@ -84,6 +84,9 @@ func offers(u sales.User, o sales.OrderSnapshot, returns []sales.Return, posted 
 	if delivered && st != sales.StatusCancelled && st != sales.StatusRejected {
 		add("return", "")
 	}
+	if len(o.Shipments) > 0 && st == sales.StatusShipping && unshipped(o) {
+		add("close-backorder", "")
+	}
 	if len(o.Shipments) == 0 && slices.Contains([]sales.OrderStatus{sales.StatusOpen, sales.StatusHeld, sales.StatusReleased}, st) {
 		add("cancel", "")
 	}
