@@ -185,6 +185,7 @@ func New(c Config) http.Handler {
 		con.cashRoutes(r)
 		con.statementRoutes(r)
 		con.documentRoutes(r)
+		con.planRoutes(r)
 	})
 	return con.statementUploads(r)
 }

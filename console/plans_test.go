@@ -1,0 +1,157 @@
+package console
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"osb/internal/browsertest"
+	"osb/sales"
+)
+
+// plansFixture is the console fixture with passwords for the MM of 华东 too.
+func plansFixture(t *testing.T) *fixture {
+	t.Helper()
+	f := newFixture(t, false)
+	hash, err := hashOnce()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.store.SeedDemoPasswords(context.Background(), []string{"mm-huadong"}, hash); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// TestPlansInTheBrowser: the SLT sets a market's targets and focus for the
+// month and publishes them; the market's MM then sees them and splits the
+// target among their UMs, first with shares that do not add up (refused,
+// naming both figures), then correctly. Screenshots of each step are kept.
+func TestPlansInTheBrowser(t *testing.T) {
+	ctx := browsertest.Start(t, 90*time.Second)
+	f := plansFixture(t)
+	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
+	shot := func(name string) chromedp.Action[chromedp.Void] {
+		return browsertest.Screenshot(t, screenshotDir, name)
+	}
+	text := func(sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Text(css(sel)))
+		if err != nil {
+			t.Fatalf("reading %s: %v", sel, err)
+		}
+		return s
+	}
+	do := func(what string, steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, steps...); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	signIn := func(user string) {
+		t.Helper()
+		do("signing in as "+user, chromedp.Navigate(f.srv.URL+"/signin"), chromedp.WaitVisible(css("#user")),
+			chromedp.SetValue(css("#user"), user), chromedp.SetValue(css("#password"), testPassword),
+			chromedp.Submit(css("#password")), chromedp.WaitVisible(css(`nav a[href="/plans"]`)))
+	}
+
+	// The Deputy Sales Director, over 华东, sets its target and focus and publishes.
+	signIn("dsd")
+	do("opening the plans", chromedp.Click(css(`nav a[href="/plans"]`)), chromedp.WaitVisible(css("#act-target")),
+		browsertest.Labelled(t, "plans of the SLT"), shot("plans-1-slt"))
+	do("setting 华东's target", chromedp.SetValue(css("#target-market"), "华东"), chromedp.SetValue(css("#target-sales"), "10,000"),
+		chromedp.SetValue(css("#target-collections"), "8000"), chromedp.SetValue(css("#target-units"), "500"),
+		chromedp.Submit(css("#target-units")), chromedp.WaitVisible(css(`p.note[role=status]`)))
+	if got := text("table.plan-targets"); !strings.Contains(got, "¥10,000.00") || !strings.Contains(got, "未分解") {
+		t.Errorf("the targets after setting 华东's:\n%s", got)
+	}
+	do("setting 华东's focus", chromedp.SetValue(css("#focus-market"), "华东"), chromedp.SetValue(css("#focus-main"), "年末回款冲刺"),
+		chromedp.SetValue(css("#focus-secondary1"), "春节备货"), chromedp.SetValue(css("#focus-secondary2"), "新品铺货"),
+		chromedp.Submit(css("#focus-main")), chromedp.WaitVisible(css("table.plan-focus")))
+	do("publishing", chromedp.Click(css("#act-publish button")), chromedp.WaitVisible(css("p.published")), shot("plans-2-published"))
+	if got := text("table.plan-published"); !strings.Contains(got, "年末回款冲刺") || !strings.Contains(got, "mm-huadong") ||
+		!strings.Contains(got, "kam-huadong-1") {
+		t.Errorf("what was published and to whom:\n%s", got)
+	}
+	recs, err := f.store.ListNotifications(context.Background(), sales.NotificationFilter{RecipientID: "mm-huadong"})
+	if err != nil || len(recs) != 1 || !strings.Contains(recs[0].Body, "年末回款冲刺") {
+		t.Errorf("the MM's notifications %+v (%v)", recs, err)
+	}
+	do("signing out", chromedp.Click(css(`form[action="/signout"] button`)), chromedp.WaitVisible(css("#user")))
+
+	// The MM of 华东 sees them and splits the target among their UMs.
+	signIn("mm-huadong")
+	split := `form[id="act-split-market-华东"] `
+	do("opening the plans as the MM", chromedp.Navigate(f.srv.URL+"/plans"), chromedp.WaitVisible(css(split+`input[name="sales-0"]`)),
+		browsertest.Labelled(t, "plans of the MM"), shot("plans-3-mm"))
+	if got := text("table.plan-focus"); !strings.Contains(got, "年末回款冲刺") {
+		t.Errorf("the MM sees the focus:\n%s", got)
+	}
+	fill := func(sales1 string) []chromedp.Action[chromedp.Void] {
+		return []chromedp.Action[chromedp.Void]{
+			chromedp.SetValue(css(split+`input[name="sales-0"]`), "6000"), chromedp.SetValue(css(split+`input[name="sales-1"]`), sales1),
+			chromedp.SetValue(css(split+`input[name="collections-0"]`), "5000"), chromedp.SetValue(css(split+`input[name="collections-1"]`), "3000"),
+			chromedp.SetValue(css(split+`input[name="units-0"]`), "300"), chromedp.SetValue(css(split+`input[name="units-1"]`), "200"),
+			chromedp.Submit(css(split + `input[name="units-1"]`)),
+		}
+	}
+	do("splitting short of the target", append(fill("3000"), chromedp.WaitVisible(css(split+`p.error[role=alert]`)), shot("plans-4-split-refused"))...)
+	if got := text(split + "p.error"); !strings.Contains(got, "9000.00 CNY") || !strings.Contains(got, "10000.00 CNY") {
+		t.Errorf("the refusal says %q", got)
+	}
+	if got, _ := chromedp.Run(ctx, chromedp.Value(css(split+`input[name="sales-1"]`))); got != "3000" {
+		t.Errorf("the refused split keeps what was typed: %q", got)
+	}
+	do("splitting it right", append(fill("4000"), chromedp.WaitVisible(css(`p.note[role=status]`)), shot("plans-5-split"))...)
+	if got := text(`section.plan-split .split-sum`); !strings.Contains(got, "已分解") || !strings.Contains(got, "¥10,000.00") {
+		t.Errorf("the split after saving: %q", got)
+	}
+	do("opening the report against target", chromedp.Click(css("#target-report")), chromedp.WaitVisible(css("main h1")))
+	if got := text("main"); !strings.Contains(got, "um-huadong-1") {
+		t.Errorf("the MM's report against target lacks their UM:\n%s", got)
+	}
+}
+
+// The page offers each person only their own forms, and a form refused by
+// the API comes back with what was typed and why.
+func TestPlansPageOffersEachPersonTheirOwnForms(t *testing.T) {
+	f := plansFixture(t)
+	period := sales.MonthOf(f.now)
+
+	kam := f.browser()
+	kam.signIn("kam-huadong-1")
+	p := kam.get("/plans")
+	if p.status != http.StatusOK || p.has(`id="act-target"`) || p.has(`id="act-publish"`) || p.has(`id="act-focus"`) {
+		t.Errorf("a KAM's plans page (%d) offers the SLT's forms:\n%s", p.status, p.body)
+	}
+	if !p.has("plan.") && !p.has("计划与目标") {
+		t.Errorf("the page has no title:\n%s", p.body)
+	}
+	if got := kam.post("/plans/act/publish", url.Values{"csrf": {p.csrf(t)}, "period": {period}}); got.status != http.StatusForbidden {
+		t.Errorf("a KAM publishing: %d", got.status)
+	}
+
+	slt := f.browser()
+	slt.signIn("dsd")
+	p = slt.get("/plans?period=" + period)
+	if !p.has(`id="act-target"`) || !p.has(`id="act-publish"`) || !p.has(`id="act-plan"`) {
+		t.Errorf("the SLT's plans page lacks its forms:\n%s", p.body)
+	}
+	got := slt.post("/plans/act/target", url.Values{"csrf": {p.csrf(t)}, "period": {period}, "market": {"华东"},
+		"sales": {"12.345"}, "collections": {"1"}, "units": {"-3"}})
+	if got.status != http.StatusUnprocessableEntity || !got.has("最多两位小数") || !got.has("0 或以上") || !got.has(`value="12.345"`) {
+		t.Errorf("a target typed wrong: %d\n%s", got.status, got.body)
+	}
+	got = slt.post("/plans/act/publish", url.Values{"csrf": {p.csrf(t)}, "period": {period}})
+	if got.status != http.StatusUnprocessableEntity || !got.has("no market has a target") {
+		t.Errorf("publishing without targets: %d\n%s", got.status, got.body)
+	}
+	if bad := slt.get("/plans?period=2026-Q5"); bad.status != http.StatusUnprocessableEntity {
+		t.Errorf("a period that is none: %d", bad.status)
+	}
+}
