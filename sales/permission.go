@@ -28,6 +28,7 @@ const (
 	PermRecordVATInvoice   Permission = "invoice.vat"         // BC1: Finance records the official VAT invoice number
 	PermRequestExtension   Permission = "invoice.extension_request"
 	PermCancelOrder        Permission = "order.cancel"
+	PermCloseBackorder     Permission = "order.close_short" // the SSG closes a backorder short after a partial shipment
 	PermRequestReturn      Permission = "return.request"
 	PermDecideReturn       Permission = "return.decide"  // the checker of a return
 	PermReceiveReturn      Permission = "return.receive" // Logistics receives returned goods
@@ -99,6 +100,7 @@ var Permissions = map[Permission][]Role{
 	PermRequestRefund:      {RoleFinance},
 	PermDecideRefund:       {RoleSLT},
 	PermCancelOrder:        {RoleSSG, RoleFSF, RoleSLT, RoleAdmin},
+	PermCloseBackorder:     {RoleSSG},
 	PermRequestReturn:      {RoleSSG, RoleFSF},
 	PermDecideReturn:       {RoleFSF, RoleSLT},
 	PermReceiveReturn:      {RoleLogistics},

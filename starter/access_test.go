@@ -85,6 +85,7 @@ var accessTable = map[string]access{
 		body: `{"decision":"approve"}`},
 	"POST /v1/orders/{orderNo}/receipts":                    {roles: []sales.Role{finance}, reach: byOrder, body: `{"reference":"B-1","amount_fen":100,"currency":"CNY"}`},
 	"POST /v1/orders/{orderNo}/cancel":                      {roles: []sales.Role{ssg, fsf, slt, admin}, reach: byOrder, body: `{"reason":"x"}`},
+	"POST /v1/orders/{orderNo}/close-backorder":             {roles: []sales.Role{ssg}, reach: byOrder, body: `{"reason":"x"}`},
 	"POST /v1/orders/{orderNo}/returns":                     {roles: []sales.Role{ssg, fsf}, reach: byOrder, body: `{"lines":[{"line_no":1,"quantity":1}],"reason":"broken"}`},
 	"POST /v1/orders/{orderNo}/returns/{returnNo}/decision": {roles: []sales.Role{fsf, slt}, reach: byOrder, body: `{"decision":"approve"}`},
 	"POST /v1/orders/{orderNo}/returns/{returnNo}/receipt":  {roles: []sales.Role{logistics}, reach: byOrder, body: `{"lines":[{"line_no":1,"quantity":1}]}`},

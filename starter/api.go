@@ -202,6 +202,7 @@ func New(c Config) http.Handler {
 		r.With(a.allow(sales.PermExtendDue)).Post("/orders/{orderNo}/invoices/{invoiceNo}/extension", a.extendDue)
 		r.With(a.allow(sales.PermConfirmReceipt)).Post("/orders/{orderNo}/receipts", a.confirmReceipt)
 		r.With(a.allow(sales.PermCancelOrder)).Post("/orders/{orderNo}/cancel", a.cancel)
+		r.With(a.allow(sales.PermCloseBackorder)).Post("/orders/{orderNo}/close-backorder", a.closeBackorder)
 		a.invoiceRoutes(r)
 		if a.invoices != nil {
 			a.invoiceListRoutes(r)
