@@ -45,6 +45,9 @@ func SeedDemo(ctx context.Context, store *postgres.Store) error {
 			return fmt.Errorf("loading demo quota and POP budgets for %s failed: %w", month, err)
 		}
 	}
+	if err := demo.SeedPlans(ctx, store, sales.MonthOf(now), now); err != nil {
+		return fmt.Errorf("loading the demo targets and focus failed: %w", err)
+	}
 	return nil
 }
 
