@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"time"
 
+	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/worker"
 
@@ -21,6 +22,7 @@ import (
 type Store interface {
 	Customer(ctx context.Context, id string) (sales.Customer, error)
 	SKUs(ctx context.Context, codes []string) (map[string]sales.SKU, error)
+	PricedSKUs(ctx context.Context, customerID string, day time.Time, codes []string) (map[string]sales.SKU, error)
 	Ladder(ctx context.Context, customerID string) (sales.Ladder, error)
 	ReserveCredit(ctx context.Context, customerID, orderNo string, amount sales.Fen) (sales.CreditPosition, error)
 	ApplyOrderChanges(ctx context.Context, c sales.OrderChanges) error
@@ -82,7 +84,7 @@ func (a *Activities) PrepareOrder(ctx context.Context, req sales.OrderRequest) (
 	for _, l := range req.Lines {
 		codes = append(codes, l.SKU)
 	}
-	if out.SKUs, err = a.Store.SKUs(ctx, codes); err != nil {
+	if out.SKUs, err = a.Store.PricedSKUs(ctx, c.ID, orderDay(ctx), codes); err != nil {
 		return out, business(fmt.Errorf("prepare order: skus: %w", err))
 	}
 	if out.Ladder, err = a.Store.Ladder(ctx, c.ID); err != nil {
@@ -95,6 +97,15 @@ func (a *Activities) PrepareOrder(ctx context.Context, req sales.OrderRequest) (
 	}
 	out.Calendar = &cal
 	return out, nil
+}
+
+// orderDay is when the order is registered: when its preparation started
+// (now outside an activity). Its Beijing date picks the prices in force.
+func orderDay(ctx context.Context) time.Time {
+	if activity.IsActivity(ctx) {
+		return activity.GetInfo(ctx).StartedTime
+	}
+	return time.Now()
 }
 
 // CheckCredit returns the customer's credit position with the order's amount

@@ -111,7 +111,7 @@ func (s *Store) SaveCustomer(ctx context.Context, c sales.CustomerRecord, create
 	}
 	var handover *sales.KAMHandover
 	err := s.inTx(ctx, op, func(tx pgx.Tx) error {
-		out, p, err := applyCustomers(ctx, tx, []sales.CustomerRecord{c}, []int{0}, mode, by, at)
+		out, p, err := applyCustomers(ctx, tx, []sales.CustomerRecord{c}, []int{0}, mode, true, by, at)
 		if err != nil {
 			return err
 		}
@@ -276,7 +276,7 @@ func codesIn(ctx context.Context, tx pgx.Tx, sql string, args ...any) (map[strin
 // applyCustomers writes the customers that are new or changed (mode says
 // which may be), with their audit and KAM changes; rows are their rows in
 // a sheet. With problems nothing is written.
-func applyCustomers(ctx context.Context, tx pgx.Tx, recs []sales.CustomerRecord, rows []int, mode applyMode, by sales.Actor, at time.Time) (outcome, problems, error) {
+func applyCustomers(ctx context.Context, tx pgx.Tx, recs []sales.CustomerRecord, rows []int, mode applyMode, write bool, by sales.Actor, at time.Time) (outcome, problems, error) {
 	const op = "save customers"
 	var out outcome
 	var p problems
@@ -310,10 +310,10 @@ func applyCustomers(ctx context.Context, tx pgx.Tx, recs []sales.CustomerRecord,
 		case mode == updateOnly && !exists:
 			return out, nil, sales.Errorf(sales.ErrNotFound, "no customer %q", c.ID)
 		}
-		if !markets[c.Market] {
+		if c.Market != "" && !markets[c.Market] {
 			p.add(rows[i], "market", "unknown market %q", c.Market)
 		}
-		if !exists || old.KAMID != c.KAMID {
+		if c.KAMID != "" && (!exists || old.KAMID != c.KAMID) {
 			checkKAM(&p, rows[i], c.KAMID, kams)
 		}
 		switch {
@@ -344,8 +344,8 @@ func applyCustomers(ctx context.Context, tx pgx.Tx, recs []sales.CustomerRecord,
 			}
 		}
 	}
-	if len(p) > 0 {
-		return outcome{}, p, nil
+	if len(p) > 0 || !write {
+		return out, p, nil
 	}
 	return out, nil, sendBatch(ctx, tx, op, b)
 }
@@ -459,7 +459,7 @@ func (s *Store) SaveShipmentInfo(ctx context.Context, info sales.ShipmentInfo, b
 	op := "save the shipment information of " + info.CustomerID
 	var changed bool
 	err := s.inTx(ctx, op, func(tx pgx.Tx) error {
-		out, p, err := applyShipTos(ctx, tx, []sales.ShipmentInfo{info}, []int{0}, by, at)
+		out, p, err := applyShipTos(ctx, tx, []sales.ShipmentInfo{info}, []int{0}, true, by, at)
 		if err != nil {
 			return err
 		}
@@ -477,7 +477,7 @@ func (s *Store) SaveShipmentInfo(ctx context.Context, info sales.ShipmentInfo, b
 
 // applyShipTos replaces the addresses of each customer named whose
 // addresses differ, keeping customers.ship_to the default's address.
-func applyShipTos(ctx context.Context, tx pgx.Tx, infos []sales.ShipmentInfo, rows []int, by sales.Actor, at time.Time) (outcome, problems, error) {
+func applyShipTos(ctx context.Context, tx pgx.Tx, infos []sales.ShipmentInfo, rows []int, write bool, by sales.Actor, at time.Time) (outcome, problems, error) {
 	const op = "save shipment information"
 	var out outcome
 	var p problems
@@ -523,8 +523,8 @@ func applyShipTos(ctx context.Context, tx pgx.Tx, infos []sales.ShipmentInfo, ro
 			return out, nil, err
 		}
 	}
-	if len(p) > 0 {
-		return outcome{}, p, nil
+	if len(p) > 0 || !write {
+		return out, p, nil
 	}
 	return out, nil, sendBatch(ctx, tx, op, b)
 }

@@ -39,7 +39,7 @@ func (s *Store) SaveSKU(ctx context.Context, k sales.SKU, create bool, discountB
 		mode = createOnly
 	}
 	err := s.inTx(ctx, "save SKU "+k.Code, func(tx pgx.Tx) error {
-		_, p, err := applySKUs(ctx, tx, []sales.SKU{k}, []int{0}, mode, discountBP, by, at)
+		_, p, err := applySKUs(ctx, tx, []sales.SKU{k}, []int{0}, mode, true, discountBP, by, at)
 		if err != nil {
 			return err
 		}
@@ -60,7 +60,7 @@ func scanSKU(r pgx.Row) (sales.SKU, error) {
 	return k, err
 }
 
-func applySKUs(ctx context.Context, tx pgx.Tx, recs []sales.SKU, rows []int, mode applyMode, discountBP int64, by sales.Actor, at time.Time) (outcome, problems, error) {
+func applySKUs(ctx context.Context, tx pgx.Tx, recs []sales.SKU, rows []int, mode applyMode, write bool, discountBP int64, by sales.Actor, at time.Time) (outcome, problems, error) {
 	const op = "save SKUs"
 	var out outcome
 	var p problems
@@ -115,8 +115,8 @@ func applySKUs(ctx context.Context, tx pgx.Tx, recs []sales.SKU, rows []int, mod
 			return out, nil, err
 		}
 	}
-	if len(p) > 0 {
-		return outcome{}, p, nil
+	if len(p) > 0 || !write {
+		return out, p, nil
 	}
 	return out, nil, sendBatch(ctx, tx, op, b)
 }
@@ -160,7 +160,7 @@ func priceEntries(ctx context.Context, q querier, f sales.PriceFilter) ([]sales.
 func (s *Store) SavePrice(ctx context.Context, e sales.PriceEntry, discountBP int64, by sales.Actor, at time.Time) (sales.PriceSaved, error) {
 	var saved sales.PriceSaved
 	err := s.inTx(ctx, "save the price of "+e.SKU, func(tx pgx.Tx) error {
-		out, p, err := applyPrices(ctx, tx, []sales.PriceEntry{e}, []int{0}, e.CustomerID != "", discountBP, by, at)
+		out, p, err := applyPrices(ctx, tx, []sales.PriceEntry{e}, []int{0}, e.CustomerID != "", true, discountBP, by, at)
 		if err != nil {
 			return err
 		}
@@ -260,7 +260,7 @@ func priceKey(e sales.PriceEntry) (entity, key string) {
 	return sales.EntityPrice, e.SKU + "/" + e.EffectiveFrom
 }
 
-func applyPrices(ctx context.Context, tx pgx.Tx, entries []sales.PriceEntry, rows []int, customers bool, discountBP int64, by sales.Actor, at time.Time) (outcome, problems, error) {
+func applyPrices(ctx context.Context, tx pgx.Tx, entries []sales.PriceEntry, rows []int, customers, write bool, discountBP int64, by sales.Actor, at time.Time) (outcome, problems, error) {
 	const op = "save prices"
 	var out outcome
 	var p problems
@@ -309,8 +309,9 @@ func applyPrices(ctx context.Context, tx pgx.Tx, entries []sales.PriceEntry, row
 			return out, nil, err
 		}
 	}
-	if len(p) > 0 {
-		return outcome{}, p, nil
+	if len(p) > 0 || !write {
+		out.Pending = len(pending)
+		return out, p, nil
 	}
 	if err := sendBatch(ctx, tx, op, b); err != nil {
 		return out, nil, err

@@ -29,6 +29,9 @@ type Store interface {
 	Customer(ctx context.Context, id string) (sales.Customer, error)
 	Customers(ctx context.Context, scope sales.Scope) ([]sales.Customer, error)
 	SKUs(ctx context.Context, codes []string) (map[string]sales.SKU, error) // nil = all
+	// PricedSKUs returns the SKUs with codes, each with the price in force
+	// for the customer on day as its list price (OP2 validates against it).
+	PricedSKUs(ctx context.Context, customerID string, day time.Time, codes []string) (map[string]sales.SKU, error)
 	Ladder(ctx context.Context, customerID string) (sales.Ladder, error)
 	POPItems(ctx context.Context, codes []string) (map[string]sales.POPItem, error)
 	NextOrderNo(ctx context.Context, year int) (string, error)
@@ -100,6 +103,11 @@ type Config struct {
 	// Documents renders order documents and keeps customer statements; nil
 	// leaves their routes out.
 	Documents DocumentService
+	// MasterData is the master data the department keeps; nil leaves its
+	// routes out. RefreshLadders starts the ladder refresh of a customer's
+	// open orders after a KAM change (nil: the answer says it was not).
+	MasterData     MasterDataService
+	RefreshLadders LadderRefresh
 	// Invoices lists invoices waiting for Finance or the SLT, and credit
 	// notes; nil leaves their routes out.
 	Invoices InvoiceLists
@@ -133,6 +141,8 @@ type api struct {
 	statements StatementService
 	documents  DocumentService
 	invoices   InvoiceLists
+	master     MasterDataService
+	ladders    LadderRefresh
 
 	calendar    CalendarService
 	visits      VisitService
@@ -146,6 +156,7 @@ func New(c Config) http.Handler {
 	a.statements = c.Statements
 	a.documents = c.Documents
 	a.invoices = c.Invoices
+	a.master, a.ladders = c.MasterData, c.RefreshLadders
 	a.calendar, a.visits, a.visitPolicy = c.Calendar, c.Visits, c.VisitPolicy
 	if a.visitPolicy == (sales.VisitPolicy{}) {
 		a.visitPolicy = sales.DefaultVisitPolicy()
@@ -224,6 +235,9 @@ func New(c Config) http.Handler {
 		}
 		if a.documents != nil {
 			a.documentRoutes(r)
+		}
+		if a.master != nil {
+			a.masterDataRoutes(r)
 		}
 		if a.calendar != nil {
 			a.calendarRoutes(r)

@@ -85,7 +85,7 @@ const (
 func limitBody(next http.Handler) http.Handler {
 	small, large := middleware.RequestSize(maxBodyBytes)(next), middleware.RequestSize(maxStatementBody)(next)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPost && r.URL.Path == "/v1/statements" {
+		if r.Method == http.MethodPost && (r.URL.Path == "/v1/statements" || isSheetImport(r.URL.Path)) {
 			large.ServeHTTP(w, r)
 			return
 		}

@@ -109,6 +109,10 @@ func (s *fakeStore) SKUs(_ context.Context, codes []string) (map[string]sales.SK
 	return out, nil
 }
 
+func (s *fakeStore) PricedSKUs(ctx context.Context, _ string, _ time.Time, codes []string) (map[string]sales.SKU, error) {
+	return s.SKUs(ctx, codes)
+}
+
 func (s *fakeStore) NextOrderNo(_ context.Context, year int) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -353,7 +357,7 @@ func newFixture(t *testing.T) *fixture {
 	policy := sales.DefaultPolicy()
 	h := New(Config{
 		Store: store, Orders: orders, Policy: policy, Quota: quota, Reports: reports, Credit: credit, Statements: testStatements(), Cash: cash, Documents: docs,
-		Invoices: &fakeInvoiceLists{},
+		MasterData: fakeMasterData{}, Invoices: &fakeInvoiceLists{},
 		Calendar: newFakeCalendar(),
 		Visits:   newFakeVisits(store),
 		Logger:   slog.New(slog.DiscardHandler),

@@ -142,7 +142,11 @@ func (a *api) catalog(ctx context.Context, req sales.OrderRequest) (sales.Catalo
 	if len(codes) == 0 { // nil would ask for every SKU
 		return cat, nil
 	}
-	skus, err := a.store.SKUs(ctx, codes)
+	customerID := "" // an unknown customer: the price list's prices
+	if cat.Customer != nil {
+		customerID = cat.Customer.ID
+	}
+	skus, err := a.store.PricedSKUs(ctx, customerID, a.now(), codes) // the order date: today in Beijing
 	cat.SKUs = skus
 	return cat, err
 }

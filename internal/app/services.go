@@ -77,6 +77,7 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger, s Services) error 
 		api := starter.New(starter.Config{Store: s.Store, Orders: starter.NewTemporalOrders(s.Client), Policy: pol.Policy, Quota: s.Store,
 			Credit: starter.NewTemporalCredit(s.Client, s.Store, pol.Credit), Reports: starter.NewReports(s.Store, s.Client), Logger: log, Statements: statements,
 			Calendar: s.Store, Visits: s.Store, VisitPolicy: pol.Visits,
+			MasterData: s.Store, RefreshLadders: starter.NewLadderRefresher(s.Client).RefreshLadders,
 			Cash:      starter.NewTemporalCash(s.Client, s.Store, pol.Cash, nil),
 			Documents: starter.NewDocuments(s.Store, documents.NewPDF(os.Getenv(documents.FontEnv))), // "": documents.DefaultFont
 			Invoices:  s.Store,
