@@ -16,7 +16,7 @@ import (
 // test replays are named after the release that recorded them
 // (testdata/histories/<release>-<case>.json); docs/design.md, "Versioning",
 // says how a change is guarded and when a release's histories go.
-const Release = "1.1"
+const Release = "1.2"
 
 // Patches: the change ids of workflow.GetVersion calls, each with the release
 // that introduced it (docs/design.md, "Versioning"). Release 1.0 has none.
