@@ -4,8 +4,9 @@ package console
 // publication and the annual and quarterly plans.
 func init() {
 	addMessages(map[string][2]string{
-		"nav.plans":       {"计划与目标", "Plans and targets"},
-		"dim.distributor": {"分销商", "Distributor"},
+		"nav.plans":         {"计划与目标", "Plans and targets"},
+		"dim.distributor":   {"分销商", "Distributor"},
+		"rep.target_period": {"季度或年（代替月份）", "Quarter or year (instead of the month)"},
 
 		"plan.title":            {"计划与目标", "Plans and targets"},
 		"plan.filters":          {"期间", "Period"},

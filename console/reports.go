@@ -31,6 +31,7 @@ const (
 	filterMarket   = "market"      // a market code
 	filterCustomer = "customer_id" // a customer
 	filterGroup    = "group_by"    // the ageing's grouping
+	filterTargets  = "period"      // a target period: a month, a quarter (2026-Q1) or a year
 )
 
 // report is one report of the reports area.
@@ -57,7 +58,7 @@ func (rp report) Has(filter string) bool { return slices.Contains(rp.Filters, fi
 var reports = []report{
 	{Name: "ageing", Filters: []string{filterAsOf, filterMarket, filterCustomer, filterGroup}, build: ageingReport},
 	{Name: "dso", Filters: []string{filterMonth, filterPeriod, filterMarket, filterCustomer}, build: dsoReport},
-	{Name: "targets", Filters: []string{filterMonth}, build: targetReport},
+	{Name: "targets", Filters: []string{filterMonth, filterTargets}, build: targetReport},
 	{Name: "reach", Filters: []string{filterMonth, filterPeriod, filterMarket}, build: reachReport},
 	{Name: "credit-ratings", Filters: []string{filterAsOf, filterMarket, filterCustomer}, build: creditRatingReport},
 	{Name: "shipment-info", Filters: []string{filterMonth, filterPeriod, filterMarket, filterCustomer}, build: shipmentReport},
@@ -259,7 +260,7 @@ func targetReport(get func(any) error, l lang, q url.Values) (sales.Table, []cha
 	if err := get(&rows); err != nil {
 		return sales.Table{}, nil, err
 	}
-	month := cmpOr(q.Get(filterMonth), l.text("rep.this_month"))
+	month := cmpOr(q.Get(filterTargets), cmpOr(q.Get(filterMonth), l.text("rep.this_month")))
 	mk := func(title, actual string) chart {
 		return chart{Kind: targetChart, Title: l.text(title, month), Category: l.text("rep.target_row"),
 			Axis: l.text("chart.axis_yuan"), Value: yuanValue, Tick: l.yuanTick, Empty: l.text("chart.empty"),
