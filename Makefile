@@ -40,6 +40,7 @@ bench:
 	$(GO) test -run '^$$' -bench Reports -benchtime 3x ./postgres/
 	$(GO) test -run '^$$' -bench ApplyOrderChanges ./postgres/
 	$(GO) test -run '^$$' -bench StatementImport -benchtime 3x ./postgres/
+	$(GO) test -run '^$$' -bench MasterDataImport -benchtime 3x -benchmem ./postgres/
 	$(GO) test -run '^$$' -bench ConsolePages -benchtime 200x ./console/
 	$(GO) test -run '^$$' -bench VersioningCost -benchtime 400x ./devserver/
 
