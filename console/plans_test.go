@@ -154,4 +154,12 @@ func TestPlansPageOffersEachPersonTheirOwnForms(t *testing.T) {
 	if bad := slt.get("/plans?period=2026-Q5"); bad.status != http.StatusUnprocessableEntity {
 		t.Errorf("a period that is none: %d", bad.status)
 	}
+	// The report against target for a quarter, and for a quarter that is none.
+	quarter := sales.QuarterOf(f.now)
+	if rep := slt.get("/reports/targets?period=" + quarter); rep.status != http.StatusOK || !rep.has(quarter) {
+		t.Errorf("the report of %s: %d", quarter, rep.status)
+	}
+	if rep := slt.get("/reports/targets?period=2026-Q5"); rep.status != http.StatusUnprocessableEntity || !rep.has("a quarter like 2026-Q1") {
+		t.Errorf("the report of 2026-Q5: %d\n%s", rep.status, rep.body)
+	}
 }
