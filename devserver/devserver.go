@@ -29,6 +29,11 @@ type Options struct {
 	Namespace        string                            // default "default"
 	DatabaseFile     string                            // "" = in-memory SQLite; otherwise a file, created with schema on first start, reused after
 	SearchAttributes map[string]enums.IndexedValueType // custom search attributes to register in the namespace
+	// Postgres, when set, keeps persistence and visibility in PostgreSQL
+	// instead of SQLite (DatabaseFile, SearchAttributes and Retention are
+	// then unused): the server starts without a namespace, which `osb setup`
+	// creates through it, as on a production cluster.
+	Postgres *Postgres
 	// Retention is how long the namespace keeps a closed workflow (default
 	// DefaultRetention); a namespace from an earlier run that keeps less is
 	// raised to it.
@@ -55,6 +60,9 @@ type Server struct {
 	serverLevel *slog.LevelVar // the level of the server's own logs, by phase
 	runLevel    slog.Level
 	stopOnce    sync.Once
+	// namespaceLater: the server starts without its namespace (Postgres),
+	// so start waits for the frontend only.
+	namespaceLater bool
 }
 
 // Start starts the server and returns once its frontend answers for the namespace.
@@ -69,16 +77,22 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := prepareDatabase(o)
+	var db databases
+	if o.Postgres != nil {
+		db, err = preparePostgres(*o.Postgres, slog.New(minLevelHandler{Handler: o.Logger.Handler(), min: o.LogLevel}))
+	} else {
+		db, err = prepareDatabase(o)
+	}
 	if err != nil {
 		return nil, err
 	}
 	s := &Server{
-		frontend:    hostPort(o.IP, p.frontend),
-		namespace:   o.Namespace,
-		log:         slog.New(minLevelHandler{Handler: o.Logger.Handler(), min: o.LogLevel}),
-		serverLevel: new(slog.LevelVar),
-		runLevel:    o.LogLevel,
+		frontend:       hostPort(o.IP, p.frontend),
+		namespace:      o.Namespace,
+		namespaceLater: o.Postgres != nil,
+		log:            slog.New(minLevelHandler{Handler: o.Logger.Handler(), min: o.LogLevel}),
+		serverLevel:    new(slog.LevelVar),
+		runLevel:       o.LogLevel,
 	}
 	starting, _ := serverLogLevel(o.LogLevel)
 	s.serverLevel.Set(starting)

@@ -33,6 +33,9 @@ func (s *Server) ready(ctx context.Context, attrs map[string]enums.IndexedValueT
 		return fmt.Errorf("wait for temporal frontend at %s: %w", s.frontend, err)
 	}
 	defer c.Close()
+	if s.namespaceLater {
+		return nil
+	}
 	var ns *workflowservice.DescribeNamespaceResponse
 	err = poll(ctx, func(ctx context.Context) error {
 		var err error

@@ -6,7 +6,9 @@
 // cluster when no database answers.
 //
 //	osb-dev dev                  everything in one process (what `make run` runs)
+//	osb-dev cluster              production-shaped: Temporal on PostgreSQL, osb setup, 2 osb worker and 2 osb api processes
 //	osb-dev worker | api         a worker or API process against OSB_TEMPORAL_ADDRESS
+//	osb-dev setup                prepare the namespace at OSB_TEMPORAL_ADDRESS (once)
 //	osb-dev migrate [status]     apply or show database migrations
 //	osb-dev token USER [LABEL]   issue a bearer token for a user (printed once)
 //	osb-dev token list [USER]    list tokens: id, user, label, created, expires, last used, revoked
@@ -33,7 +35,10 @@ import (
 var program = app.Program{
 	Name:    "osb-dev",
 	Private: privateDatabase,
-	Extra:   []app.Command{{Name: "dev", Run: runDev}},
+	Extra: []app.Command{
+		{Name: "dev", Run: runDev},
+		{Name: "cluster", Usage: clusterUsage, Run: runCluster},
+	},
 }
 
 func main() { program.Main() }

@@ -51,7 +51,7 @@ func TestDevWithPortInUseSaysWhatToDo(t *testing.T) {
 }
 
 func TestUsageNamesDevAndTheProductionCommands(t *testing.T) {
-	if msg := runErr(t, nil); msg != "usage: osb-dev dev | worker | api | setup [-retention 30d] | migrate [status] | token USER [LABEL] | token list [USER] | token revoke ID|demo | user passwd USER | demo | mark-production | rebuild | config" {
+	if msg := runErr(t, nil); msg != "usage: osb-dev dev | cluster [-workers 2] [-apis 2] [-osb BINARY] [-demo=true] | worker | api | setup [-retention 30d] | migrate [status] | token USER [LABEL] | token list [USER] | token revoke ID|demo | user passwd USER | demo | mark-production | rebuild | config" {
 		t.Errorf("message %q", msg)
 	}
 }

@@ -1,0 +1,13 @@
+package cluster
+
+import (
+	"os/exec"
+	"syscall"
+)
+
+// detach puts cmd in its own process group, so that Ctrl-C in a terminal
+// reaches the cluster, which stops the processes in order, and has the
+// kernel kill it when the cluster dies without stopping it.
+func detach(cmd *exec.Cmd) {
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+}
