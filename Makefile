@@ -43,6 +43,7 @@ bench:
 	$(GO) test -run '^$$' -bench MasterDataImport -benchtime 3x -benchmem ./postgres/
 	$(GO) test -run '^$$' -bench ConsolePages -benchtime 200x ./console/
 	$(GO) test -run '^$$' -bench VersioningCost -benchtime 400x ./devserver/
+	$(GO) test -run '^$$' -bench ClusterUnderFaults -benchtime 1x -timeout 30m ./cluster/
 
 ## chaos: the fault suite in full, 6–9 minutes: 200 orders, worker kill -9, Temporal restart, PostgreSQL down 3 min (make test runs its short form; CHAOS='-chaos.seed=N' repeats a run's plans)
 chaos:
