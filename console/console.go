@@ -186,8 +186,9 @@ func New(c Config) http.Handler {
 		con.statementRoutes(r)
 		con.documentRoutes(r)
 		con.planRoutes(r)
+		con.masterRoutes(r)
 	})
-	return con.statementUploads(r)
+	return con.masterUploads(con.statementUploads(r))
 }
 
 // staticFiles serves the embedded assets; they change only with the binary.

@@ -89,9 +89,10 @@ func newFixture(t *testing.T, secure bool) *fixture {
 	f.orders = &fakeOrders{}
 	f.api = starter.New(starter.Config{Store: store, Orders: f.orders, Policy: sales.DefaultPolicy(), Quota: store,
 		Credit: starter.NewTemporalCredit(nil, store, sales.DefaultCreditPolicy()), Reports: starter.NewReports(store, nil),
-		Documents: starter.NewDocuments(store, documents.NewPDF("")),
-		Invoices:  store,
-		Logger:    quiet, Now: f.clock.now})
+		Documents:  starter.NewDocuments(store, documents.NewPDF("")),
+		Invoices:   store,
+		MasterData: store,
+		Logger:     quiet, Now: f.clock.now})
 	h := New(Config{Store: store, API: f.api, SecureCookies: secure, TemporalUIURL: "http://127.0.0.1:8233",
 		Logger: quiet, Now: f.clock.now})
 	f.srv = httptest.NewServer(h)
