@@ -160,6 +160,14 @@ var accessTable = map[string]access{
 	"PUT /v1/plans/{kind}/{period}":          {roles: []sales.Role{slt}, body: `{"text":"全年增长"}`},
 	"POST /v1/plans/{kind}/{period}/publish": {roles: []sales.Role{slt}},
 
+	"GET /v1/calendar":                {},
+	"GET /v1/calendar/{year}":         {},
+	"PUT /v1/calendar/{year}":         {roles: []sales.Role{ssg, admin}, body: `{"days":[{"date":"2026-10-01","kind":"holiday","name":"国庆节"}]}`},
+	"POST /v1/calendar/{year}/import": {roles: []sales.Role{ssg, admin}, query: "dry_run=true", body: "date,kind,name\n2026-10-01,holiday,国庆节\n"},
+	"POST /v1/visits":                 {roles: []sales.Role{ssg, fsf}, body: `{"customer_id":"C-001","date":"2026-03-10","kind":"call","notes":"订货计划"}`},
+	"GET /v1/visits":                  {roles: []sales.Role{ssg, fsf, slt, admin}},
+	"GET /v1/reports/visits":          {roles: []sales.Role{ssg, fsf, slt, admin}},
+
 	"POST /v1/statements":                  {roles: []sales.Role{finance}},
 	"GET /v1/statements":                   {roles: []sales.Role{finance, ssg, slt}},
 	"GET /v1/statements/{id}":              {roles: []sales.Role{finance, ssg, slt}},
@@ -217,7 +225,7 @@ func accessFixture(t *testing.T, c caller) (*fixture, map[string]string) {
 	f.credit.view = workflows.AdjustmentView{Adjustment: sales.CreditAdjustment{ID: "CA-2026-000007", CustomerID: "C-001"}, Ladder: sales.Ladder{KAM: "u-kam1"}}
 	return f, map[string]string{
 		"orderNo": no, "shipmentNo": "SH-1", "invoiceNo": "INV-1", "returnNo": "RT-1",
-		"customerID": "C-001", "customer": "C-001", "period": "2026-03", "month": "2026-03", "market": "华东", "kind": "monthly",
+		"customerID": "C-001", "customer": "C-001", "period": "2026-03", "month": "2026-03", "year": "2026", "market": "华东", "kind": "monthly",
 		"adjustmentID": "CA-2026-000007", "receiptID": "1", "refundID": "1", "number": problems[sales.DepartmentOf(c.role)], "id": "3",
 		"key": url.PathEscape("SO-2026-000042/decision_needed/OP5/7/u-slt"),
 	}

@@ -204,10 +204,27 @@ func (a *api) importCalendar(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, im)
 }
 
-// readFile reads an uploaded file: the "file" part of a multipart form, or
-// the body itself (Content-Type text/csv or the XLSX type).
+// FileUpload is a file sent as JSON, its content in base64.
+type FileUpload struct {
+	FileName string `json:"file_name"`
+	Content  []byte `json:"content"`
+}
+
+// readFile reads an uploaded file: the "file" part of a multipart form, a
+// FileUpload as JSON, or the body itself (Content-Type text/csv or the XLSX
+// type).
 func readFile(r *http.Request) (name string, data []byte, err error) {
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if mt == "application/json" {
+		var up FileUpload
+		if err := decode(r, &up); err != nil {
+			return "", nil, err
+		}
+		if len(up.Content) == 0 {
+			return "", nil, malformedField("file", "choose the calendar file (CSV or XLSX)", "no file was sent")
+		}
+		return up.FileName, up.Content, nil
+	}
 	if mt != "multipart/form-data" {
 		data, err = io.ReadAll(r.Body)
 		if err != nil {

@@ -202,6 +202,12 @@ func TestACalendarImportWithErrorsReportsEveryRowAndWritesNothing(t *testing.T) 
 	if im := decodeAs[sales.CalendarImport](t, rec); im.Added != 1 || im.Saved || len(im.Problems) != 0 || cal.saves != 0 {
 		t.Errorf("good dry run: %+v (saves %d)", im, cal.saves)
 	}
+	// The console sends the file as JSON.
+	rec = f.do(t, "POST", "/v1/calendar/2026/import", "t-admin", FileUpload{FileName: "c.csv", Content: []byte("date,kind,name\n2026-10-01,holiday,国庆节\n")}, "Content-Type", "application/json")
+	wantStatus(t, rec, http.StatusOK)
+	if im := decodeAs[sales.CalendarImport](t, rec); !im.Saved || cal.saves != 1 {
+		t.Errorf("JSON upload: %+v", im)
+	}
 	e := wantError(t, uploadCalendar(t, f, "/v1/calendar/2026/import", "t-ssg", "cal.xlsx", []byte("PK\x03\x04 not really")), http.StatusUnprocessableEntity, sales.ErrInvalid)
 	if len(e.Fields) == 0 || e.Fields[0].Field != "file" {
 		t.Errorf("an unreadable file: %+v", e)
