@@ -61,6 +61,13 @@ func init() {
 		"plan.save_plan":        {"保存计划草稿", "Save the plan's draft"},
 		"plan.publish_plan":     {"发布计划", "Publish the plan"},
 
+		"mywork.kind.plan":              {"计划与目标", "Plans and targets"},
+		"mywork.task.publish_monthly":   {"发布 %s 各市场的目标与重点", "Publish each market's targets and focus of %s"},
+		"mywork.task.publish_annual":    {"发布 %s 年度计划", "Publish the annual plan %s"},
+		"mywork.task.publish_quarterly": {"发布 %s 季度计划", "Publish the quarterly plan %s"},
+		"mywork.task.split_none":        {"分解 %s 的 %s 目标", "Split the target of %s for %s"},
+		"mywork.task.split_incomplete":  {"%s 的 %s 目标分解未完成：合计与目标不符", "The split of %s's target for %s no longer adds up"},
+
 		"plan.done.target":       {"市场目标已保存。", "The market's target is saved."},
 		"plan.done.focus":        {"市场重点已保存。", "The market's focus is saved."},
 		"plan.done.publish":      {"已发布；各市场的秘书组与销售队伍已收到通知。", "Published; each market's SSG and field sales force are told."},

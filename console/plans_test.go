@@ -2,7 +2,10 @@ package console
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -161,5 +164,50 @@ func TestPlansPageOffersEachPersonTheirOwnForms(t *testing.T) {
 	}
 	if rep := slt.get("/reports/targets?period=2026-Q5"); rep.status != http.StatusUnprocessableEntity || !rep.has("a quarter like 2026-Q1") {
 		t.Errorf("the report of 2026-Q5: %d\n%s", rep.status, rep.body)
+	}
+}
+
+// My work reminds the SLT to publish the month's targets and focus until it
+// has, and an MM to split their market's target until the split adds up.
+func TestMyWorkRemindsOfPlanningWork(t *testing.T) {
+	f := plansFixture(t)
+	h := New(Config{Store: f.store, API: f.api, Tasks: []TaskSource{PlanWork{Store: f.store}},
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: f.clock.now})
+	f.srv = httptest.NewServer(h)
+	t.Cleanup(f.srv.Close)
+	ctx := context.Background()
+	month := sales.MonthOf(f.now)
+	publish := "发布 " + month + " 各市场的目标与重点"
+
+	slt := f.browser()
+	slt.signIn("dsd")
+	if p := slt.get("/"); !p.has(publish) || !p.has(`href="/plans?period=`+month+`#publication"`) {
+		t.Errorf("the SLT's My work lacks the publication:\n%s", p.body)
+	}
+	mm := f.browser()
+	mm.signIn("mm-huadong")
+	if p := mm.get("/"); p.has("分解") {
+		t.Errorf("the MM has a split to do before any target is set:\n%s", p.body)
+	}
+	if _, err := f.store.SetTargets(ctx, sales.TargetRequest{Period: month, Targets: []sales.TargetEntry{
+		{Dimension: sales.ByMarket, Key: "华东", Sales: sales.Yuan(100), Units: 10}}}, "dsd", f.now); err != nil {
+		t.Fatal(err)
+	}
+	if p := mm.get("/"); !p.has("分解 华东 的 " + month + " 目标") {
+		t.Errorf("the MM's My work lacks the split:\n%s", p.body)
+	}
+	if _, err := f.store.PublishPlan(ctx, sales.PlanMonthly, month, "dsd", f.now); err != nil {
+		t.Fatal(err)
+	}
+	if p := slt.get("/"); p.has(publish) {
+		t.Errorf("the SLT is still asked to publish after publishing:\n%s", p.body)
+	}
+	mm1 := sales.User{ID: "mm-huadong", Role: sales.RoleFSF, Title: sales.TitleMM}
+	if _, err := f.store.SplitTarget(ctx, sales.SplitRequest{Period: month, Dimension: sales.ByMarket, Key: "华东",
+		Targets: []sales.SplitEntry{{Key: "um-huadong-1", Sales: sales.Yuan(100), Units: 10}}}, mm1, f.now); err != nil {
+		t.Fatal(err)
+	}
+	if p := mm.get("/"); p.has("分解 华东") {
+		t.Errorf("the MM is still asked to split a complete split:\n%s", p.body)
 	}
 }

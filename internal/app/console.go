@@ -22,7 +22,7 @@ import (
 // newConsole is the console on store, as the configuration sets it up.
 func newConsole(cfg Config, pol policies, store *postgres.Store, api http.Handler, log *slog.Logger) http.Handler {
 	policies := console.Policies{Order: pol.Policy, Credit: pol.Credit, Cash: pol.Cash}
-	tasks := append(console.DefaultTasks(store, policies), console.QueuedStatementLines{Store: store})
+	tasks := append(console.DefaultTasks(store, policies), console.QueuedStatementLines{Store: store}, console.PlanWork{Store: store})
 	return console.New(console.Config{Store: store, API: api, SecureCookies: cfg.CookieSecure, Tasks: tasks,
 		Policies:      policies,
 		TemporalUIURL: cfg.TemporalUIURL, TemporalNamespace: cfg.TemporalNS, Logger: log.With("component", "console")})
