@@ -132,3 +132,22 @@ func TestCalendarComesWithTheStartAndIsReadAfterContinueAsNew(t *testing.T) {
 		t.Errorf("SP3 escalations %s, want KAM@10-10 11:00 UM@10-12 11:00", got)
 	}
 }
+
+// An order that crosses into a year its calendar does not reach past reads
+// the calendar again, once: the new year and the next.
+func TestCalendarIsReadAgainInANewYear(t *testing.T) {
+	h := newHarness(t)
+	started := sales.Calendar{Years: []int{2026, 2027}, Days: []sales.CalendarDay{
+		{Date: "2027-01-01", Kind: sales.DayHoliday, Name: "元旦"}}}
+	h.w.calendar = sales.Calendar{Years: []int{2026, 2027, 2028}, Days: started.Days}
+	h.input.Prepared = &PrepareResult{Customer: &h.w.customer, SKUs: h.w.skus, Ladder: h.w.ladder, Calendar: &started}
+	h.env.SetStartTime(time.Date(2026, 12, 31, 10, 0, 0, 0, sales.Beijing)) // Thursday
+	h.runFor(6 * sales.Day)
+	if len(h.w.calendarReads) != 1 || h.w.calendarReads[0] != (CalendarYears{From: 2027, To: 2028}) {
+		t.Errorf("calendar reads %v, want one of 2027–2028 once the order is in 2027", h.w.calendarReads)
+	}
+	// 元旦 is off, the weekend too: SP1 is late on Monday 01-04.
+	if got := beijingDays(h.w.escalations(), sales.EscalateStep); !strings.HasPrefix(got, "KAM@01-04 10:00") {
+		t.Errorf("SP1 escalations %s, want the first on 01-04 10:00", got)
+	}
+}
