@@ -21,7 +21,7 @@ import (
 // everyone below them and of their distributors.
 func (a *api) targets(w http.ResponseWriter, r *http.Request) {
 	q := newParams(r, "month", "period")
-	month := planAPI{api: a}.period(q)
+	month := a.targetPeriod(q)
 	if err := q.err(); err != nil {
 		a.fail(w, r, err)
 		return

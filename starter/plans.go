@@ -57,12 +57,12 @@ func (a *api) planRoutes(r chi.Router, store PlanStore) {
 	r.With(a.allow(sales.PermPublishPlan)).Post("/plans/{kind}/{period}/publish", p.publish)
 }
 
-// period reads a target period (period=, or month=) defaulting to the
-// current month.
-func (p planAPI) period(q *params) string {
+// targetPeriod reads a target period (period=, or month=) defaulting to
+// the current month.
+func (a *api) targetPeriod(q *params) string {
 	s := q.text("period")
 	if s == "" {
-		return q.month("month", sales.MonthOf(p.now()))
+		return q.month("month", sales.MonthOf(a.now()))
 	}
 	if !sales.ValidTargetPeriod(s) {
 		q.p.Add("period", "must be a month like 2026-03, a quarter like 2026-Q1 or a year like 2026")
@@ -75,7 +75,7 @@ func (p planAPI) period(q *params) string {
 // everyone else.
 func (p planAPI) splits(w http.ResponseWriter, r *http.Request) {
 	q := newParams(r, "period", "month")
-	period := p.period(q)
+	period := p.targetPeriod(q)
 	if err := q.err(); err != nil {
 		p.fail(w, r, err)
 		return
@@ -88,7 +88,7 @@ func (p planAPI) splits(w http.ResponseWriter, r *http.Request) {
 // their own line only.
 func (p planAPI) split(w http.ResponseWriter, r *http.Request) {
 	q := newParams(r, "period", "month", "dimension", "key")
-	period := p.period(q)
+	period := p.targetPeriod(q)
 	d := sales.TargetDimension(q.oneOf("dimension", "", string(sales.ByMarket), string(sales.ByUM), string(sales.ByKAM)))
 	key := q.text("key")
 	if key == "" {

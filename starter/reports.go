@@ -195,7 +195,7 @@ func (a *api) reach(w http.ResponseWriter, r *http.Request) {
 // month, quarter or year; or month=) against target.
 func (a *api) targetReport(w http.ResponseWriter, r *http.Request) {
 	q := newParams(r, "month", "period", "format")
-	month := planAPI{api: a}.period(q)
+	month := a.targetPeriod(q)
 	q.format()
 	if err := q.err(); err != nil {
 		a.fail(w, r, err)
