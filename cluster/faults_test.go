@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -191,8 +192,11 @@ type run struct {
 	next      atomic.Int64 // orders begun, over all phases: picks the API process
 	requests  atomic.Int64
 	failovers atomic.Int64 // requests sent again to the other API process
+	refused   atomic.Int64 // of those: no process answered
+	failed    atomic.Int64 // of those: a 5xx answer (e.g. 504 after the API's 30 s timeout)
 
 	mu       sync.Mutex
+	samples  []string // the first few 5xx answers
 	placed   []string // order numbers the API answered
 	phases   []phase
 	notes    []string
@@ -203,7 +207,16 @@ type run struct {
 type phase struct {
 	name    string
 	orders  int
-	elapsed time.Duration // from the first order's placing to the last one's remittance
+	elapsed time.Duration   // from the first order's placing to the last one's remittance
+	took    []time.Duration // each order's, from its placing to its remittance, sorted
+}
+
+// percentile is the p-th percentile of the orders' times, in seconds.
+func (p phase) percentile(q float64) float64 {
+	if len(p.took) == 0 {
+		return 0
+	}
+	return p.took[int(q*float64(len(p.took)-1))].Seconds()
 }
 
 func (p phase) perSecond() float64 { return float64(p.orders) / p.elapsed.Seconds() }
@@ -214,11 +227,14 @@ func (p phase) perSecond() float64 { return float64(p.orders) / p.elapsed.Second
 func (r *run) phase(ctx context.Context, name string, n int, placed func(int)) {
 	var count atomic.Int64
 	var wg sync.WaitGroup
+	var tookMu sync.Mutex
+	var took []time.Duration
 	work := make(chan int)
 	begun := time.Now()
 	for range min(inFlight, n) {
 		wg.Go(func() {
 			for i := range work {
+				started := time.Now()
 				if err := r.order(ctx, i, func() {
 					if placed != nil {
 						placed(int(count.Add(1)))
@@ -226,6 +242,9 @@ func (r *run) phase(ctx context.Context, name string, n int, placed func(int)) {
 				}); err != nil {
 					r.problem("order %d: %v", i, err)
 				}
+				tookMu.Lock()
+				took = append(took, time.Since(started))
+				tookMu.Unlock()
 			}
 		})
 	}
@@ -235,7 +254,8 @@ func (r *run) phase(ctx context.Context, name string, n int, placed func(int)) {
 	close(work)
 	wg.Wait()
 	r.mu.Lock()
-	r.phases = append(r.phases, phase{name: name, orders: n, elapsed: time.Since(begun)})
+	slices.Sort(took)
+	r.phases = append(r.phases, phase{name: name, orders: n, elapsed: time.Since(begun), took: took})
 	r.mu.Unlock()
 }
 
@@ -313,6 +333,10 @@ func (r *run) act(ctx context.Context, i int, user, key, path string, body, out 
 		}
 		if err == nil {
 			err = fmt.Errorf("%d %s", status, bytes.TrimSpace(answer))
+			r.failed.Add(1)
+			r.sample(path, err)
+		} else {
+			r.refused.Add(1)
 		}
 		if time.Now().After(deadline) {
 			return fmt.Errorf("POST %s as %s: no answer after %d attempts, the last: %w", path, user, attempt+1, err)
@@ -393,6 +417,19 @@ func (r *run) checkStore(ctx context.Context, tb testing.TB, dbURL string, order
 	r.note("PostgreSQL: %d orders, each once, each remitted with 1 shipment, 1 invoice paid once and 1 receipt: %d do not", all, len(wrong))
 }
 
+// sample keeps the first few 5xx answers, for the report.
+func (r *run) sample(path string, err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.samples) < 3 {
+		msg := err.Error()
+		if len(msg) > 160 {
+			msg = msg[:160] + "…"
+		}
+		r.samples = append(r.samples, path+": "+msg)
+	}
+}
+
 func (r *run) note(format string, args ...any) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -409,15 +446,19 @@ func (r *run) problem(format string, args ...any) {
 func (r *run) report(cpus int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "\nOSB cluster under faults: Temporal on PostgreSQL, osb worker ×2, osb api ×2, %d CPUs, %d orders in flight\n", cpus, inFlight)
-	fmt.Fprintf(&b, "%-40s %7s %9s %9s\n", "phase", "orders", "seconds", "orders/s")
+	fmt.Fprintf(&b, "%-38s %6s %8s %8s   %s\n", "phase", "orders", "seconds", "orders/s", "an order's placing to remittance: p50 p95 max (s)")
 	for _, p := range r.phases {
-		fmt.Fprintf(&b, "%-40s %7d %9.1f %9.1f\n", p.name, p.orders, p.elapsed.Seconds(), p.perSecond())
+		fmt.Fprintf(&b, "%-38s %6d %8.1f %8.1f   %.1f %.1f %.1f\n", p.name, p.orders, p.elapsed.Seconds(), p.perSecond(),
+			p.percentile(0.5), p.percentile(0.95), p.percentile(1))
 	}
 	for _, n := range r.notes {
 		fmt.Fprintf(&b, "- %s\n", n)
 	}
-	fmt.Fprintf(&b, "- %d requests, %d sent again (to the other API process) after no answer or a 5xx; %d problems\n",
-		r.requests.Load(), r.failovers.Load(), len(r.problems))
+	fmt.Fprintf(&b, "- %d requests; %d sent again to the other API process, %d after no answer (a dead process), %d after a 5xx; %d problems\n",
+		r.requests.Load(), r.failovers.Load(), r.refused.Load(), r.failed.Load(), len(r.problems))
+	for _, s := range r.samples {
+		fmt.Fprintf(&b, "  a 5xx: %s\n", s)
+	}
 	return b.String()
 }
 
