@@ -13,6 +13,7 @@ import (
 	"osb/devserver"
 	"osb/postgres/pgtest"
 	"osb/sales"
+	"osb/workflows"
 )
 
 // A namespace nobody prepared: `osb worker` and `osb api` refuse to start,
@@ -126,6 +127,17 @@ func TestTemporalCloudIsRecognisedByAddressOrAPIKey(t *testing.T) {
 	for _, bad := range []string{"1h", "x", "-3d"} {
 		if _, err := parseRetention(bad); err == nil {
 			t.Errorf("retention %s accepted", bad)
+		}
+	}
+}
+
+// The README's production section lists what `osb setup` registers, for
+// those who add the attributes by hand (Temporal Cloud).
+func TestREADMEListsTheSearchAttributesSetupRegisters(t *testing.T) {
+	readme := mustRead(t, "../../README.md")
+	for name, typ := range workflows.SearchAttributes() {
+		if !strings.Contains(readme, "`"+name+"`") {
+			t.Errorf("the README does not name the search attribute %s (%s)", name, typeName(typ))
 		}
 	}
 }
