@@ -34,6 +34,8 @@ func (c customerRow) UsePct() string { return pctOf(c.Credit.UsePct) }
 type customerListData struct {
 	Market, Query string
 	Markets       []string
+	KAM           string
+	KAMs          []string // the KAMs of the customers the viewer may see
 	Customers     []customerRow
 }
 
@@ -46,7 +48,7 @@ func (con *console) customerList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	d := customerListData{Market: strings.TrimSpace(q.Get("market")), Query: strings.TrimSpace(q.Get("q"))}
+	d := customerListData{Market: strings.TrimSpace(q.Get("market")), Query: strings.TrimSpace(q.Get("q")), KAM: strings.TrimSpace(q.Get("kam"))}
 	all, err := con.store.Customers(r.Context(), v.Scope)
 	if err != nil {
 		con.failWith(w, r, err)
@@ -66,7 +68,10 @@ func (con *console) customerList(w http.ResponseWriter, r *http.Request) {
 		if !slices.Contains(d.Markets, c.Market) {
 			d.Markets = append(d.Markets, c.Market)
 		}
-		if d.Market != "" && c.Market != d.Market {
+		if !slices.Contains(d.KAMs, c.KAMID) {
+			d.KAMs = append(d.KAMs, c.KAMID)
+		}
+		if (d.Market != "" && c.Market != d.Market) || (d.KAM != "" && c.KAMID != d.KAM) {
 			continue
 		}
 		if needle != "" && !strings.Contains(strings.ToLower(c.ID), needle) && !strings.Contains(strings.ToLower(c.Name), needle) {
@@ -79,6 +84,7 @@ func (con *console) customerList(w http.ResponseWriter, r *http.Request) {
 		d.Customers = append(d.Customers, row)
 	}
 	slices.Sort(d.Markets)
+	slices.Sort(d.KAMs)
 	con.render(w, r, http.StatusOK, "customers", langOf(r).text("cust.list_title"), d)
 }
 

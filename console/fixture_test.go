@@ -29,14 +29,15 @@ const testPassword = "correct horse"
 // passwords for a few users and four orders: one held (late), one waiting on
 // Logistics, one with an overdue invoice, one remitted.
 type fixture struct {
-	t      *testing.T
-	store  *postgres.Store
-	url    string // database
-	now    time.Time
-	clock  *clock
-	srv    *httptest.Server
-	api    http.Handler // the JSON API the console sends actions to (reads: the store; credit, quota and reports without Temporal)
-	orders *fakeOrders  // the order workflows the API talks to: records what it is sent
+	t       *testing.T
+	store   *postgres.Store
+	url     string // database
+	now     time.Time
+	clock   *clock
+	srv     *httptest.Server
+	api     http.Handler // the JSON API the console sends actions to (reads: the store; credit, quota and reports without Temporal)
+	orders  *fakeOrders  // the order workflows the API talks to: records what it is sent
+	ladders *ladderLog   // the ladder refreshes of KAM changes the API started
 }
 
 // The orders of the fixture.
@@ -87,7 +88,8 @@ func newFixture(t *testing.T, secure bool) *fixture {
 	f.writeOrders()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	f.orders = &fakeOrders{}
-	f.api = starter.New(starter.Config{Store: store, Orders: f.orders, Policy: sales.DefaultPolicy(), Quota: store,
+	f.ladders = &ladderLog{}
+	f.api = starter.New(starter.Config{Store: store, Orders: f.orders, Policy: sales.DefaultPolicy(), Quota: store, RefreshLadders: f.ladders.refresh,
 		Credit: starter.NewTemporalCredit(nil, store, sales.DefaultCreditPolicy()), Reports: starter.NewReports(store, nil),
 		Documents:  starter.NewDocuments(store, documents.NewPDF("")),
 		Invoices:   store,

@@ -12,6 +12,7 @@ func init() {
 		"md.tab.catalogue":        {"产品与价格", "Catalogue and prices"},
 		"md.tab.users":            {"用户与市场", "Users and markets"},
 		"md.tab.customer":         {"客户概况", "Customer"},
+		"md.master_link":          {"客户资料、储运信息、客户经理和修改记录", "Record, shipment information, KAM and audit trail"},
 		"md.tab.master":           {"主数据", "Master data"},
 		"md.sheets":               {"表格", "Sheets"},
 		"md.sheet":                {"表格", "Sheet"},

@@ -291,3 +291,16 @@ func (d customerMasterData) DefaultRow() string {
 	}
 	return "0"
 }
+
+// FieldSize is the width of an address row's field, in characters.
+func (d customerMasterData) FieldSize(field string) int {
+	switch field {
+	case "address":
+		return 30
+	case "unloading_notes":
+		return 16
+	case "phone":
+		return 13
+	}
+	return 8
+}

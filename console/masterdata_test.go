@@ -4,8 +4,10 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // seedPasswords gives more demo users the test password.
@@ -32,12 +34,12 @@ func TestMasterDataPagesByRole(t *testing.T) {
 	ssg := f.browser()
 	ssg.signIn("ssg-lead")
 	for path, want := range map[string][]string{
-		"/master":                        {`href="/master/import/customers"`, `id="md-keep"`},
-		"/master/import/customers":       {`id="md-upload"`, `id="md-dry"`, "客户编号 / id"},
-		"/customers/C001/master":         {`id="act-save"`, `id="act-kam"`, `id="act-shipping"`, "杭州宏达商贸有限公司"},
-		"/master/catalogue":              {`id="act-sku"`, `id="act-price"`, `id="act-customer-price"`, "SKU-1001"},
-		"/master/catalogue?sku=SKU-1001": {`id="sku-name"`, `name="code" value="SKU-1001"`},
-		"/master/users":                  {"kam-huadong-1", "华东"},
+		"/master":                                 {`href="/master/import/customers"`, `id="md-keep"`},
+		"/master/import/customers":                {`id="md-upload"`, `id="md-dry"`, "客户编号 / id"},
+		"/customers/C001/master":                  {`id="act-save"`, `id="act-kam"`, `id="act-shipping"`, "杭州宏达商贸有限公司"},
+		"/master/catalogue":                       {`id="act-sku"`, `id="act-price"`, `id="act-customer-price"`, "SKU-1001"},
+		"/master/catalogue?sku=SKU-1001":          {`id="sku-name"`, `name="code" value="SKU-1001"`},
+		"/master/users":                           {"kam-huadong-1", "华东"},
 		"/master/markets/" + url.PathEscape("华东"): {"mm-huadong"},
 	} {
 		p := ssg.get(path)
@@ -122,5 +124,112 @@ func TestDeactivatingAUserNeedsTheConfirmation(t *testing.T) {
 	form := b.get("/signin")
 	if p := b.post("/signin", url.Values{"csrf": {form.csrf(t)}, "user": {"log1"}, "password": {testPassword}, "next": {"/"}}); p.status == http.StatusSeeOther {
 		t.Error("a deactivated user signed in")
+	}
+}
+
+// TestCustomerListFiltersByKAM: the customer list offers the KAMs of the
+// customers in view and filters by one.
+func TestCustomerListFiltersByKAM(t *testing.T) {
+	f := newFixture(t, false)
+	b := f.browser()
+	b.signIn("ssg-lead")
+	p := b.get("/customers?kam=kam-huadong-2")
+	if p.status != http.StatusOK || !p.has(`<option value="kam-huadong-2" selected>`) {
+		t.Fatalf("the KAM filter: %d\n%s", p.status, p.body)
+	}
+	if !p.has(`href="/customers/C003"`) || p.has(`href="/customers/C001"`) {
+		t.Errorf("customers of kam-huadong-2:\n%s", p.body)
+	}
+}
+
+// TestCustomerMasterForms: the SSG renames a customer and keeps its
+// shipment information; an address without its address is refused beside
+// its field with nothing saved, and the audit trail shows both changes.
+func TestCustomerMasterForms(t *testing.T) {
+	f := newFixture(t, false)
+	b := f.browser()
+	b.signIn("ssg-lead")
+	page := b.get("/customers/C005/master")
+	csrf := page.csrf(t)
+	p := b.post("/customers/C005/master/save", url.Values{"csrf": {csrf}, "name": {"宁波海盛商贸集团"}, "market": {"华东"},
+		"kam_id": {"kam-huadong-3"}, "payment_terms_days": {"45"}, "currency": {"CNY"}, "active": {"yes"}})
+	if p.status != http.StatusSeeOther {
+		t.Fatalf("saving the record: %d\n%s", p.status, p.body)
+	}
+	if p := b.get(p.header.Get("Location")); !p.has("宁波海盛商贸集团") || !p.has("客户资料已保存") {
+		t.Errorf("after saving:\n%s", p.body)
+	}
+	p = b.post("/customers/C005/master/save", url.Values{"csrf": {csrf}, "name": {"x"}, "market": {"华东"},
+		"kam_id": {"kam-huadong-3"}, "payment_terms_days": {"400"}, "currency": {"CNY"}, "active": {"yes"}})
+	if p.status != http.StatusUnprocessableEntity || !p.has(`id="save-terms-error"`) {
+		t.Errorf("terms of 400 days: %d\n%s", p.status, p.body)
+	}
+
+	ship := url.Values{"csrf": {csrf}, "rows": {"2"}, "default": {"0"},
+		"code-0": {"1"}, "address-0": {"浙江省宁波市鄞州区首南街道天童南路588号"}, "consignee-0": {"王仓管"}, "phone-0": {"0574-88886666"},
+		"code-1": {"WH-2"}, "carrier-1": {"顺丰"}}
+	p = b.post("/customers/C005/master/shipping", ship)
+	if p.status != http.StatusUnprocessableEntity || !p.has(`id="si-address-1-error"`) {
+		t.Fatalf("an address without its address: %d\n%s", p.status, p.body)
+	}
+	ship.Set("address-1", "浙江省宁波市北仑区新碶街道明州路1号")
+	ship.Set("unloading_notes-1", "仅限工作日 9:00-16:00 卸货")
+	p = b.post("/customers/C005/master/shipping", ship)
+	if p.status != http.StatusSeeOther {
+		t.Fatalf("saving the shipment information: %d\n%s", p.status, p.body)
+	}
+	p = b.get(p.header.Get("Location"))
+	for _, want := range []string{"储运信息已保存", `value="WH-2"`, `value="仅限工作日 9:00-16:00 卸货"`, `value="王仓管"`, "储运信息 C005"} {
+		if !p.has(want) {
+			t.Errorf("after saving the shipment information, the page lacks %q", want)
+		}
+	}
+	if strings.Count(p.body, `<td>ssg-lead</td>`) < 2 {
+		t.Errorf("the audit trail lacks the two changes:\n%s", p.body)
+	}
+}
+
+// TestPriceChangeWaitsForTheSLT: a price far below the one in force waits
+// for the SLT; its maker is not offered the decision, an SLT member
+// approves it and it leaves the pending list.
+func TestPriceChangeWaitsForTheSLT(t *testing.T) {
+	f := newFixture(t, false)
+	ssg := f.browser()
+	ssg.signIn("ssg-lead")
+	page := ssg.get("/master/catalogue")
+	today := f.now.In(time.FixedZone("CST", 8*3600)).Format(time.DateOnly)
+	p := ssg.post("/master/catalogue/price", url.Values{"csrf": {page.csrf(t)}, "sku": {"SKU-1001"}, "price": {"10.00"},
+		"currency": {"CNY"}, "effective_from": {today}})
+	if p.status != http.StatusSeeOther || !strings.Contains(p.header.Get("Location"), "done=pending") {
+		t.Fatalf("a price below the discount authority: %d %s\n%s", p.status, p.header.Get("Location"), p.body)
+	}
+	p = ssg.get(p.header.Get("Location"))
+	if !p.has(`id="md-pending"`) || p.has(`action="/master/catalogue/decide"`) {
+		t.Errorf("the SSG's view of the pending change:\n%s", p.body)
+	}
+	p = ssg.post("/master/catalogue/price", url.Values{"csrf": {page.csrf(t)}, "sku": {"SKU-1001"}, "price": {"十块"},
+		"currency": {"CNY"}, "effective_from": {today}})
+	if p.status != http.StatusUnprocessableEntity || !p.has(`id="price-price-error"`) {
+		t.Errorf("a price that is not an amount: %d", p.status)
+	}
+
+	slt := f.browser()
+	slt.signIn("dsd")
+	p = slt.get("/master/catalogue")
+	m := regexp.MustCompile(`name="target" value="(\d+)"`).FindStringSubmatch(p.body)
+	if m == nil {
+		t.Fatalf("the SLT is not offered the decision:\n%s", p.body)
+	}
+	p = slt.post("/master/catalogue/decide", url.Values{"csrf": {p.csrf(t)}, "target": {m[1]}, "decision": {"reject"}})
+	if p.status != http.StatusUnprocessableEntity || !p.has(`id="act-decide-`+m[1]+`-reason-error"`) {
+		t.Errorf("a rejection without its reason: %d\n%s", p.status, p.body)
+	}
+	p = slt.post("/master/catalogue/decide", url.Values{"csrf": {p.csrf(t)}, "target": {m[1]}, "decision": {"approve"}})
+	if p.status != http.StatusSeeOther || !strings.Contains(p.header.Get("Location"), "done=approved") {
+		t.Fatalf("approving: %d\n%s", p.status, p.body)
+	}
+	p = slt.get("/master/catalogue")
+	if p.has(`id="md-pending"`) || !p.has("¥10.00") {
+		t.Errorf("after the approval:\n%s", p.body)
 	}
 }
