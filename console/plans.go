@@ -285,7 +285,7 @@ func planFields(f *form) map[string]string {
 	var sums []string
 	for api, msg := range f.Errors {
 		switch {
-		case strings.HasPrefix(api, "targets.") || api == "targets" || api == "key" && strings.HasPrefix(f.Action, "split-"):
+		case strings.HasPrefix(api, "targets.") || api == "targets" || (api == "key" && strings.HasPrefix(f.Action, "split-")):
 			sums = append(sums, msg)
 		case strings.HasSuffix(api, ".sales_fen"):
 			out["sales"] = msg
