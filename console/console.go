@@ -185,6 +185,8 @@ func New(c Config) http.Handler {
 		con.cashRoutes(r)
 		con.statementRoutes(r)
 		con.documentRoutes(r)
+		con.calendarRoutes(r)
+		con.visitRoutes(r)
 		con.planRoutes(r)
 		con.masterRoutes(r)
 	})

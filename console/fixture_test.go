@@ -94,6 +94,8 @@ func newFixture(t *testing.T, secure bool) *fixture {
 		Documents:  starter.NewDocuments(store, documents.NewPDF("")),
 		Invoices:   store,
 		MasterData: store,
+		Calendar:   store,
+		Visits:     store,
 		Logger:     quiet, Now: f.clock.now})
 	h := New(Config{Store: store, API: f.api, SecureCookies: secure, TemporalUIURL: "http://127.0.0.1:8233",
 		Logger: quiet, Now: f.clock.now})
