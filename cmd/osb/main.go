@@ -6,6 +6,9 @@
 //
 //	osb worker               a worker process (workflows, activities, notification outbox)
 //	osb api                  an HTTP API process
+//	osb setup [-retention 30d]  prepare the Temporal namespace once: create it
+//	                         (self-hosted) and register its search attributes;
+//	                         worker and api refuse to start until it has run
 //	osb migrate [status]     apply or show database migrations
 //	osb token USER [LABEL]   issue a bearer token for a user (printed once)
 //	osb token list [USER]    list tokens: id, user, label, created, expires, last used, revoked
