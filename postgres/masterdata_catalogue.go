@@ -253,6 +253,21 @@ func (pb priceBook) same(e sales.PriceEntry) (sales.PriceEntry, bool) {
 	return sales.PriceEntry{}, false
 }
 
+// put records e as saved, over an entry with its key.
+func (pb priceBook) put(e sales.PriceEntry) {
+	if e.CustomerID == "" {
+		pb.list[e.SKU] = replaceEntry(pb.list[e.SKU], e)
+		return
+	}
+	k := [2]string{e.CustomerID, e.SKU}
+	pb.customer[k] = replaceEntry(pb.customer[k], e)
+}
+
+func replaceEntry(entries []sales.PriceEntry, e sales.PriceEntry) []sales.PriceEntry {
+	out := slices.DeleteFunc(slices.Clone(entries), func(x sales.PriceEntry) bool { return x.EffectiveFrom == e.EffectiveFrom })
+	return append(out, e)
+}
+
 func priceKey(e sales.PriceEntry) (entity, key string) {
 	if e.CustomerID != "" {
 		return sales.EntityCustomerPrice, e.CustomerID + "/" + e.SKU + "/" + e.EffectiveFrom
@@ -308,6 +323,7 @@ func applyPrices(ctx context.Context, tx pgx.Tx, entries []sales.PriceEntry, row
 		if err := queuePrice(b, e, by, at, before); err != nil {
 			return out, nil, err
 		}
+		pb.put(e) // later rows of the file compare with it
 	}
 	if len(p) > 0 || !write {
 		out.Pending = len(pending)

@@ -187,6 +187,14 @@ func TestImportedPricesBelowTheAuthorityWaitAndShipmentInfoKeepsItsMonth(t *test
 	if err != nil || !rep.Applied || rep.Created != 1 || rep.Pending != 1 || len(rep.PriceChanges) != 1 || rep.PriceChanges[0].SKU != "SKU-1002" {
 		t.Fatalf("prices = %+v, %v", rep, err)
 	}
+	// A later row compares with the price an earlier row of the file puts in force.
+	rising := "sku,price,currency,effective_from,effective_to\n" +
+		"SKU-1005,200.00,CNY,2026-12-01,\n" +
+		"SKU-1005,100.00,CNY,2027-01-01,\n" // half of 200.00: the SLT
+	rep, err = st.ImportMasterData(ctx, csvSheet(t, sales.SheetPrices, rising), false, "", 500, ssg, t0)
+	if err != nil || rep.Created != 1 || rep.Pending != 1 || rep.PriceChanges[0].InForce != 20000 {
+		t.Errorf("rising then falling prices = %+v, %v", rep, err)
+	}
 	ships := "customer_id,code,address,consignee,phone,unloading_notes,carrier,default\n" +
 		"C003,1,江苏省南京市江宁区秣陵街道胜太路68号,张三,025-1234,,德邦,是\n" +
 		"C003,2,江苏省南京市浦口区1号,李四,,,,否\n"
