@@ -61,3 +61,11 @@ func TestDefaultDatabaseIsThePrivateCluster(t *testing.T) {
 		t.Errorf("the default database URL's port %d is not the private cluster's %d", app.DefaultPGPort, localpg.DefaultPort)
 	}
 }
+
+func TestClusterRefusesBadFlagsBeforeStartingAnything(t *testing.T) {
+	for _, args := range [][]string{{"cluster", "-workers", "0"}, {"cluster", "-apis", "-1"}, {"cluster", "-nodes", "3"}} {
+		if msg := runErr(t, nil, args...); !strings.HasPrefix(msg, "usage: osb-dev cluster [-workers 2] [-apis 2]") {
+			t.Errorf("osb-dev %v: %q", args, msg)
+		}
+	}
+}
