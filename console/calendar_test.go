@@ -33,7 +33,9 @@ func TestCalendarImportInTheBrowser(t *testing.T) {
 	ctx := browsertest.Start(t, 90*time.Second)
 	f := newFixture(t, false)
 	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
-	shot := func(name string) chromedp.Action[chromedp.Void] { return browsertest.Screenshot(t, screenshotDir, name) }
+	shot := func(name string) chromedp.Action[chromedp.Void] {
+		return browsertest.Screenshot(t, screenshotDir, name)
+	}
 	text := func(sel string) string {
 		t.Helper()
 		s, err := chromedp.Run(ctx, chromedp.Text(css(sel)))

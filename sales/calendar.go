@@ -292,6 +292,7 @@ func ReadCalendarRows(year int, rows [][]string) ([]CalendarDay, int, Problems) 
 	}
 	var days []CalendarDay
 	var fields []string
+	var lines []int // the file's row of each day
 	for i := head + 1; i < len(rows); i++ {
 		r := rows[i]
 		if blankRow(r) {
@@ -299,8 +300,9 @@ func ReadCalendarRows(year int, rows [][]string) ([]CalendarDay, int, Problems) 
 		}
 		days = append(days, CalendarDay{Date: calendarDate(cell(r, "date")), Kind: calendarKind(cell(r, "kind")), Name: cell(r, "name")})
 		fields = append(fields, fmt.Sprintf("rows[%d]", i+1))
+		lines = append(lines, i+1)
 	}
-	seen := map[string]string{}
+	seen := map[string]int{}
 	prefix := fmt.Sprintf("%04d-", year)
 	for k, d := range days {
 		before := len(p)
@@ -312,9 +314,9 @@ func ReadCalendarRows(year int, rows [][]string) ([]CalendarDay, int, Problems) 
 			p.Add(fields[k]+".date", "%s is not in %d", d.Date, year)
 		}
 		if first, dup := seen[d.Date]; dup {
-			p.Add(fields[k]+".date", "%s is listed twice (also %s)", d.Date, first)
+			p.Add(fields[k]+".date", "%s is listed twice (also in row %d)", d.Date, first)
 		} else {
-			seen[d.Date] = fields[k]
+			seen[d.Date] = lines[k]
 		}
 	}
 	SortCalendarDays(days)
