@@ -2,6 +2,8 @@ package console
 
 import (
 	"context"
+	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -50,8 +52,8 @@ type mdBrowser struct {
 }
 
 func newMDBrowser(t *testing.T) *mdBrowser {
+	f := newFixture(t, false) // first: the browser's time is for the browser
 	ctx := browsertest.Start(t, 120*time.Second)
-	f := newFixture(t, false)
 	return &mdBrowser{t: t, ctx: ctx, f: f}
 }
 
@@ -202,6 +204,21 @@ func TestMasterDataImportWithErrorsInTheBrowser(t *testing.T) {
 	}
 	if got := b.text("#md-audit"); !strings.Contains(got, "ssg-lead") || !strings.Contains(got, "新增") {
 		t.Errorf("C102's audit trail:\n%s", got)
+	}
+
+	// The other master data pages, each with its fields labelled, in both
+	// languages.
+	for i, p := range []struct{ path, ready, name string }{
+		{"/master/catalogue?sku=SKU-1001", "#act-sku", "catalogue"},
+		{"/master/users", "#md-users", "users"},
+		{"/master/markets/" + url.PathEscape("华东"), "#md-market", "market"},
+		{"/master/import/customers?lang=en", "#md-upload", "import-en"},
+	} {
+		b.do("opening "+p.path, chromedp.Navigate(b.f.srv.URL+p.path), chromedp.WaitVisible(css(p.ready)), browsertest.Labelled(t, p.name),
+			b.shot(fmt.Sprintf("md-%d-%s", 7+i, p.name)))
+	}
+	if got := b.text("#md-upload"); !strings.Contains(got, "Dry run") {
+		t.Errorf("the English import form: %q", got)
 	}
 }
 

@@ -104,7 +104,13 @@ func (con *console) showCatalogue(w http.ResponseWriter, r *http.Request, status
 	}
 	if i := slices.IndexFunc(d.SKUs, func(k sales.SKU) bool { return k.Code == code }); i >= 0 {
 		d.Edit = &d.SKUs[i]
-		audit, err := con.auditTrail(r, [2]string{sales.EntitySKU, code})
+		records := [][2]string{{sales.EntitySKU, code}}
+		for _, e := range d.Prices {
+			if e.SKU == code {
+				records = append(records, [2]string{sales.EntityPrice, e.SKU + "/" + e.EffectiveFrom})
+			}
+		}
+		audit, err := con.auditTrail(r, records...)
 		if err != nil {
 			con.failWith(w, r, err)
 			return

@@ -28,6 +28,7 @@ type customerMasterData struct {
 	Versions []sales.ShipmentInfoVersion
 	Rows     []shipToRow // the shipment information form's rows: each address and a blank one
 	History  []sales.KAMHandover
+	Prices   []sales.PriceEntry // the customer's own prices
 	Audit    []auditRow
 	KAMs     []sales.UserRecord // the FSF a customer may be handed to
 	Markets  []sales.MarketRecord
@@ -100,6 +101,7 @@ func (con *console) showCustomerMaster(w http.ResponseWriter, r *http.Request, i
 	}{
 		{"/v1/master/shipment-info/versions", &d.Versions},
 		{base + "/kam-history", &d.History},
+		{"/v1/master/customer-prices?" + url.Values{"customer_id": {id}}.Encode(), &d.Prices},
 		{"/v1/master/markets", &d.Markets},
 	} {
 		if err := con.call(r, http.MethodGet, call.path, nil, call.out); err != nil {
@@ -107,7 +109,11 @@ func (con *console) showCustomerMaster(w http.ResponseWriter, r *http.Request, i
 			return
 		}
 	}
-	audit, err := con.auditTrail(r, [2]string{sales.EntityCustomer, id}, [2]string{sales.EntityShipmentInfo, id})
+	records := [][2]string{{sales.EntityCustomer, id}, {sales.EntityShipmentInfo, id}}
+	for _, e := range d.Prices {
+		records = append(records, [2]string{sales.EntityCustomerPrice, id + "/" + e.SKU + "/" + e.EffectiveFrom})
+	}
+	audit, err := con.auditTrail(r, records...)
 	if err != nil {
 		con.failWith(w, r, err)
 		return

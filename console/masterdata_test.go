@@ -233,3 +233,48 @@ func TestPriceChangeWaitsForTheSLT(t *testing.T) {
 		t.Errorf("after the approval:\n%s", p.body)
 	}
 }
+
+// TestAdminKeepsUsersAndMarkets: the admin moves a KAM to another manager
+// and gives a market a second SLT member and its SSG division of work; a
+// duty typed wrongly is refused beside its field; the audit trails show
+// the changes.
+func TestAdminKeepsUsersAndMarkets(t *testing.T) {
+	f := newFixture(t, false)
+	f.seedPasswords("admin")
+	admin := f.browser()
+	admin.signIn("admin")
+	page := admin.get("/master/users/kam-huadong-3")
+	csrf := page.csrf(t)
+	p := admin.post("/master/users/kam-huadong-3/save", url.Values{"csrf": {csrf}, "name": {"新名字"}, "email": {"kam3@osb.example"},
+		"role": {"fsf"}, "title": {"KAM"}, "market": {"华东"}, "markets": {""}, "manager_id": {"um-huadong-1"}, "active": {"yes"}})
+	if p.status != http.StatusSeeOther {
+		t.Fatalf("saving a user: %d\n%s", p.status, p.body)
+	}
+	p = admin.get(p.header.Get("Location"))
+	if !p.has("用户已保存") || !p.has("新名字") || !p.has("<b>manager_id</b>") {
+		t.Errorf("the user's page after saving:\n%s", p.body)
+	}
+	p = admin.post("/master/users/kam-huadong-3/save", url.Values{"csrf": {csrf}, "name": {"新名字"}, "role": {"boss"}, "title": {"KAM"},
+		"market": {"华东"}, "manager_id": {"kam-huadong-3"}, "active": {"yes"}})
+	if p.status != http.StatusUnprocessableEntity || !p.has(`id="user-manager-error"`) {
+		t.Errorf("a user their own manager: %d\n%s", p.status, p.body)
+	}
+
+	market := "/master/markets/" + url.PathEscape("华南")
+	p = admin.post(market+"/save", url.Values{"csrf": {csrf}, "name": {"华南区"}, "mm_id": {"mm-huanan"}, "slt": {"dsd, sd"},
+		"ssg": {"settlement ssg-lead"}})
+	if p.status != http.StatusUnprocessableEntity || !p.has(`id="market-ssg-error"`) {
+		t.Errorf("a duty without its user: %d\n%s", p.status, p.body)
+	}
+	p = admin.post(market+"/save", url.Values{"csrf": {csrf}, "name": {"华南区"}, "mm_id": {"mm-huanan"}, "slt": {"dsd, sd"},
+		"ssg": {"settlement:ssg-lead; visits:ssg-lead"}})
+	if p.status != http.StatusSeeOther {
+		t.Fatalf("saving a market: %d\n%s", p.status, p.body)
+	}
+	p = admin.get(p.header.Get("Location"))
+	for _, want := range []string{"市场已保存", "华南区", "dsd, sd", "结算: ssg-lead", `id="md-audit"`} {
+		if !p.has(want) {
+			t.Errorf("the market's page after saving lacks %q", want)
+		}
+	}
+}
