@@ -256,6 +256,10 @@ func TestDeactivatingAUserRevokesTheirTokensAndSessions(t *testing.T) {
 	if _, err := st.DeactivateUser(ctx, "um-huanan-2", admin, t0); err != nil {
 		t.Fatal(err)
 	}
+	kam3, _ := st.MasterUser(ctx, "kam-huadong-3")
+	kam3.Role = sales.RoleSSG
+	_, err = st.SaveUser(ctx, kam3, false, admin, t0)
+	wantCode(t, err, sales.ErrInvalid) // out of the FSF while the KAM of C004 and C005
 	_, _, err = st.ChangeKAM(ctx, "C006", sales.KAMChange{KAMID: "um-huanan-2"}, ssg, t0)
 	wantCode(t, err, sales.ErrInvalid)
 	kam, _ := st.MasterUser(ctx, "kam-huanan-1")

@@ -135,8 +135,13 @@ func applyUsers(ctx context.Context, tx pgx.Tx, recs []sales.UserRecord, rows []
 				p.add(rows[i], "manager_id", "user %s is deactivated and cannot be a manager", u.ManagerID)
 			}
 		}
-		if !u.Active && (!exists || old.Active) {
-			if err := checkNoActiveCustomers(ctx, tx, &p, rows[i], u.ID); err != nil {
+		switch {
+		case !u.Active && (!exists || old.Active):
+			if err := checkNoActiveCustomers(ctx, tx, &p, rows[i], "active", u.ID); err != nil {
+				return out, nil, err
+			}
+		case exists && old.Role == sales.RoleFSF && u.Role != sales.RoleFSF:
+			if err := checkNoActiveCustomers(ctx, tx, &p, rows[i], "role", u.ID); err != nil {
 				return out, nil, err
 			}
 		}
@@ -149,7 +154,7 @@ func applyUsers(ctx context.Context, tx pgx.Tx, recs []sales.UserRecord, rows []
 		}
 		b.Queue(`INSERT INTO users (id, name, role, title, market, email, active) VALUES ($1, $2, $3, $4, NULLIF($5, ''), $6, $7)
 			ON CONFLICT (id) DO UPDATE SET name = excluded.name, role = excluded.role, title = excluded.title,
-				market = excluded.market, email = excluded.email, active = excluded.active, demo = false`,
+				market = excluded.market, email = excluded.email, active = excluded.active`,
 			u.ID, u.Name, string(u.Role), string(u.Title), u.Market, u.Email, u.Active)
 		b.Queue(`DELETE FROM user_markets WHERE user_id = $1`, u.ID)
 		for _, m := range u.Markets {
@@ -192,8 +197,9 @@ func sortedCopy(s []string) []string {
 	return s
 }
 
-// checkNoActiveCustomers refuses deactivating the KAM of active customers.
-func checkNoActiveCustomers(ctx context.Context, tx pgx.Tx, p *problems, row int, userID string) error {
+// checkNoActiveCustomers refuses deactivating the KAM of active customers,
+// or taking them out of the FSF (column says which).
+func checkNoActiveCustomers(ctx context.Context, tx pgx.Tx, p *problems, row int, column, userID string) error {
 	ids, err := collect(ctx, tx, "customers of "+userID, `SELECT id FROM customers WHERE kam_id = $1 AND active ORDER BY id`, pgx.RowTo[string], userID)
 	if err != nil {
 		return err
@@ -204,7 +210,7 @@ func checkNoActiveCustomers(ctx context.Context, tx pgx.Tx, p *problems, row int
 		if len(ids) > len(shown) {
 			more = fmt.Sprintf(" and %d more", len(ids)-len(shown))
 		}
-		p.add(row, "active", "user %s is the KAM of active customers %s%s: hand them to another KAM first", userID, strings.Join(shown, ", "), more)
+		p.add(row, column, "user %s is the KAM of active customers %s%s: hand them to another KAM first", userID, strings.Join(shown, ", "), more)
 	}
 	return nil
 }
