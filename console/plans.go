@@ -37,8 +37,9 @@ type plansData struct {
 	Splits      []sales.TargetSplit
 	Focus       []sales.FocusItems
 	Markets     []sales.Market
-	Monthly     *sales.Plan  // the month's plan, once saved or published
-	Plans       []sales.Plan // the year's annual and quarterly plans
+	Monthly     *sales.Plan        // the month's plan, once saved or published
+	Preview     *sales.PlanFigures // what publishing now would freeze and tell, for the SLT
+	Plans       []sales.Plan       // the year's annual and quarterly plans
 	Forms       map[string]*form
 	Done        string
 }
@@ -161,6 +162,14 @@ func (con *console) showPlans(w http.ResponseWriter, r *http.Request, v Viewer, 
 	}
 	if f != nil {
 		d.Forms[f.Action] = f
+	}
+	if d.Forms["publish"] != nil {
+		var preview sales.PlanFigures
+		if err := con.call(r, http.MethodGet, "/v1/plans/monthly/"+seg(d.Period)+"/preview", nil, &preview); err != nil {
+			con.failWith(w, r, err)
+			return
+		}
+		d.Preview = &preview
 	}
 	con.render(w, r, status, "plans", langOf(r).text("plan.title"), d)
 }

@@ -76,6 +76,9 @@ func TestPlansInTheBrowser(t *testing.T) {
 	do("setting 华东's focus", chromedp.SetValue(css("#focus-market"), "华东"), chromedp.SetValue(css("#focus-main"), "年末回款冲刺"),
 		chromedp.SetValue(css("#focus-secondary1"), "春节备货"), chromedp.SetValue(css("#focus-secondary2"), "新品铺货"),
 		chromedp.Submit(css("#focus-main")), chromedp.WaitVisible(css("table.plan-focus")))
+	if got := text("table.plan-preview"); !strings.Contains(got, "年末回款冲刺") || !strings.Contains(got, "kam-huadong-1") {
+		t.Errorf("the preview of the publication:\n%s", got)
+	}
 	do("publishing", chromedp.Click(css("#act-publish button")), chromedp.WaitVisible(css("p.published")), shot("plans-2-published"))
 	if got := text("table.plan-published"); !strings.Contains(got, "年末回款冲刺") || !strings.Contains(got, "mm-huadong") ||
 		!strings.Contains(got, "kam-huadong-1") {

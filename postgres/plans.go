@@ -469,3 +469,22 @@ func planFigures(ctx context.Context, tx pgx.Tx, kind sales.PlanKind, period, te
 	f.Markets = markets
 	return f, nil
 }
+
+// PlanPreview is what publishing the plan of kind for period now would
+// freeze, with whom each market's part would be told; nothing is written.
+func (s *Store) PlanPreview(ctx context.Context, kind sales.PlanKind, period string) (sales.PlanFigures, error) {
+	if err := kind.CheckPeriod(period); err != nil {
+		return sales.PlanFigures{}, err
+	}
+	var out sales.PlanFigures
+	err := s.readTx(ctx, fmt.Sprintf("preview the %s plan %s", kind, period), func(tx pgx.Tx) error {
+		var text string
+		err := tx.QueryRow(ctx, `SELECT text FROM plans WHERE kind = $1 AND period = $2`, string(kind), period).Scan(&text)
+		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("store: the text of the %s plan %s: %w", kind, period, err)
+		}
+		out, err = planFigures(ctx, tx, kind, period, text)
+		return err
+	})
+	return out, err
+}

@@ -193,9 +193,19 @@ func TestPublishingAMonthFreezesItAndNotifiesEachMarketOnce(t *testing.T) {
 		t.Errorf("the department's focus %+v (%v)", f, err)
 	}
 
+	preview, err := st.PlanPreview(ctx, sales.PlanMonthly, "2026-12")
+	if err != nil || len(preview.Markets) == 0 || preview.Focus == nil {
+		t.Fatalf("the preview %+v (%v)", preview, err)
+	}
+	if n, _ := st.ListNotifications(ctx, sales.NotificationFilter{RecipientID: "kam-huadong-1"}); len(n) != 0 {
+		t.Errorf("a preview told someone: %+v", n)
+	}
 	pub, err := st.PublishPlan(ctx, sales.PlanMonthly, "2026-12", "sd", d26(12, 6))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(*pub.Plan.Figures, preview) {
+		t.Errorf("published %+v,\n previewed %+v", *pub.Plan.Figures, preview)
 	}
 	if !pub.Changed || pub.Plan.Version != 1 || pub.Plan.PublishedBy != "sd" || pub.Plan.Figures == nil {
 		t.Fatalf("the publication %+v", pub)

@@ -159,6 +159,7 @@ var accessTable = map[string]access{
 	"GET /v1/plans/{kind}/{period}":          {},
 	"PUT /v1/plans/{kind}/{period}":          {roles: []sales.Role{slt}, body: `{"text":"全年增长"}`},
 	"POST /v1/plans/{kind}/{period}/publish": {roles: []sales.Role{slt}},
+	"GET /v1/plans/{kind}/{period}/preview":  {roles: []sales.Role{slt}},
 
 	"GET /v1/calendar":                {},
 	"GET /v1/calendar/{year}":         {},

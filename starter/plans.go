@@ -24,6 +24,7 @@ type PlanStore interface {
 	Plan(ctx context.Context, kind sales.PlanKind, period string) (sales.Plan, error)
 	ListPlans(ctx context.Context, year string) ([]sales.Plan, error)
 	PublishPlan(ctx context.Context, kind sales.PlanKind, period string, by string, at time.Time) (sales.Publication, error)
+	PlanPreview(ctx context.Context, kind sales.PlanKind, period string) (sales.PlanFigures, error)
 }
 
 // planStoreOf returns the PlanStore behind a ReportService, if it has one.
@@ -54,6 +55,7 @@ func (a *api) planRoutes(r chi.Router, store PlanStore) {
 	r.Get("/plans", p.listPlans)
 	r.Get("/plans/{kind}/{period}", p.getPlan)
 	r.With(a.allow(sales.PermSavePlan)).Put("/plans/{kind}/{period}", p.savePlan)
+	r.With(a.allow(sales.PermPublishPlan)).Get("/plans/{kind}/{period}/preview", p.preview)
 	r.With(a.allow(sales.PermPublishPlan)).Post("/plans/{kind}/{period}/publish", p.publish)
 }
 
@@ -259,4 +261,16 @@ func (p planAPI) publish(w http.ResponseWriter, r *http.Request) {
 	}
 	pub, err := p.plans.PublishPlan(r.Context(), kind, period, actorOf(r).UserID, p.now())
 	p.reply(w, r, http.StatusOK, pub, err)
+}
+
+// preview shows what publishing the plan now would freeze and whom it would
+// tell, without publishing.
+func (p planAPI) preview(w http.ResponseWriter, r *http.Request) {
+	kind, period, err := planPath(r)
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	f, err := p.plans.PlanPreview(r.Context(), kind, period)
+	p.reply(w, r, http.StatusOK, f, err)
 }

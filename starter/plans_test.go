@@ -50,6 +50,10 @@ func (f *fakeReports) Plan(_ context.Context, kind sales.PlanKind, period string
 
 func (f *fakeReports) ListPlans(context.Context, string) ([]sales.Plan, error) { return nil, nil }
 
+func (f *fakeReports) PlanPreview(context.Context, sales.PlanKind, string) (sales.PlanFigures, error) {
+	return sales.PlanFigures{Markets: []sales.PlanMarket{}}, nil
+}
+
 func (f *fakeReports) PublishPlan(_ context.Context, kind sales.PlanKind, period string, by string, at time.Time) (sales.Publication, error) {
 	return sales.Publication{Plan: sales.Plan{Kind: kind, Period: period, Version: 1, PublishedBy: by, PublishedAt: &at}, Changed: true}, nil
 }
@@ -117,7 +121,9 @@ func TestPlanningThroughTheAPI(t *testing.T) {
 	code, body = as(t, h, kam, "GET", "/v1/focus/2026-12/markets", "")
 	want("the markets' focus", code, body, http.StatusOK, `"main":"年末回款"`)
 
-	// Publishing is the SLT's; twice tells nobody twice.
+	// Publishing is the SLT's, who sees first whom it tells; twice tells nobody twice.
+	code, body = as(t, h, sd, "GET", "/v1/plans/monthly/2026-12/preview", "")
+	want("the preview", code, body, http.StatusOK, `"market":"华东"`, `"kam-huadong-1"`, `"main":"年末回款"`)
 	code, body = as(t, h, ssgL, "POST", "/v1/plans/monthly/2026-12/publish", "")
 	want("the SSG publishing", code, body, http.StatusForbidden)
 	code, body = as(t, h, sd, "POST", "/v1/plans/monthly/2026-12/publish", "")
