@@ -214,3 +214,45 @@ func TestMyWorkRemindsOfPlanningWork(t *testing.T) {
 		t.Errorf("the MM is still asked to split a complete split:\n%s", p.body)
 	}
 }
+
+// The SLT keeps the annual plan on the page: a draft only they see, its
+// year's targets, then published for everyone.
+func TestTheAnnualPlanIsSavedAndPublishedOnThePage(t *testing.T) {
+	f := plansFixture(t)
+	slt := f.browser()
+	slt.signIn("dsd")
+	p := slt.get("/plans?period=2027")
+	csrf := p.csrf(t)
+	got := slt.post("/plans/act/plan", url.Values{"csrf": {csrf}, "period": {"2027"}, "kind": {"annual"}, "plan_period": {"2027"},
+		"text": {"全年销售增长15%。\n重点：华南、华中铺货。"}})
+	if got.status != http.StatusSeeOther {
+		t.Fatalf("saving the draft: %d\n%s", got.status, got.body)
+	}
+	if p := slt.get("/plans?period=2027"); !p.has("全年销售增长15%") || !p.has("草稿") {
+		t.Errorf("the SLT's page lacks the draft:\n%s", p.body)
+	}
+	kam := f.browser()
+	kam.signIn("kam-huadong-1")
+	if p := kam.get("/plans?period=2027"); p.has("全年销售增长15%") {
+		t.Errorf("a KAM sees the draft:\n%s", p.body)
+	}
+	got = slt.post("/plans/act/publish-plan", url.Values{"csrf": {csrf}, "period": {"2027"}, "kind": {"annual"}, "plan_period": {"2027"}})
+	if got.status != http.StatusUnprocessableEntity || !got.has("no market has a target for 2027") {
+		t.Errorf("publishing without the year's targets: %d\n%s", got.status, got.body)
+	}
+	if got := slt.post("/plans/act/target", url.Values{"csrf": {csrf}, "period": {"2027"}, "market": {"华东"},
+		"sales": {"150000"}, "collections": {"140000"}, "units": {"6000"}}); got.status != http.StatusSeeOther {
+		t.Fatalf("the year's target: %d\n%s", got.status, got.body)
+	}
+	if got := slt.post("/plans/act/publish-plan", url.Values{"csrf": {csrf}, "period": {"2027"}, "kind": {"annual"},
+		"plan_period": {"2027"}}); got.status != http.StatusSeeOther {
+		t.Fatalf("publishing the plan: %d\n%s", got.status, got.body)
+	}
+	if p := kam.get("/plans?period=2027"); !p.has("全年销售增长15%") || !p.has("第 1 版") {
+		t.Errorf("a KAM's page lacks the published plan:\n%s", p.body)
+	}
+	recs, err := f.store.ListNotifications(context.Background(), sales.NotificationFilter{RecipientID: "kam-huadong-1"})
+	if err != nil || len(recs) != 1 || !strings.Contains(recs[0].Subject, "2027 年度计划已发布") {
+		t.Errorf("the KAM is told %+v (%v)", recs, err)
+	}
+}
