@@ -2,13 +2,11 @@ package e2e
 
 import (
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"testing"
 	"time"
 
 	"osb/sales"
-	"osb/starter"
 )
 
 // The master data tests use 西北's C020 (kam-xibei-1), which no other test
@@ -18,16 +16,11 @@ const (
 	masterSKU      = "SKU-9901"
 )
 
-// newMasterAPI is newAPI with the master data routes and the ladder
-// refresh of KAM changes.
+// newMasterAPI is the API of the e2e tests, which has the master data
+// routes and the ladder refresh of KAM changes.
 func newMasterAPI(t *testing.T) *api {
 	t.Helper()
-	sys := osb(t)
-	h := starter.New(starter.Config{Store: sys.store, Orders: starter.NewTemporalOrders(sys.client), Policy: sales.DefaultPolicy(),
-		Quota: sys.store, Logger: sys.log, MasterData: sys.store, RefreshLadders: starter.NewLadderRefresher(sys.client).RefreshLadders})
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	return &api{t: t, sys: sys, url: srv.URL}
+	return newAPI(t, sales.DefaultPolicy())
 }
 
 // kamChange is the answer to a KAM change.

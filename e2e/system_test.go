@@ -148,7 +148,8 @@ func newAPIWith(t testing.TB, policy sales.Policy, credit sales.CreditPolicy) *a
 	t.Helper()
 	sys := osb(t)
 	h := starter.New(starter.Config{Store: sys.store, Orders: starter.NewTemporalOrders(sys.client), Policy: policy, Quota: sys.store, Credit: starter.NewTemporalCredit(sys.client, sys.store, credit), Logger: sys.log,
-		Cash: starter.NewTemporalCash(sys.client, sys.store, sales.DefaultCashPolicy(), nil)})
+		Cash:       starter.NewTemporalCash(sys.client, sys.store, sales.DefaultCashPolicy(), nil),
+		MasterData: sys.store, RefreshLadders: starter.NewLadderRefresher(sys.client).RefreshLadders})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return &api{t: t, sys: sys, url: srv.URL}
