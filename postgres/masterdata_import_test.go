@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/text/encoding/simplifiedchinese"
+
 	"osb/bankfile"
 	"osb/export"
 	"osb/postgres"
@@ -301,4 +303,24 @@ func sortedKeys(m map[int]bool) []int {
 	}
 	slices.Sort(out)
 	return out
+}
+
+func TestAGBKFileWithChineseHeadingsImports(t *testing.T) {
+	st, _ := demoStore(t)
+	text := "客户编号,客户名称,市场,客户经理,账期天数,币种,有效\r\nC950,徽州新客商贸有限公司,华东,kam-huadong-2,30,CNY,是\r\n"
+	gbk, err := simplifiedchinese.GBK.NewEncoder().String(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _, err := bankfile.Rows("客户.csv", []byte(gbk))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := st.ImportMasterData(testContext(t), sales.ReadSheet(sales.SheetCustomers, rows), false, "", 500, ssg, t0)
+	if err != nil || !rep.Applied || rep.Created != 1 {
+		t.Fatalf("GBK import = %+v, %v", rep, err)
+	}
+	if c, err := st.Customer(testContext(t), "C950"); err != nil || c.Name != "徽州新客商贸有限公司" {
+		t.Errorf("C950 = %+v, %v", c, err)
+	}
 }
