@@ -115,11 +115,14 @@ func (s *Store) CreditRatings(ctx context.Context, f sales.ReportFilter) ([]sale
 }
 
 // ShipmentInfo is the customer shipment information table (客户储运信息维护表):
-// per customer the ship-to, the carrier used most in f.Period, how many
-// shipments left and arrived in it and how long they took, and the latest
-// three shipments.
+// per customer the default ship-to with its consignee, phone, unloading
+// notes and preferred carrier — as kept for the month f.Period starts in
+// when the SSG kept that month's version, else as maintained now — the
+// carrier used most in f.Period, how many shipments left and arrived in it
+// and how long they took, and the latest three shipments.
 func (s *Store) ShipmentInfo(ctx context.Context, f sales.ReportFilter) ([]sales.ShipmentInfoRow, error) {
-	where := conditions{args: []any{f.Period.From, f.Period.To}}
+	month := f.Period.From.In(sales.Beijing).Format("2006-01")
+	where := conditions{args: []any{f.Period.From, f.Period.To, month}}
 	customerFilter(&where, f)
 	return collect(ctx, s.pool, "customer shipment information", `
 		WITH shipped AS (
@@ -135,10 +138,27 @@ func (s *Store) ShipmentInfo(ctx context.Context, f sales.ReportFilter) ([]sales
 			FROM shipped WHERE carrier <> ''
 			GROUP BY customer_id, carrier
 			ORDER BY customer_id, count(*) DESC, max(issued_at) DESC, carrier
+		), kept AS (
+			SELECT coalesce((SELECT month FROM shipment_info_versions WHERE month = $3), '') AS month
 		)
-		SELECT c.id, c.name, c.market, c.kam_id, c.ship_to, coalesce(cr.carrier, ''),
+		SELECT c.id, c.name, c.market, c.kam_id,
+			CASE WHEN kept.month <> '' THEN coalesce(ka.address, '') ELSE coalesce(ca.address, c.ship_to) END,
+			coalesce(CASE WHEN kept.month <> '' THEN ka.consignee ELSE ca.consignee END, ''),
+			coalesce(CASE WHEN kept.month <> '' THEN ka.phone ELSE ca.phone END, ''),
+			coalesce(CASE WHEN kept.month <> '' THEN ka.unloading_notes ELSE ca.unloading_notes END, ''),
+			coalesce(CASE WHEN kept.month <> '' THEN ka.carrier ELSE ca.carrier END, ''),
+			kept.month, coalesce(cr.carrier, ''),
 			coalesce(n.shipments, 0), coalesce(n.delivered, 0), n.lead_tenths, coalesce(last.refs, '[]')
 		FROM customers c
+		CROSS JOIN kept
+		LEFT JOIN LATERAL (
+			SELECT a.address, a.consignee, a.phone, a.unloading_notes, a.carrier FROM customer_ship_to a
+			WHERE a.customer_id = c.id ORDER BY a.is_default DESC, a.code LIMIT 1
+		) ca ON true
+		LEFT JOIN LATERAL (
+			SELECT v.address, v.consignee, v.phone, v.unloading_notes, v.carrier FROM shipment_info_month_rows v
+			WHERE v.month = kept.month AND v.customer_id = c.id ORDER BY v.is_default DESC, v.code LIMIT 1
+		) ka ON true
 		LEFT JOIN counts n ON n.customer_id = c.id
 		LEFT JOIN carriers cr ON cr.customer_id = c.id
 		LEFT JOIN LATERAL (
@@ -153,7 +173,8 @@ func (s *Store) ShipmentInfo(ctx context.Context, f sales.ReportFilter) ([]sales
 		func(r pgx.CollectableRow) (sales.ShipmentInfoRow, error) {
 			var x sales.ShipmentInfoRow
 			var lead *int64
-			err := r.Scan(&x.CustomerID, &x.CustomerName, &x.Market, &x.KAMID, &x.ShipTo, &x.Carrier,
+			err := r.Scan(&x.CustomerID, &x.CustomerName, &x.Market, &x.KAMID, &x.ShipTo, &x.Consignee, &x.Phone,
+				&x.UnloadingNotes, &x.PreferredCarrier, &x.KeptMonth, &x.Carrier,
 				&x.Shipments, &x.Delivered, &lead, &x.LastShipments)
 			if lead != nil {
 				v := float64(*lead) / 10

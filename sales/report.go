@@ -168,11 +168,20 @@ type ShipmentRef struct {
 // ShipmentInfoRow is one customer of the customer shipment information table
 // (客户储运信息维护表): where goods go, how, how long they take, what went last.
 type ShipmentInfoRow struct {
-	CustomerID    string        `json:"customer_id"`
-	CustomerName  string        `json:"customer_name"`
-	Market        string        `json:"market"`
-	KAMID         string        `json:"kam_id"`
-	ShipTo        string        `json:"ship_to"`
+	CustomerID   string `json:"customer_id"`
+	CustomerName string `json:"customer_name"`
+	Market       string `json:"market"`
+	KAMID        string `json:"kam_id"`
+	ShipTo       string `json:"ship_to"` // the default address
+	// The default address's consignee, phone, unloading notes and the
+	// carrier the customer prefers, as maintained (master data).
+	Consignee        string `json:"consignee"`
+	Phone            string `json:"phone"`
+	UnloadingNotes   string `json:"unloading_notes"`
+	PreferredCarrier string `json:"preferred_carrier"`
+	// KeptMonth is the month whose kept version the addresses come from;
+	// "" when none was kept for the period's month: they are as they stand.
+	KeptMonth     string        `json:"kept_month,omitempty"`
 	Carrier       string        `json:"carrier"`        // used most in the period
 	Shipments     int           `json:"shipments"`      // issued in the period
 	Delivered     int           `json:"delivered"`      // of those, delivered

@@ -64,7 +64,10 @@ func CreditRatingTable(rows []CreditRatingRow) Table {
 func ShipmentInfoTable(rows []ShipmentInfoRow) Table {
 	t := Table{Name: "客户储运信息维护表", English: "Customer shipment information", Columns: []Column{
 		col("客户编号", "Customer ID", Text), col("客户名称", "Customer", Text), col("市场", "Market", Text),
-		col("收货地址", "Ship-to", Text), col("常用承运商", "Carrier", Text), col("发运次数", "Shipments", Integer),
+		col("收货地址", "Ship-to", Text), col("收货人", "Consignee", Text), col("电话", "Phone", Text),
+		col("卸货要求", "Unloading notes", Text), col("指定承运商", "Preferred carrier", Text),
+		col("版本月份", "Kept month", Text),
+		col("常用承运商", "Carrier", Text), col("发运次数", "Shipments", Integer),
 		col("已签收", "Delivered", Integer), col("平均在途天数", "Lead time (days)", Decimal),
 		col("最近发运日期", "Last shipped", Date), col("最近发运", "Last shipments", Text),
 	}}
@@ -81,7 +84,8 @@ func ShipmentInfoTable(rows []ShipmentInfoRow) Table {
 			}
 			refs = append(refs, strings.TrimSpace(ref))
 		}
-		t.Rows = append(t.Rows, []any{r.CustomerID, r.CustomerName, r.Market, r.ShipTo, r.Carrier, r.Shipments,
+		t.Rows = append(t.Rows, []any{r.CustomerID, r.CustomerName, r.Market, r.ShipTo, r.Consignee, r.Phone,
+			r.UnloadingNotes, r.PreferredCarrier, r.KeptMonth, r.Carrier, r.Shipments,
 			r.Delivered, r.LeadTimeDays, last, strings.Join(refs, "; ")})
 	}
 	return t
