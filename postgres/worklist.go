@@ -57,12 +57,14 @@ func (s *Store) OpenReturns(ctx context.Context, status sales.ReturnStatus, scop
 // each late thing (an order's step, hold, invoice or return; a credit
 // adjustment) reached, while that thing still waits — the order is open and
 // still at the step, still held, the invoice unpaid, the return open, the
-// adjustment undecided. The holder of a rung is its last recipient (the KAM
-// is copied on every rung). Reminders before due are not escalations to act
-// on and are left out.
+// adjustment undecided. A rung is held by its last recipient and, since
+// release 1.2, by every recipient but the customer's KAM, who is copied on
+// every rung: a step's owners (two Logistics members, the market's SSG) and
+// a market's SLT members hold a rung together. Reminders before due are not
+// escalations to act on and are left out.
 func (s *Store) OpenEscalations(ctx context.Context, holder string, scope sales.Scope, limit int) ([]sales.Escalation, error) {
 	var where conditions
-	where.add("e.recipients[cardinality(e.recipients)] = $?", holder)
+	where.add(`e.recipients @> ARRAY[$?::text] AND (e.recipients[cardinality(e.recipients)] = $? OR c.kam_id <> $?)`, holder)
 	where.add("e.kind <> $?", string(sales.EscalateRemind))
 	scopeClause(&where, scope)
 	where.clauses = append(where.clauses, `NOT EXISTS (

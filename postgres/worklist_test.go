@@ -86,6 +86,17 @@ func TestOpenEscalationsAreTheHighestRungOfWhatStillWaits(t *testing.T) {
 		esc(done.OrderNo, "step_overdue", "SP1@1", sales.LevelKAM, 1, "kam-huadong-1"),
 	}})
 
+	// Release 1.2: a late step's owners hold its first rung together, the
+	// KAM copied; a market's SLT members hold a hold's rung together.
+	owned := order("SO-2026-000004", "C001", sales.StatusReleased, sales.SP3Pick, sales.LevelKAM)
+	applyChanges(t, st, sales.OrderChanges{Order: owned, Escalations: []sales.Escalation{
+		esc(owned.OrderNo, "step_overdue", "SP3@1", sales.LevelKAM, 3, "kam-huadong-1", "log1", "log2"),
+	}})
+	held2 := order("SO-2026-000005", "C001", sales.StatusHeld, sales.OP5Hold, sales.LevelSLT)
+	applyChanges(t, st, sales.OrderChanges{Order: held2, Escalations: []sales.Escalation{
+		esc(held2.OrderNo, "hold_pending", "OP5@2", sales.LevelSLT, 4, "sd", "dsd"),
+	}})
+
 	list := func(holder string, scope sales.Scope) []string {
 		t.Helper()
 		got, err := st.OpenEscalations(ctx, holder, scope, 10)
@@ -101,8 +112,16 @@ func TestOpenEscalationsAreTheHighestRungOfWhatStillWaits(t *testing.T) {
 	if got := list("gm", sales.Scope{All: true}); !slices.Equal(got, []string{held.OrderNo + "/hold_pending/OP5@1/5"}) {
 		t.Errorf("the GM's: %v", got)
 	}
-	if got := list("dsd", sales.Scope{All: true}); len(got) != 0 {
-		t.Errorf("a rung passed on is no longer the SLT member's: %v", got)
+	if got := list("dsd", sales.Scope{All: true}); !slices.Equal(got, []string{held2.OrderNo + "/hold_pending/OP5@2/4"}) {
+		t.Errorf("the deputy's (a rung passed on is no longer the SLT member's; one held with the director is): %v", got)
+	}
+	if got := list("sd", sales.Scope{All: true}); !slices.Equal(got, []string{held2.OrderNo + "/hold_pending/OP5@2/4"}) {
+		t.Errorf("the director's (held together with the deputy): %v", got)
+	}
+	for _, desk := range []string{"log1", "log2"} {
+		if got := list(desk, sales.Scope{All: true}); !slices.Equal(got, []string{owned.OrderNo + "/step_overdue/SP3@1/1"}) {
+			t.Errorf("%s's (Logistics owns SP3's first rung together): %v", desk, got)
+		}
 	}
 	kam := sales.Scope{KAMIDs: []string{"kam-huadong-1"}}
 	if got := list("kam-huadong-1", kam); !slices.Equal(got, []string{atStep.OrderNo + "/step_overdue/SP1@1/1"}) {
