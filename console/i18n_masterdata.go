@@ -64,6 +64,10 @@ func init() {
 		"md.done.kept":     {"已保存该月版本。", "The month's version is kept."},
 		"md.pending_count": {"%d 个价格变更待您审批。", "%d price changes wait for your decision."},
 
+		"md.customer_new":         {"新增客户", "New customer"},
+		"md.customer_new_note":    {"新增后在客户的主数据页维护储运信息；批量新增请用表格导入。", "Then keep its shipment information on the customer's master data tab; to add many, import a sheet."},
+		"md.customer_id":          {"客户编号", "Customer id"},
+		"md.done.created":         {"客户已新增。", "The customer is created."},
 		"md.customer_title":       {"客户 %s %s · 主数据", "Customer %s %s · master data"},
 		"md.record":               {"客户资料", "Customer record"},
 		"md.name":                 {"名称", "Name"},

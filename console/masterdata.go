@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/go-chi/chi/v5"
@@ -36,6 +37,7 @@ func (con *console) masterRoutes(r chi.Router) {
 	r.Post("/master/import/{kind}", con.masterImport)
 	r.Get("/master/export/{file}", con.masterExport)
 	r.Post("/master/shipment-info/keep", con.keepShipmentMonth)
+	r.Post("/master/customers", con.createCustomer)
 	r.Get("/customers/{customerID}/master", con.customerMasterPage)
 	r.Post("/customers/{customerID}/master/{action}", con.customerMasterAct)
 	r.Get("/master/catalogue", con.cataloguePage)
@@ -95,6 +97,9 @@ type masterIndexData struct {
 	Versions     []sales.ShipmentInfoVersion
 	CanKeep      bool
 	Form         *form // keeping a month
+	NewCustomer  *form // for those who may change customers
+	Markets      []sales.MarketRecord
+	KAMs         []sales.UserRecord
 	Done         string
 	PendingCount int
 	CanApprove   bool
@@ -113,6 +118,10 @@ func (con *console) masterIndex(w http.ResponseWriter, r *http.Request) {
 }
 
 func (con *console) showMasterIndex(w http.ResponseWriter, r *http.Request, status int, f *form) {
+	con.showMasterIndexWith(w, r, status, f, &form{Action: "new-customer"})
+}
+
+func (con *console) showMasterIndexWith(w http.ResponseWriter, r *http.Request, status int, f, nc *form) {
 	if !con.mayRead(w, r, sales.PermReadMasterData) {
 		return
 	}
@@ -132,6 +141,23 @@ func (con *console) showMasterIndex(w http.ResponseWriter, r *http.Request, stat
 		return
 	}
 	d.PendingCount = len(pending)
+	if d.CanKeep {
+		d.NewCustomer = nc
+		if err := con.call(r, http.MethodGet, "/v1/master/markets", nil, &d.Markets); err != nil {
+			con.failWith(w, r, err)
+			return
+		}
+		var users []sales.UserRecord
+		if err := con.call(r, http.MethodGet, "/v1/master/users", nil, &users); err != nil {
+			con.failWith(w, r, err)
+			return
+		}
+		for _, u := range users {
+			if u.Role == sales.RoleFSF && u.Active {
+				d.KAMs = append(d.KAMs, u)
+			}
+		}
+	}
 	con.render(w, r, status, "masterdata", langOf(r).text("md.title"), d)
 }
 
@@ -161,6 +187,31 @@ func (con *console) keepShipmentMonth(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/master?done=kept", http.StatusSeeOther)
+}
+
+// createCustomer adds a customer (its shipment information is then kept on
+// its master data tab) and goes to it.
+func (con *console) createCustomer(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		con.fail(w, r, http.StatusBadRequest, "error.bad_form")
+		return
+	}
+	pf := r.PostForm
+	f := &form{Action: "new-customer", Values: pf}
+	show := func(status int) { con.showMasterIndexWith(w, r, status, &form{Action: "keep"}, f) }
+	terms, err := strconv.Atoi(strings.TrimSpace(pf.Get("payment_terms_days")))
+	if err != nil {
+		f.Errors = map[string]string{"payment_terms_days": langOf(r).text("md.bad_number")}
+		show(http.StatusUnprocessableEntity)
+		return
+	}
+	c := sales.CustomerRecord{ID: strings.TrimSpace(pf.Get("id")), Name: strings.TrimSpace(pf.Get("name")), Market: pf.Get("market"),
+		KAMID: pf.Get("kam_id"), PaymentTermsDays: terms, Currency: sales.Currency(strings.TrimSpace(pf.Get("currency"))), Active: true}
+	if err := con.call(r, http.MethodPost, "/v1/master/customers", c, nil); err != nil {
+		con.mdRefused(w, r, err, f, sales.PermManageCustomers, show)
+		return
+	}
+	http.Redirect(w, r, "/customers/"+url.PathEscape(c.ID)+"/master?done=created", http.StatusSeeOther)
 }
 
 // mdRefused shows a refused form again (show), or the error page for a

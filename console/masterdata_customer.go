@@ -64,7 +64,7 @@ func (con *console) customerMasterPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	d := customerMasterData{Month: strings.TrimSpace(q.Get("month")), Done: doneOf(r, customerMasterActions...),
+	d := customerMasterData{Month: strings.TrimSpace(q.Get("month")), Done: doneOf(r, append(customerMasterActions, "created")...),
 		Ladder: q.Get("ladder")}
 	con.showCustomerMaster(w, r, c.ID, http.StatusOK, d, nil)
 }

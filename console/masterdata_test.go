@@ -151,7 +151,25 @@ func TestCustomerMasterForms(t *testing.T) {
 	b.signIn("ssg-lead")
 	page := b.get("/customers/C005/master")
 	csrf := page.csrf(t)
-	p := b.post("/customers/C005/master/save", url.Values{"csrf": {csrf}, "name": {"宁波海盛商贸集团"}, "market": {"华东"},
+
+	newCustomer := url.Values{"csrf": {csrf}, "id": {"C200"}, "name": {""}, "market": {"华东"}, "kam_id": {"kam-huadong-3"},
+		"payment_terms_days": {"30"}, "currency": {"CNY"}}
+	if p := b.post("/master/customers", newCustomer); p.status != http.StatusUnprocessableEntity || !p.has(`id="nc-name-error"`) {
+		t.Errorf("a new customer without its name: %d\n%s", p.status, p.body)
+	}
+	newCustomer.Set("name", "绍兴新越商贸有限公司")
+	p := b.post("/master/customers", newCustomer)
+	if p.status != http.StatusSeeOther || p.header.Get("Location") != "/customers/C200/master?done=created" {
+		t.Fatalf("a new customer: %d %s\n%s", p.status, p.header.Get("Location"), p.body)
+	}
+	if p := b.get(p.header.Get("Location")); !p.has("客户已新增") || !p.has("绍兴新越商贸有限公司") {
+		t.Errorf("the new customer's page:\n%s", p.body)
+	}
+	if p := b.post("/master/customers", newCustomer); p.status != http.StatusConflict && p.status != http.StatusUnprocessableEntity {
+		t.Errorf("the same customer again: %d", p.status)
+	}
+
+	p = b.post("/customers/C005/master/save", url.Values{"csrf": {csrf}, "name": {"宁波海盛商贸集团"}, "market": {"华东"},
 		"kam_id": {"kam-huadong-3"}, "payment_terms_days": {"45"}, "currency": {"CNY"}, "active": {"yes"}})
 	if p.status != http.StatusSeeOther {
 		t.Fatalf("saving the record: %d\n%s", p.status, p.body)
