@@ -274,10 +274,6 @@ func (con *console) showImport(w http.ResponseWriter, r *http.Request, status in
 // for its problems.
 type importAnswer struct {
 	sales.ImportReport
-	LadderRefreshes []struct {
-		CustomerID    string `json:"customer_id"`
-		LadderRefresh string `json:"ladder_refresh"`
-	} `json:"ladder_refreshes"`
 	Report *sales.ImportReport `json:"report"` // a refusal's
 }
 
