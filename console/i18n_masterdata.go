@@ -200,6 +200,8 @@ func init() {
 		"md.done.user_save":       {"用户已保存。", "The user is saved."},
 		"md.done.user_deactivate": {"用户已停用，其令牌和会话已吊销。", "The user is deactivated; their tokens and sessions are revoked."},
 		"md.market":               {"市场", "Market"},
+		"md.market_record":        {"市场资料", "Market"},
+		"md.user_record":          {"用户资料", "User"},
 		"md.market_title":         {"市场 %s %s", "Market %s %s"},
 		"md.mm":                   {"市场经理", "MM"},
 		"md.slt":                  {"SLT 成员", "SLT members"},
