@@ -1,7 +1,9 @@
 package console
 
 import (
+	"bytes"
 	"context"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -294,5 +296,57 @@ func TestAdminKeepsUsersAndMarkets(t *testing.T) {
 		if !p.has(want) {
 			t.Errorf("the market's page after saving lacks %q", want)
 		}
+	}
+}
+
+// postFile posts a multipart form with the CSRF token, mode and a file.
+func (b *browser) postFile(path, csrf, mode, name string, content []byte) page {
+	b.f.t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	_ = mw.WriteField("csrf", csrf)
+	_ = mw.WriteField("mode", mode)
+	part, err := mw.CreateFormFile("file", name)
+	if err != nil {
+		b.f.t.Fatal(err)
+	}
+	_, _ = part.Write(content)
+	_ = mw.Close()
+	resp, err := b.client.Post(b.f.srv.URL+path, mw.FormDataContentType(), &body)
+	if err != nil {
+		b.f.t.Fatal(err)
+	}
+	return readPage(b.f.t, resp)
+}
+
+// TestMasterImportRefusals: a KAM may not import customers; a file larger
+// than the limit is refused with 413 and a sentence; an empty file is
+// refused beside the file field; an XLSX export imports back unchanged.
+func TestMasterImportRefusals(t *testing.T) {
+	f := newFixture(t, false)
+	kam := f.browser()
+	page := kam.signIn("kam-huadong-1")
+	csv := []byte("id,name,market,kam_id,payment_terms_days,currency,active\nC001,x,华东,kam-huadong-1,30,CNY,是\n")
+	if p := kam.postFile("/master/import/customers", page.csrf(t), "import", "c.csv", csv); p.status != http.StatusForbidden {
+		t.Errorf("a KAM's import: %d", p.status)
+	}
+
+	ssg := f.browser()
+	page = ssg.signIn("ssg-lead")
+	csrf := page.csrf(t)
+	if p := ssg.postFile("/master/import/customers", csrf, "dry", "big.csv", bytes.Repeat([]byte("x"), maxSheetUpload+1)); p.status != http.StatusRequestEntityTooLarge || !p.has("文件太大") {
+		t.Errorf("a file too large: %d", p.status)
+	}
+	if p := ssg.postFile("/master/import/customers", csrf, "dry", "empty.csv", nil); p.status != http.StatusUnprocessableEntity || !p.has(`id="md-file-error"`) {
+		t.Errorf("an empty file: %d\n%s", p.status, p.body)
+	}
+
+	export := ssg.get("/master/export/skus.xlsx")
+	if export.status != http.StatusOK || !strings.Contains(export.header.Get("Content-Type"), "spreadsheet") {
+		t.Fatalf("the SKUs' export: %d %s", export.status, export.header.Get("Content-Type"))
+	}
+	p := ssg.postFile("/master/import/skus", csrf, "import", "skus.xlsx", []byte(export.body))
+	if p.status != http.StatusOK || !p.has(`id="md-ok"`) || !p.has("新增 0，修改 0") {
+		t.Errorf("the SKUs' export imported back: %d\n%s", p.status, p.body)
 	}
 }
