@@ -350,3 +350,27 @@ func TestMasterImportRefusals(t *testing.T) {
 		t.Errorf("the SKUs' export imported back: %d\n%s", p.status, p.body)
 	}
 }
+
+// TestShipmentInfoMonthVersion: the SSG keeps this month's version of the
+// shipment information; a customer's tab then offers the month and shows it
+// as kept, read-only.
+func TestShipmentInfoMonthVersion(t *testing.T) {
+	f := newFixture(t, false)
+	b := f.browser()
+	page := b.signIn("ssg-lead")
+	month := f.now.In(time.FixedZone("CST", 8*3600)).Format("2006-01")
+	p := b.post("/master/shipment-info/keep", url.Values{"csrf": {page.csrf(t)}, "month": {""}})
+	if p.status != http.StatusSeeOther {
+		t.Fatalf("keeping the month: %d\n%s", p.status, p.body)
+	}
+	if p := b.get(p.header.Get("Location")); !p.has("已保存该月版本") || !p.has("<td>"+month+"</td>") {
+		t.Errorf("the master data page after keeping %s:\n%s", month, p.body)
+	}
+	p = b.get("/customers/C001/master?month=" + month)
+	if p.status != http.StatusOK || !p.has(`<option value="`+month+`" selected>`) || p.has(`id="act-shipping"`) || !p.has("文一西路1288号") {
+		t.Errorf("C001's shipment information of %s: %d\n%s", month, p.status, p.body)
+	}
+	if p := b.post("/master/shipment-info/keep", url.Values{"csrf": {page.csrf(t)}, "month": {"2026-13"}}); p.status != http.StatusUnprocessableEntity {
+		t.Errorf("keeping month 2026-13: %d", p.status)
+	}
+}
