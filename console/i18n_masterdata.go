@@ -30,6 +30,8 @@ func init() {
 		"md.upload_hint":          {"先“试运行”：检查每一行并列出所有问题，不写入任何数据。没有问题后再“导入”：整表导入，有任何错误则全部不写入。", "Start with a dry run: every row is checked and every problem listed, and nothing is written. Then import: the whole file or, at the first problem, nothing."},
 		"md.file":                 {"文件（CSV 或 XLSX）", "File (CSV or XLSX)"},
 		"md.keep_with":            {"同时保存该月版本（可选）", "Keep this month's version with it (optional)"},
+		"md.apply_this":           {"导入此文件", "Import this file"},
+		"md.upload_again":         {"文件较大：请在下方再次选择该文件并点“导入”。", "The file is large: choose it again below and press Import."},
 		"md.dry_run":              {"试运行（只检查）", "Dry run (check only)"},
 		"md.apply":                {"导入", "Import"},
 		"md.too_large":            {"文件太大：请拆分后分别导入。", "The file is too large: split it and import the parts."},

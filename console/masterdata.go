@@ -2,6 +2,7 @@ package console
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -240,6 +241,8 @@ type importData struct {
 	Report     *sales.ImportReport
 	Refused    bool   // an import with problems: nothing was written
 	FileName   string // the file the report is of
+	Carry      string // after a clean dry run: the file, base64, for the import button (too large: "")
+	CarryMonth string
 	Records    string
 	Month      bool // the kind keeps a month's version with an import
 }
@@ -306,6 +309,12 @@ func (con *console) masterImport(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		name = h.Filename
+	} else if carried := r.PostForm.Get("carry"); carried != "" { // the file of a clean dry run, imported
+		if content, err = base64.StdEncoding.DecodeString(carried); err != nil {
+			con.fail(w, r, http.StatusBadRequest, "error.bad_form")
+			return
+		}
+		name = r.PostForm.Get("file_name")
 	}
 	d.FileName = name
 	rec, err := con.sendFile(r, "/v1/master/"+string(kind)+"/import?"+q.Encode(), name, content)
@@ -338,9 +347,15 @@ func (con *console) masterImport(w http.ResponseWriter, r *http.Request) {
 	status := http.StatusOK
 	if len(ans.Problems) > 0 {
 		status = http.StatusUnprocessableEntity
+	} else if dry && len(content) <= maxCarried {
+		d.Carry, d.CarryMonth = base64.StdEncoding.EncodeToString(content), q.Get("month")
 	}
 	con.showImport(w, r, status, d)
 }
+
+// maxCarried bounds the file a clean dry run's page carries to its import
+// button; a larger one is uploaded again.
+const maxCarried = 4 << 20
 
 // sendFile posts a file to the API as a multipart form's "file", as the
 // signed-in person.

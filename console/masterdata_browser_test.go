@@ -186,8 +186,10 @@ func TestMasterDataImportWithErrorsInTheBrowser(t *testing.T) {
 	if got := b.text("table.customers tbody"); strings.Contains(got, "C101") {
 		t.Errorf("a dry run added C101:\n%s", got)
 	}
-	b.do("importing the fixed file", chromedp.Navigate(b.f.srv.URL+"/master/import/customers"), chromedp.WaitVisible(css("#md-upload")),
-		chromedp.SetUploadFiles(css("#md-file"), []string{good}), chromedp.Click(css("#md-apply")), chromedp.WaitVisible(css("#md-ok")),
+	b.do("a dry run of the fixed file again", chromedp.Navigate(b.f.srv.URL+"/master/import/customers"), chromedp.WaitVisible(css("#md-upload")),
+		chromedp.SetUploadFiles(css("#md-file"), []string{good}), chromedp.Click(css("#md-dry")), chromedp.WaitVisible(css("#md-apply-this")),
+		b.shot("md-5-dry-run-clean"))
+	b.do("importing the file the dry run checked", chromedp.Click(css("#md-apply-this")), chromedp.WaitVisible(css("#md-ok:not(.dry)")),
 		b.shot("md-5-imported"))
 	if got := b.text("#md-ok"); !strings.Contains(got, "已导入 2 行：新增 2") {
 		t.Errorf("the import says %q", got)
