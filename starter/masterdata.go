@@ -115,6 +115,38 @@ func decodeValid(r *http.Request, v any, validate func() sales.Problems, what st
 }
 
 // pathMatches refuses a body whose key is not the path's.
+// masterRecord decodes a master record from the request: on an update
+// (create false) its key (field in the body) must be the path's param, or
+// is taken from it; normalise fills defaults before validate checks it. It
+// answers the request itself and returns false when the record is refused.
+func masterRecord[T any](a *api, w http.ResponseWriter, r *http.Request, create bool, param, field string,
+	key func(*T) *string, normalise func(*T), validate func(T) sales.Problems, what string) (T, bool) {
+	var rec T
+	err := decode(r, &rec)
+	if err == nil && !create {
+		err = pathMatches(field, chi.URLParam(r, param), key(&rec))
+	}
+	if err == nil {
+		if normalise != nil {
+			normalise(&rec)
+		}
+		err = validate(rec).Err(what + " is invalid")
+	}
+	if err != nil {
+		a.fail(w, r, err)
+		return rec, false
+	}
+	return rec, true
+}
+
+// savedStatus is the status of a saved record: 201 when created.
+func savedStatus(create bool) int {
+	if create {
+		return http.StatusCreated
+	}
+	return http.StatusOK
+}
+
 func pathMatches(field, inPath string, inBody *string) error {
 	if *inBody == "" {
 		*inBody = inPath
@@ -163,23 +195,16 @@ func (a *api) updateMasterCustomer(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *api) saveMasterCustomer(w http.ResponseWriter, r *http.Request, create bool) {
-	var c sales.CustomerRecord
-	if err := decode(r, &c); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	if !create {
-		if err := pathMatches("id", chi.URLParam(r, "customerID"), &c.ID); err != nil {
-			a.fail(w, r, err)
-			return
-		}
-	}
-	c.Currency = sales.Currency(strings.ToUpper(string(c.Currency)))
-	if c.Currency == "" {
-		c.Currency = sales.CNY
-	}
-	if err := c.Validate().Err("the customer is invalid"); err != nil {
-		a.fail(w, r, err)
+	c, ok := masterRecord(a, w, r, create, "customerID", "id",
+		func(c *sales.CustomerRecord) *string { return &c.ID },
+		func(c *sales.CustomerRecord) {
+			c.Currency = sales.Currency(strings.ToUpper(string(c.Currency)))
+			if c.Currency == "" {
+				c.Currency = sales.CNY
+			}
+		},
+		sales.CustomerRecord.Validate, "the customer")
+	if !ok {
 		return
 	}
 	saved, h, err := a.master.SaveCustomer(r.Context(), c, create, actorOf(r), a.changeTime())
@@ -192,12 +217,10 @@ func (a *api) saveMasterCustomer(w http.ResponseWriter, r *http.Request, create 
 		k := a.refreshLadders(r.Context(), *h, true)
 		out.KAMChange = &k
 	}
-	status := http.StatusOK
 	if create {
-		status = http.StatusCreated
 		w.Header().Set("Location", "/v1/master/customers/"+saved.ID)
 	}
-	writeJSON(w, status, out)
+	writeJSON(w, savedStatus(create), out)
 }
 
 // kamChanged is the answer to a KAM change: the change, and whether the
@@ -321,30 +344,17 @@ func (a *api) createSKU(w http.ResponseWriter, r *http.Request) { a.saveSKU(w, r
 func (a *api) updateSKU(w http.ResponseWriter, r *http.Request) { a.saveSKU(w, r, false) }
 
 func (a *api) saveSKU(w http.ResponseWriter, r *http.Request, create bool) {
-	var k sales.SKU
-	if err := decode(r, &k); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	if !create {
-		if err := pathMatches("code", chi.URLParam(r, "code"), &k.Code); err != nil {
-			a.fail(w, r, err)
-			return
-		}
-	}
-	if k.Currency == "" {
-		k.Currency = sales.CNY
-	}
-	if err := sales.ValidateSKU(k).Err("the SKU is invalid"); err != nil {
-		a.fail(w, r, err)
+	k, ok := masterRecord(a, w, r, create, "code", "code", func(k *sales.SKU) *string { return &k.Code },
+		func(k *sales.SKU) {
+			if k.Currency == "" {
+				k.Currency = sales.CNY
+			}
+		}, sales.ValidateSKU, "the SKU")
+	if !ok {
 		return
 	}
 	saved, err := a.master.SaveSKU(r.Context(), k, create, a.policy.DiscountBasisPoints, actorOf(r), a.changeTime())
-	status := http.StatusOK
-	if create {
-		status = http.StatusCreated
-	}
-	a.reply(w, r, status, saved, err)
+	a.reply(w, r, savedStatus(create), saved, err)
 }
 
 // listPrices lists the price list's entries, or customers' own prices
@@ -505,27 +515,13 @@ func (a *api) createUser(w http.ResponseWriter, r *http.Request) { a.saveUser(w,
 func (a *api) updateUser(w http.ResponseWriter, r *http.Request) { a.saveUser(w, r, false) }
 
 func (a *api) saveUser(w http.ResponseWriter, r *http.Request, create bool) {
-	var u sales.UserRecord
-	if err := decode(r, &u); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	if !create {
-		if err := pathMatches("id", chi.URLParam(r, "userID"), &u.ID); err != nil {
-			a.fail(w, r, err)
-			return
-		}
-	}
-	if err := u.Validate().Err("the user is invalid"); err != nil {
-		a.fail(w, r, err)
+	u, ok := masterRecord(a, w, r, create, "userID", "id", func(u *sales.UserRecord) *string { return &u.ID },
+		nil, sales.UserRecord.Validate, "the user")
+	if !ok {
 		return
 	}
 	saved, err := a.master.SaveUser(r.Context(), u, create, actorOf(r), a.changeTime())
-	status := http.StatusOK
-	if create {
-		status = http.StatusCreated
-	}
-	a.reply(w, r, status, saved, err)
+	a.reply(w, r, savedStatus(create), saved, err)
 }
 
 func (a *api) deactivateUser(w http.ResponseWriter, r *http.Request) {
@@ -555,27 +551,13 @@ func (a *api) createMarket(w http.ResponseWriter, r *http.Request) { a.saveMarke
 func (a *api) updateMarket(w http.ResponseWriter, r *http.Request) { a.saveMarket(w, r, false) }
 
 func (a *api) saveMarket(w http.ResponseWriter, r *http.Request, create bool) {
-	var m sales.MarketRecord
-	if err := decode(r, &m); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	if !create {
-		if err := pathMatches("code", chi.URLParam(r, "market"), &m.Code); err != nil {
-			a.fail(w, r, err)
-			return
-		}
-	}
-	if err := m.Validate().Err("the market is invalid"); err != nil {
-		a.fail(w, r, err)
+	m, ok := masterRecord(a, w, r, create, "market", "code", func(m *sales.MarketRecord) *string { return &m.Code },
+		nil, sales.MarketRecord.Validate, "the market")
+	if !ok {
 		return
 	}
 	saved, err := a.master.SaveMarket(r.Context(), m, create, actorOf(r), a.changeTime())
-	status := http.StatusOK
-	if create {
-		status = http.StatusCreated
-	}
-	a.reply(w, r, status, saved, err)
+	a.reply(w, r, savedStatus(create), saved, err)
 }
 
 // exportSheet downloads kind's sheet (customers and their shipment
