@@ -30,32 +30,11 @@ func calendarCSV(t *testing.T, name string, rows ...string) string {
 // and the year shows its holidays and make-up working days. A KAM sees the
 // year but no import form.
 func TestCalendarImportInTheBrowser(t *testing.T) {
-	ctx := browsertest.Start(t, 90*time.Second)
 	f := newFixture(t, false)
+	b := newChrome(t, f, 90*time.Second)
+	ctx := b.ctx
 	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
-	shot := func(name string) chromedp.Action[chromedp.Void] {
-		return browsertest.Screenshot(t, screenshotDir, name)
-	}
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(css(sel)))
-		if err != nil {
-			t.Fatalf("reading %s: %v", sel, err)
-		}
-		return s
-	}
-	do := func(what string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, steps...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	signIn := func(user string) {
-		t.Helper()
-		do("signing in as "+user, chromedp.Navigate(f.srv.URL+"/signin"), chromedp.WaitVisible(css("#user")),
-			chromedp.SetValue(css("#user"), user), chromedp.SetValue(css("#password"), testPassword),
-			chromedp.Submit(css("#password")), chromedp.WaitVisible(css(`nav a[href="/calendar"]`)))
-	}
+	do, text, shot, signIn := b.do, b.text, b.shot, b.signIn
 
 	signIn("ssg-lead")
 	do("opening the calendar", chromedp.Navigate(f.srv.URL+"/calendar?year=2026"), chromedp.WaitVisible(css("#cal-not-loaded")),
@@ -100,7 +79,6 @@ func TestCalendarImportInTheBrowser(t *testing.T) {
 		t.Errorf("loaded by: %q", got)
 	}
 
-	do("signing out", chromedp.Click(css(`form[action="/signout"] button`)), chromedp.WaitVisible(css("#user")))
 	signIn("kam-huadong-1")
 	do("a KAM opens the year", chromedp.Navigate(f.srv.URL+"/calendar?year=2026"), chromedp.WaitVisible(css("#cal-holidays")))
 	if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#cal-import").length`)); err != nil || n != 0 {

@@ -43,61 +43,8 @@ func (l *ladderLog) customers() []string {
 	return out
 }
 
-// mdBrowser is a headless Chromium on the fixture's console with the
-// helpers the master data tests use.
-type mdBrowser struct {
-	t   *testing.T
-	ctx context.Context
-	f   *fixture
-}
-
-func newMDBrowser(t *testing.T) *mdBrowser {
-	f := newFixture(t, false) // first: the browser's time is for the browser
-	ctx := browsertest.Start(t, 120*time.Second)
-	return &mdBrowser{t: t, ctx: ctx, f: f}
-}
-
-func (b *mdBrowser) do(what string, steps ...chromedp.Action[chromedp.Void]) {
-	b.t.Helper()
-	if err := chromedp.Do(b.ctx, steps...); err != nil {
-		b.t.Fatalf("%s: %v", what, err)
-	}
-}
-
-func (b *mdBrowser) text(sel string) string {
-	b.t.Helper()
-	s, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(sel)))
-	if err != nil {
-		b.t.Fatalf("reading %s: %v", sel, err)
-	}
-	return s
-}
-
-func (b *mdBrowser) count(sel string) int {
-	b.t.Helper()
-	n, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.querySelectorAll(`+jsString(sel)+`).length`))
-	if err != nil {
-		b.t.Fatalf("counting %s: %v", sel, err)
-	}
-	return n
-}
-
-func jsString(s string) string { return "'" + strings.ReplaceAll(s, "'", `\'`) + "'" }
-
-func (b *mdBrowser) shot(name string) chromedp.Action[chromedp.Void] {
-	return browsertest.Screenshot(b.t, screenshotDir, name)
-}
-
-// signIn signs out whoever is signed in and signs in as user.
-func (b *mdBrowser) signIn(user string) {
-	b.t.Helper()
-	b.do("opening the console", chromedp.Navigate(b.f.srv.URL+"/"))
-	if b.count(`form[action="/signout"] button`) > 0 {
-		b.do("signing out", chromedp.Click(chromedp.CSS(`form[action="/signout"] button`)), chromedp.WaitVisible(chromedp.CSS("#user")))
-	}
-	b.do("signing in as "+user, chromedp.Navigate(b.f.srv.URL+"/signin"), chromedp.WaitVisible(chromedp.CSS("#user")),
-		chromedp.SetValue(chromedp.CSS("#user"), user), chromedp.SetValue(chromedp.CSS("#password"), testPassword),
-		chromedp.Submit(chromedp.CSS("#password")), chromedp.WaitVisible(chromedp.CSS(`form[action="/signout"]`)))
+func newMDBrowser(t *testing.T) *chrome {
+	return newChrome(t, newFixture(t, false), 120*time.Second)
 }
 
 // customersFile writes a customers sheet as people edit it.

@@ -36,32 +36,11 @@ func plansFixture(t *testing.T) *fixture {
 // target among their UMs, first with shares that do not add up (refused,
 // naming both figures), then correctly. Screenshots of each step are kept.
 func TestPlansInTheBrowser(t *testing.T) {
-	ctx := browsertest.Start(t, 90*time.Second)
 	f := plansFixture(t)
+	b := newChrome(t, f, 90*time.Second)
+	ctx := b.ctx
 	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
-	shot := func(name string) chromedp.Action[chromedp.Void] {
-		return browsertest.Screenshot(t, screenshotDir, name)
-	}
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(css(sel)))
-		if err != nil {
-			t.Fatalf("reading %s: %v", sel, err)
-		}
-		return s
-	}
-	do := func(what string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, steps...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	signIn := func(user string) {
-		t.Helper()
-		do("signing in as "+user, chromedp.Navigate(f.srv.URL+"/signin"), chromedp.WaitVisible(css("#user")),
-			chromedp.SetValue(css("#user"), user), chromedp.SetValue(css("#password"), testPassword),
-			chromedp.Submit(css("#password")), chromedp.WaitVisible(css(`nav a[href="/plans"]`)))
-	}
+	do, text, shot, signIn := b.do, b.text, b.shot, b.signIn
 
 	// The Deputy Sales Director, over 华东, sets its target and focus and publishes.
 	signIn("dsd")
@@ -88,7 +67,6 @@ func TestPlansInTheBrowser(t *testing.T) {
 	if err != nil || len(recs) != 1 || !strings.Contains(recs[0].Body, "年末回款冲刺") {
 		t.Errorf("the MM's notifications %+v (%v)", recs, err)
 	}
-	do("signing out", chromedp.Click(css(`form[action="/signout"] button`)), chromedp.WaitVisible(css("#user")))
 
 	// The MM of 华东 sees them and splits the target among their UMs.
 	signIn("mm-huadong")

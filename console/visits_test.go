@@ -16,32 +16,10 @@ import (
 // customer still leaves them behind. The SSG leader then sees the call and
 // the 华东 rows of the report.
 func TestVisitLogInTheBrowser(t *testing.T) {
-	ctx := browsertest.Start(t, 90*time.Second)
 	f := newFixture(t, false)
+	b := newChrome(t, f, 90*time.Second)
 	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
-	shot := func(name string) chromedp.Action[chromedp.Void] {
-		return browsertest.Screenshot(t, screenshotDir, name)
-	}
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(css(sel)))
-		if err != nil {
-			t.Fatalf("reading %s: %v", sel, err)
-		}
-		return s
-	}
-	do := func(what string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, steps...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	signIn := func(user string) {
-		t.Helper()
-		do("signing in as "+user, chromedp.Navigate(f.srv.URL+"/signin"), chromedp.WaitVisible(css("#user")),
-			chromedp.SetValue(css("#user"), user), chromedp.SetValue(css("#password"), testPassword),
-			chromedp.Submit(css("#password")), chromedp.WaitVisible(css(`nav a[href="/visits"]`)))
-	}
+	do, text, shot, signIn := b.do, b.text, b.shot, b.signIn
 
 	signIn("kam-huadong-1")
 	do("opening the visit log", chromedp.Click(css(`nav a[href="/visits"]`)), chromedp.WaitVisible(css("#visit-form")),
@@ -64,7 +42,6 @@ func TestVisitLogInTheBrowser(t *testing.T) {
 		t.Errorf("the report does not count the call for the KAM (1 of 2 customers):\n%s", report)
 	}
 
-	do("signing out", chromedp.Click(css(`form[action="/signout"] button`)), chromedp.WaitVisible(css("#user")))
 	signIn("ssg-lead")
 	do("the SSG leader opens the visit log", chromedp.Navigate(f.srv.URL+"/visits"), chromedp.WaitVisible(css("#visit-list")),
 		shot("visits-4-ssg"))
