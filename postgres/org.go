@@ -295,23 +295,32 @@ func (s *Store) SKUs(ctx context.Context, codes []string) (map[string]sales.SKU,
 // (UM), the UM's manager or else the market's MM, the SLT members over the
 // market (the first as SLT), and the GM; and the owners of the order's
 // steps: the Logistics and Finance desks (every user of the role) and the
-// market's SSG members for orders and for settlement. A vacant rung is "".
+// market's SSG members for orders and for settlement. A vacant rung is "";
+// a deactivated user holds no rung (an escalation falls through to the next
+// one up) and owns no step. An open order keeps the ladder it resolved until
+// it is refreshed (a KAM change refreshes it).
 func (s *Store) Ladder(ctx context.Context, customerID string) (sales.Ladder, error) {
 	var l sales.Ladder
 	err := s.pool.QueryRow(ctx, `
-		SELECT c.kam_id, coalesce(kam.manager_id, ''), coalesce(um.manager_id, m.mm_id, ''),
-			coalesce(m.slt_owner_id, ''),
-			coalesce((SELECT id FROM users WHERE title = $2 ORDER BY id LIMIT 1), ''),
-			array(SELECT user_id FROM market_slt_members s WHERE s.market = c.market
-				ORDER BY s.user_id IS DISTINCT FROM m.slt_owner_id, s.user_id),
-			array(SELECT id FROM users WHERE role = $3 ORDER BY id),
-			array(SELECT id FROM users WHERE role = $4 ORDER BY id),
-			array(SELECT user_id FROM market_ssg g WHERE g.market = c.market AND g.duty = $5 ORDER BY user_id),
-			array(SELECT user_id FROM market_ssg g WHERE g.market = c.market AND g.duty = $6 ORDER BY user_id)
+		SELECT c.kam_id, coalesce(CASE WHEN um.active THEN um.id END, ''),
+			coalesce(CASE WHEN umm.active THEN umm.id END, CASE WHEN mm.active THEN mm.id END, ''),
+			coalesce(CASE WHEN slt.active THEN slt.id END, ''),
+			coalesce((SELECT id FROM users WHERE title = $2 AND active ORDER BY id LIMIT 1), ''),
+			array(SELECT s.user_id FROM market_slt_members s JOIN users u ON u.id = s.user_id AND u.active
+				WHERE s.market = c.market ORDER BY s.user_id IS DISTINCT FROM m.slt_owner_id, s.user_id),
+			array(SELECT id FROM users WHERE role = $3 AND active ORDER BY id),
+			array(SELECT id FROM users WHERE role = $4 AND active ORDER BY id),
+			array(SELECT g.user_id FROM market_ssg g JOIN users u ON u.id = g.user_id AND u.active
+				WHERE g.market = c.market AND g.duty = $5 ORDER BY g.user_id),
+			array(SELECT g.user_id FROM market_ssg g JOIN users u ON u.id = g.user_id AND u.active
+				WHERE g.market = c.market AND g.duty = $6 ORDER BY g.user_id)
 		FROM customers c
 		LEFT JOIN users kam ON kam.id = c.kam_id
 		LEFT JOIN users um ON um.id = kam.manager_id
+		LEFT JOIN users umm ON umm.id = um.manager_id
 		LEFT JOIN markets m ON m.code = c.market
+		LEFT JOIN users mm ON mm.id = m.mm_id
+		LEFT JOIN users slt ON slt.id = m.slt_owner_id
 		WHERE c.id = $1`, customerID, string(sales.TitleGM), string(sales.RoleLogistics), string(sales.RoleFinance),
 		string(sales.DutyOrders), string(sales.DutySettlement)).
 		Scan(&l.KAM, &l.UM, &l.MM, &l.SLT, &l.GM, &l.SLTs, &l.Logistics, &l.Finance, &l.SSGOrders, &l.SSGSettlement)

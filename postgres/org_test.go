@@ -147,6 +147,18 @@ func TestLadderResolvesAllFiveRungs(t *testing.T) {
 	}
 	_, err := st.Ladder(ctx, "C999")
 	wantCode(t, err, sales.ErrNotFound)
+
+	// Deactivated people hold no rung: C001's UM and a Logistics member leave.
+	for _, id := range []string{"um-huadong-1", "log2"} {
+		if _, err := st.DeactivateUser(ctx, id, admin, t0); err != nil {
+			t.Fatalf("DeactivateUser(%s): %v", id, err)
+		}
+	}
+	want := cases["C001"]
+	want.UM, want.Logistics, want.Finance = "", []string{"log1"}, []string{"fin1", "fin2"}
+	if got, err := st.Ladder(ctx, "C001"); err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("Ladder(C001) with its UM and log2 deactivated = %+v, %v; want %+v", got, err, want)
+	}
 }
 
 func TestSaveOrganisationReplacesAMarketsOwners(t *testing.T) {
