@@ -100,31 +100,40 @@ func (s *Store) MasterCustomer(ctx context.Context, id string) (sales.CustomerRe
 	return c, nil
 }
 
-// SaveCustomer creates (create) or updates a customer. A different KAM is
-// a KAM change, kept in the customer's history and returned; saving what is
-// there changes nothing and audits nothing.
-func (s *Store) SaveCustomer(ctx context.Context, c sales.CustomerRecord, create bool, by sales.Actor, at time.Time) (sales.CustomerRecord, *sales.KAMHandover, error) {
-	op := "save customer " + c.ID
+// saveOne saves one master record in a transaction with apply, the code an
+// import runs for its rows: create only or update only, refused with every
+// problem of what ("the customer").
+func (s *Store) saveOne(ctx context.Context, op, what string, create bool,
+	apply func(tx pgx.Tx, mode applyMode) (outcome, problems, error)) (outcome, error) {
 	mode := updateOnly
 	if create {
 		mode = createOnly
 	}
-	var handover *sales.KAMHandover
+	var out outcome
 	err := s.inTx(ctx, op, func(tx pgx.Tx) error {
-		out, p, err := applyCustomers(ctx, tx, []sales.CustomerRecord{c}, []int{0}, mode, true, by, at)
+		o, p, err := apply(tx, mode)
+		out = o
 		if err != nil {
 			return err
 		}
-		if err := p.err("the customer is invalid"); err != nil {
-			return err
-		}
-		if len(out.Handovers) > 0 {
-			handover = &out.Handovers[0]
-		}
-		return nil
+		return p.err(what + " is invalid")
+	})
+	return out, err
+}
+
+// SaveCustomer creates (create) or updates a customer. A different KAM is
+// a KAM change, kept in the customer's history and returned; saving what is
+// there changes nothing and audits nothing.
+func (s *Store) SaveCustomer(ctx context.Context, c sales.CustomerRecord, create bool, by sales.Actor, at time.Time) (sales.CustomerRecord, *sales.KAMHandover, error) {
+	out, err := s.saveOne(ctx, "save customer "+c.ID, "the customer", create, func(tx pgx.Tx, mode applyMode) (outcome, problems, error) {
+		return applyCustomers(ctx, tx, []sales.CustomerRecord{c}, []int{0}, mode, true, by, at)
 	})
 	if err != nil {
 		return sales.CustomerRecord{}, nil, err
+	}
+	var handover *sales.KAMHandover
+	if len(out.Handovers) > 0 {
+		handover = &out.Handovers[0]
 	}
 	saved, err := s.MasterCustomer(ctx, c.ID)
 	return saved, handover, err

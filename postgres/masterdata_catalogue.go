@@ -34,16 +34,8 @@ func (s *Store) MasterSKUs(ctx context.Context) ([]sales.SKU, error) {
 // list price beyond the discount authority is refused: a price list entry
 // does that, with the SLT's approval.
 func (s *Store) SaveSKU(ctx context.Context, k sales.SKU, create bool, discountBP int64, by sales.Actor, at time.Time) (sales.SKU, error) {
-	mode := updateOnly
-	if create {
-		mode = createOnly
-	}
-	err := s.inTx(ctx, "save SKU "+k.Code, func(tx pgx.Tx) error {
-		_, p, err := applySKUs(ctx, tx, []sales.SKU{k}, []int{0}, mode, true, discountBP, by, at)
-		if err != nil {
-			return err
-		}
-		return p.err("the SKU is invalid")
+	_, err := s.saveOne(ctx, "save SKU "+k.Code, "the SKU", create, func(tx pgx.Tx, mode applyMode) (outcome, problems, error) {
+		return applySKUs(ctx, tx, []sales.SKU{k}, []int{0}, mode, true, discountBP, by, at)
 	})
 	if err != nil {
 		return sales.SKU{}, err

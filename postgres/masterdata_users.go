@@ -59,16 +59,8 @@ func (s *Store) MasterUser(ctx context.Context, id string) (sales.UserRecord, er
 // SaveUser creates (create) or updates a user; setting Active false
 // deactivates them (see DeactivateUser).
 func (s *Store) SaveUser(ctx context.Context, u sales.UserRecord, create bool, by sales.Actor, at time.Time) (sales.UserRecord, error) {
-	mode := updateOnly
-	if create {
-		mode = createOnly
-	}
-	err := s.inTx(ctx, "save user "+u.ID, func(tx pgx.Tx) error {
-		_, p, err := applyUsers(ctx, tx, []sales.UserRecord{u}, []int{0}, mode, true, by, at)
-		if err != nil {
-			return err
-		}
-		return p.err("the user is invalid")
+	_, err := s.saveOne(ctx, "save user "+u.ID, "the user", create, func(tx pgx.Tx, mode applyMode) (outcome, problems, error) {
+		return applyUsers(ctx, tx, []sales.UserRecord{u}, []int{0}, mode, true, by, at)
 	})
 	if err != nil {
 		return sales.UserRecord{}, err
@@ -291,16 +283,8 @@ func sameMarket(a, b sales.MarketRecord) bool {
 // SaveMarket creates (create) or updates a market with its SLT members and
 // the SSG's division of work.
 func (s *Store) SaveMarket(ctx context.Context, m sales.MarketRecord, create bool, by sales.Actor, at time.Time) (sales.MarketRecord, error) {
-	mode := updateOnly
-	if create {
-		mode = createOnly
-	}
-	err := s.inTx(ctx, "save market "+m.Code, func(tx pgx.Tx) error {
-		_, p, err := applyMarkets(ctx, tx, []sales.MarketRecord{m}, []int{0}, mode, true, by, at)
-		if err != nil {
-			return err
-		}
-		return p.err("the market is invalid")
+	_, err := s.saveOne(ctx, "save market "+m.Code, "the market", create, func(tx pgx.Tx, mode applyMode) (outcome, problems, error) {
+		return applyMarkets(ctx, tx, []sales.MarketRecord{m}, []int{0}, mode, true, by, at)
 	})
 	if err != nil {
 		return sales.MarketRecord{}, err
