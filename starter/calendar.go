@@ -2,10 +2,7 @@ package starter
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
-	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -14,7 +11,6 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"osb/bankfile"
-	"osb/export"
 	"osb/sales"
 )
 
@@ -168,7 +164,7 @@ func (a *api) importCalendar(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	name, data, err := readFile(r)
+	name, data, err := readImportFile(r)
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -202,63 +198,4 @@ func (a *api) importCalendar(w http.ResponseWriter, r *http.Request) {
 			"added", im.Added, "removed", im.Removed, "changed", im.Changed, "by", actorOf(r).UserID)
 	}
 	writeJSON(w, http.StatusOK, im)
-}
-
-// FileUpload is a file sent as JSON, its content in base64.
-type FileUpload struct {
-	FileName string `json:"file_name"`
-	Content  []byte `json:"content"`
-}
-
-// readFile reads an uploaded file: the "file" part of a multipart form, a
-// FileUpload as JSON, or the body itself (Content-Type text/csv or the XLSX
-// type).
-func readFile(r *http.Request) (name string, data []byte, err error) {
-	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if mt == "application/json" {
-		var up FileUpload
-		if err := decode(r, &up); err != nil {
-			return "", nil, err
-		}
-		if len(up.Content) == 0 {
-			return "", nil, malformedField("file", "choose the calendar file (CSV or XLSX)", "no file was sent")
-		}
-		return up.FileName, up.Content, nil
-	}
-	if mt != "multipart/form-data" {
-		data, err = io.ReadAll(r.Body)
-		if err != nil {
-			return "", nil, decodeError(err)
-		}
-		if len(data) == 0 {
-			return "", nil, malformedField("file", "choose the calendar file (CSV or XLSX)", "no file was sent")
-		}
-		if mt == export.XLSXType {
-			return "upload.xlsx", data, nil
-		}
-		return "upload.csv", data, nil
-	}
-	if err := r.ParseMultipartForm(maxBodyBytes); err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return "", nil, decodeError(err)
-		}
-		return "", nil, malformed("the form could not be read: %v", err)
-	}
-	defer r.MultipartForm.RemoveAll()
-	f, h, err := r.FormFile("file")
-	if errors.Is(err, http.ErrMissingFile) {
-		return "", nil, malformedField("file", "choose the calendar file (CSV or XLSX)", "no file was sent")
-	}
-	if err != nil {
-		return "", nil, malformedField("file", "could not be read", "the file could not be read: %v", err)
-	}
-	defer f.Close()
-	if data, err = io.ReadAll(f); err != nil {
-		return "", nil, malformedField("file", "could not be read", "the file could not be read: %v", err)
-	}
-	if len(data) == 0 {
-		return "", nil, malformedField("file", "is empty", "the file %s is empty", h.Filename)
-	}
-	return h.Filename, data, nil
 }

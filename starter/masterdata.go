@@ -2,8 +2,6 @@ package starter
 
 import (
 	"context"
-	"io"
-	"mime"
 	"net/http"
 	"slices"
 	"strings"
@@ -623,7 +621,7 @@ func (a *api) importSheet(kind sales.SheetKind) http.HandlerFunc {
 			a.fail(w, r, err)
 			return
 		}
-		name, data, err := readSheetFile(r)
+		name, data, err := readImportFile(r)
 		if err != nil {
 			a.fail(w, r, err)
 			return
@@ -660,41 +658,6 @@ func (a *api) importSheet(kind sales.SheetKind) http.HandlerFunc {
 
 // MaxSheetBytes bounds an imported master data file.
 const MaxSheetBytes = MaxStatementBytes
-
-// readSheetFile reads the file of an import: a multipart form's "file", or
-// the body itself (named by the Content-Type: CSV unless it is XLSX).
-func readSheetFile(r *http.Request) (string, []byte, error) {
-	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	var name string
-	var body io.Reader = r.Body
-	if mt == "multipart/form-data" {
-		if err := r.ParseMultipartForm(8 << 20); err != nil {
-			return "", nil, malformed("the form could not be read: %v", err)
-		}
-		defer r.MultipartForm.RemoveAll()
-		f, h, err := r.FormFile("file")
-		if err != nil {
-			return "", nil, malformedField("file", "choose the file (CSV or XLSX)", "the form has no file")
-		}
-		defer f.Close()
-		name, body = h.Filename, f
-	} else if mt == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" {
-		name = "upload.xlsx"
-	} else {
-		name = "upload.csv"
-	}
-	data, err := io.ReadAll(io.LimitReader(body, MaxSheetBytes+1))
-	if err != nil {
-		return "", nil, decodeError(err)
-	}
-	switch {
-	case len(data) == 0:
-		return "", nil, malformedField("file", "is empty", "the file is empty")
-	case len(data) > MaxSheetBytes:
-		return "", nil, withStatus(http.StatusRequestEntityTooLarge, "the file is larger than %d MiB", MaxSheetBytes>>20)
-	}
-	return name, data, nil
-}
 
 // auditTrail lists the changes of one record (entity=, key=), newest
 // first. The FSF sees the trail of their customers only.
